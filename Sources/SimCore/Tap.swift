@@ -1,0 +1,17 @@
+/// A named point where messages or packets cross a boundary; the scenario engine installs fault filters here.
+public enum TapPoint: String, Sendable, Codable, CaseIterable {
+    /// LiveKit signalling frames from a client, before the session sees them.
+    case signalIn = "signal.in"
+    /// LiveKit signalling frames to a client, before they are written.
+    case signalOut = "signal.out"
+    /// Decart control frames from a client.
+    case controlIn = "control.in"
+    /// Decart control frames to a client.
+    case controlOut = "control.out"
+    /// RTP packets, per participant and track.
+    case mediaRTP = "media.rtp"
+    /// RTCP packets, per participant and track.
+    case mediaRTCP = "media.rtcp"
+    /// Matrix HTTP `/sync` responses.
+    case httpSync = "http.sync"
+}

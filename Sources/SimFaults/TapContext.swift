@@ -1,0 +1,42 @@
+import SimCore
+
+/// What a fault filter sees of one message crossing a tap.
+public struct TapContext: Sendable, Equatable {
+    /// The tap.
+    public var tap: TapPoint
+    /// The message kind, e.g. `update`, `join`, `ping_req` (the protobuf oneof name).
+    public var kind: String
+    /// The connection it crosses.
+    public var connection: ConnectionID?
+    /// The room.
+    public var room: RoomName?
+    /// The participant on that connection.
+    public var participant: ParticipantSID?
+    /// Its identity.
+    public var identity: Identity?
+
+    /// A context.
+    public init(tap: TapPoint, kind: String, connection: ConnectionID? = nil, room: RoomName? = nil,
+                participant: ParticipantSID? = nil, identity: Identity? = nil) {
+        self.tap = tap
+        self.kind = kind
+        self.connection = connection
+        self.room = room
+        self.participant = participant
+        self.identity = identity
+    }
+}
+
+/// A filter's decision about one message.
+public enum TapVerdict: Sendable, Equatable {
+    /// Let it through unchanged.
+    case pass
+    /// Drop it; the reason goes into the `fault.applied` event.
+    case drop(reason: String)
+}
+
+/// A fault installed at a tap. Filters decide; they never touch sockets or domain state themselves.
+public protocol TapFilter: Sendable {
+    /// The decision for one message.
+    func decide(_ context: TapContext) -> TapVerdict
+}

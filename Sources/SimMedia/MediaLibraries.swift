@@ -1,0 +1,47 @@
+import CSimNice
+import CSimOpenSSL
+import CSimShims
+import CSimSRTP
+import Foundation
+
+/// The media C libraries (libnice, OpenSSL, libsrtp2): one-time initialisation and version facts.
+///
+/// This is the only Swift code that touches them; everything else sees `SimMedia` types.
+public enum MediaLibraries {
+    /// An error from initialising a media library.
+    public enum InitializationError: Error, Equatable {
+        /// `srtp_init()` returned a non-zero `srtp_err_status_t`.
+        case srtp(status: Int32)
+        /// The libnice probe could not create an agent or stream.
+        case nice
+        /// OpenSSL could not build a DTLS-SRTP context.
+        case openSSL
+    }
+
+    /// Versions of the linked libraries that report one (libnice has no runtime version call), as they report themselves.
+    public struct Versions: Sendable, Equatable {
+        /// OpenSSL, e.g. `OpenSSL 3.0.19 …`.
+        public var openSSL: String
+        /// libsrtp, e.g. `libsrtp2 2.5.0`.
+        public var srtp: String
+    }
+
+    private static let srtpStatus: Int32 = {
+        Int32(srtp_init().rawValue)
+    }()
+
+    /// Initialises libsrtp once (later calls are free) and checks libnice and OpenSSL can be driven.
+    public static func initializeOnce() throws(InitializationError) {
+        if srtpStatus != 0 { throw .srtp(status: srtpStatus) }
+        if c_sim_nice_probe() == 0 { throw .nice }
+        if c_sim_openssl_dtls_probe() != 1 { throw .openSSL }
+    }
+
+    /// The versions of the linked libraries.
+    public static var versions: Versions {
+        Versions(
+            openSSL: String(cString: c_sim_openssl_version()),
+            srtp: String(cString: srtp_get_version_string())
+        )
+    }
+}

@@ -1,0 +1,93 @@
+/// Codec negotiation: which offered payload types an answer keeps, and their attribute lines.
+extension SDPAnswerBuilder {
+    /// The clock rates codecs must have to be kept (RFC 7587 §7 for Opus; 90 kHz for every video codec).
+    static let requiredAudioClockRates: [String: UInt32] = ["opus": 48_000]
+    /// The clock rate of every RTP video payload format we accept.
+    static let videoClockRate: UInt32 = 90_000
+
+    /// The offered payload types we keep, in the offer's order (RFC 3264 §6.1: the answer uses the offer's
+    /// payload type numbers).
+    ///
+    /// Media codecs are kept when their name is in the configuration for the section's kind and their clock rate
+    /// is right; audio RED when its `a=fmtp` lists only kept payload types; RTX when its `apt` is kept.
+    func negotiatedPayloadTypes(_ media: MediaDescription) -> [PayloadType] {
+        var maps: [PayloadType: RTPMap] = [:]
+        for map in media.rtpMaps where maps[map.payloadType] == nil { maps[map.payloadType] = map }
+        var seen = Set<PayloadType>()
+        let offered = media.payloadTypes.filter { maps[$0] != nil && seen.insert($0).inserted }
+
+        let supported: Set<String>
+        switch media.kind {
+        case .audio: supported = Set(configuration.audioCodecs.map { $0.lowercased() })
+        case .video: supported = Set(configuration.videoCodecs.map { $0.lowercased() })
+        case .application, .other: return []
+        }
+
+        var kept = Set<PayloadType>()
+        for payloadType in offered {
+            guard let map = maps[payloadType], supported.contains(map.normalizedName),
+                  Self.hasRequiredClockRate(map, kind: media.kind)
+            else { continue }
+            kept.insert(payloadType)
+        }
+        if media.kind == .audio, configuration.acceptsRED {
+            var red = Set<PayloadType>()
+            for payloadType in offered where maps[payloadType]?.normalizedName == "red" {
+                if let carried = media.fmtp(for: payloadType)?.redundantPayloadTypes, carried.allSatisfy(kept.contains) {
+                    red.insert(payloadType)
+                }
+            }
+            kept.formUnion(red)
+        }
+        if configuration.acceptsRTX {
+            var rtx = Set<PayloadType>()
+            for payloadType in offered where maps[payloadType]?.normalizedName == "rtx" {
+                if let apt = media.fmtp(for: payloadType)?.associatedPayloadType, kept.contains(apt) {
+                    rtx.insert(payloadType)
+                }
+            }
+            kept.formUnion(rtx)
+        }
+        return offered.filter(kept.contains)
+    }
+
+    /// The offer's `a=rtpmap`, `a=rtcp-fb` and `a=fmtp` lines for kept payload types, in the offer's order;
+    /// feedback limited to the configured set, one `rtpmap` and one `fmtp` per payload type.
+    func codecAttributes(_ media: MediaDescription, keeping kept: Set<PayloadType>) -> [SDPAttribute] {
+        var attributes: [SDPAttribute] = []
+        var mapped = Set<PayloadType>()
+        var parameterized = Set<PayloadType>()
+        for attribute in media.attributes {
+            guard let value = attribute.value else { continue }
+            switch attribute.name {
+            case "rtpmap":
+                if let map = RTPMap(attributeValue: value), kept.contains(map.payloadType),
+                   mapped.insert(map.payloadType).inserted {
+                    attributes.append(SDPAttribute("rtpmap", map.attributeValue))
+                }
+            case "fmtp":
+                if let parameters = FormatParameters(attributeValue: value), kept.contains(parameters.payloadType),
+                   parameterized.insert(parameters.payloadType).inserted {
+                    attributes.append(SDPAttribute("fmtp", parameters.attributeValue))
+                }
+            case "rtcp-fb":
+                if let feedback = RTCPFeedback(attributeValue: value),
+                   feedback.payloadType.map(kept.contains) ?? true,
+                   configuration.rtcpFeedback.contains(feedback.feedbackID) {
+                    attributes.append(SDPAttribute("rtcp-fb", feedback.attributeValue))
+                }
+            default:
+                continue
+            }
+        }
+        return attributes
+    }
+
+    private static func hasRequiredClockRate(_ map: RTPMap, kind: MediaKind) -> Bool {
+        switch kind {
+        case .video: map.clockRate == videoClockRate
+        case .audio: requiredAudioClockRates[map.normalizedName].map { $0 == map.clockRate } ?? true
+        case .application, .other: false
+        }
+    }
+}

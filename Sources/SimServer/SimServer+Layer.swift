@@ -1,0 +1,2 @@
+/// The SimServer layer; see docs/architecture.md.
+enum SimServerLayer {}

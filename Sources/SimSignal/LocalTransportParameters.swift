@@ -1,0 +1,39 @@
+import SimCore
+
+/// The ICE credentials and DTLS fingerprint the server puts in its SDP for one PeerConnection.
+///
+/// Signalling-only for now (issue #3 brings the libnice agent and the DTLS certificate whose real fingerprint
+/// replaces this one): the values are well-formed and random per connection, so SDK negotiation succeeds,
+/// but no ICE candidate is offered and no media flows yet.
+public struct LocalTransportParameters: Sendable, Equatable {
+    /// `a=ice-ufrag` (RFC 8839: 4+ ice-chars).
+    public var iceUfrag: String
+    /// `a=ice-pwd` (22+ ice-chars).
+    public var icePwd: String
+    /// `a=fingerprint` hash function.
+    public var fingerprintAlgorithm: String
+    /// `a=fingerprint` value, colon-separated upper-case hex.
+    public var fingerprint: String
+
+    /// Parameters drawn from `generator` (deterministic for a seed).
+    public init(generator: inout SIDGenerator) {
+        iceUfrag = String(generator.make(prefix: "").prefix(8))
+        icePwd = generator.make(prefix: "") + generator.make(prefix: "")
+        fingerprintAlgorithm = "sha-256"
+        var bytes: [String] = []
+        for _ in 0..<8 {
+            let word = generator.nextUInt32()
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let byte = UInt8(truncatingIfNeeded: word >> UInt32(shift))
+                bytes.append(String(byte, radix: 16, uppercase: true).leftPadded(to: 2))
+            }
+        }
+        fingerprint = bytes.joined(separator: ":")
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

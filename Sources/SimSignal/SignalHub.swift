@@ -1,0 +1,210 @@
+import Foundation
+import SimCore
+import SimFaults
+import SimProto
+import SwiftProtobuf
+
+/// The shell around `SignalServerStateMachine`: owns the engine behind a lock, decodes frames, runs actions
+/// (writes through the `signal.out` tap, closes, timers, event log). Transport-agnostic: the HTTP/WebSocket layer
+/// hands it connects and frames and gives it a sink per connection.
+///
+/// Every engine step and its actions run under one lock, so the order of messages across connections is the
+/// order the engine decided. Sinks and schedulers must not block or call back synchronously.
+public final class SignalHub: @unchecked Sendable {
+    private let lock = NSLock()
+    private var engine: SignalServerStateMachine
+    private var sinks: [ConnectionID: any SignalConnectionSink] = [:]
+    private var timers: [SignalTimer: any TimerHandle] = [:]
+    private var nextConnection: UInt64 = 0
+    /// Connect validation.
+    public let validator: ConnectValidator
+    /// The time source.
+    public let clock: any SimClock
+    /// The event log.
+    public let log: EventLog
+    /// Fault filters at `signal.in` / `signal.out`.
+    public let taps: TapChain
+    private let scheduler: any TimerScheduler
+
+    /// A hub over `engine`.
+    public init(engine: SignalServerStateMachine, validator: ConnectValidator, clock: any SimClock, log: EventLog,
+                scheduler: any TimerScheduler, taps: TapChain = TapChain()) {
+        self.engine = engine
+        self.validator = validator
+        self.clock = clock
+        self.log = log
+        self.scheduler = scheduler
+        self.taps = taps
+    }
+
+    /// The engine's settings.
+    public var configuration: SignalConfiguration { engine.configuration }
+
+    // MARK: Connections
+
+    /// Validates a connect (or `/validate`) request; rejections are logged as `http.rejected`.
+    public func validate(_ request: ConnectRequest) -> Result<ConnectPlan, SignalRejection> {
+        let wall = clock.wallNow()
+        let result = lock.withLock { validator.validate(request, now: wall, roomAccepts: { engine.rooms.acceptsJoin(room: $0) }) }
+        if case .failure(let rejection) = result {
+            log.append(EventRecord(kind: "http.rejected", detail: [
+                "path": .string(request.path.rawValue), "status": .int(Int64(rejection.status)), "message": .string(rejection.message),
+            ]))
+        }
+        return result
+    }
+
+    /// A validated WebSocket is open: registers its sink and joins (or resumes).
+    @discardableResult
+    public func open(_ plan: ConnectPlan, sink: any SignalConnectionSink) -> ConnectionID {
+        let wall = clock.wallNow()
+        return lock.withLock {
+            nextConnection += 1
+            let connection = ConnectionID(nextConnection)
+            sinks[connection] = sink
+            run(engine.connectionOpened(connection, plan: plan, wall: wall))
+            return connection
+        }
+    }
+
+    /// A frame arrived on `connection`.
+    public func received(_ frame: SignalFrame, on connection: ConnectionID) {
+        let wall = clock.wallNow()
+        lock.withLock {
+            guard sinks[connection] != nil else { return }
+            let request: Livekit_SignalRequest
+            let encoding: SignalEncoding
+            switch frame {
+            case .binary(let bytes):
+                guard bytes.count <= engine.configuration.maxMessageSize else {
+                    run(engine.frameRejected(connection, code: .messageTooBig, reason: "message over \(engine.configuration.maxMessageSize) bytes"))
+                    return
+                }
+                guard let decoded = try? Livekit_SignalRequest(serializedBytes: bytes) else {
+                    run(engine.frameRejected(connection, code: .invalidPayload, reason: "malformed SignalRequest protobuf"))
+                    return
+                }
+                request = decoded
+                encoding = .binary
+            case .text(let text):
+                guard text.utf8.count <= engine.configuration.maxMessageSize else {
+                    run(engine.frameRejected(connection, code: .messageTooBig, reason: "message over \(engine.configuration.maxMessageSize) bytes"))
+                    return
+                }
+                var options = JSONDecodingOptions()
+                options.ignoreUnknownFields = true
+                guard let decoded = try? Livekit_SignalRequest(jsonString: text, options: options) else {
+                    run(engine.frameRejected(connection, code: .invalidPayload, reason: "malformed SignalRequest JSON"))
+                    return
+                }
+                request = decoded
+                encoding = .json
+            }
+            let kind = SignalMessageDescription.kind(of: request)
+            let context = tapContext(.signalIn, kind: kind, connection: connection)
+            if case .drop(let reason) = taps.decide(context) {
+                log.append(faultRecord(context, reason: reason))
+                return
+            }
+            log.append(record(context, direction: .inbound, detail: SignalMessageDescription.detail(of: request)))
+            run(engine.requestReceived(connection, request, encoding: encoding, wall: wall))
+        }
+    }
+
+    /// The WebSocket closed (by the peer or after our close).
+    public func closed(_ connection: ConnectionID) {
+        let wall = clock.wallNow()
+        lock.withLock {
+            guard sinks.removeValue(forKey: connection) != nil else { return }
+            run(engine.connectionClosed(connection, wall: wall))
+        }
+    }
+
+    /// The media layer reports a participant's primary transport up.
+    public func transportConnected(_ participant: ParticipantSID) {
+        let wall = clock.wallNow()
+        lock.withLock { run(engine.transportConnected(participant, wall: wall)) }
+    }
+
+    /// Runs `body` on the engine (RoomService, admin) and then its actions.
+    public func withEngine<Value>(_ body: (inout SignalServerStateMachine, Date) -> (Value, [SignalAction])) -> Value {
+        let wall = clock.wallNow()
+        return lock.withLock {
+            let (value, actions) = body(&engine, wall)
+            run(actions)
+            return value
+        }
+    }
+
+    /// Reads the engine without changing it.
+    public func inspect<Value>(_ body: (SignalServerStateMachine) -> Value) -> Value {
+        lock.withLock { body(engine) }
+    }
+
+    /// How many signal connections are open.
+    public var connectionCount: Int { lock.withLock { sinks.count } }
+
+    // MARK: Running actions (lock held)
+
+    private func timerFired(_ timer: SignalTimer) {
+        let wall = clock.wallNow()
+        lock.withLock {
+            guard timers.removeValue(forKey: timer) != nil else { return }
+            run(engine.timerFired(timer, wall: wall))
+        }
+    }
+
+    private func run(_ actions: [SignalAction]) {
+        for action in actions {
+            switch action {
+            case .send(let connection, let response):
+                guard let sink = sinks[connection] else { continue }
+                let kind = SignalMessageDescription.kind(of: response)
+                let context = tapContext(.signalOut, kind: kind, connection: connection)
+                if case .drop(let reason) = taps.decide(context) {
+                    log.append(faultRecord(context, reason: reason))
+                    continue
+                }
+                log.append(record(context, direction: .outbound, detail: SignalMessageDescription.detail(of: response)))
+                switch engine.encoding(for: connection) {
+                case .binary:
+                    if let bytes: [UInt8] = try? response.serializedBytes() { sink.write(.binary(bytes)) }
+                case .json:
+                    if let text = try? response.jsonString() { sink.write(.text(text)) }
+                }
+            case .close(let connection, let code, let reason):
+                guard let sink = sinks.removeValue(forKey: connection) else { continue }
+                sink.close(code: code.rawValue, reason: reason)
+                run(engine.connectionClosed(connection, wall: clock.wallNow()))
+            case .armTimer(let timer, let delay):
+                timers.removeValue(forKey: timer)?.cancel()
+                timers[timer] = scheduler.schedule(after: delay) { [weak self] in self?.timerFired(timer) }
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            case .startForwarding, .stopForwarding:
+                break  // the media layer (issue #3) subscribes to these; the room model already logged them
+            case .log(let record):
+                log.append(record)
+            }
+        }
+    }
+
+    private func tapContext(_ tap: TapPoint, kind: String, connection: ConnectionID) -> TapContext {
+        let found = engine.context(for: connection)
+        return TapContext(tap: tap, kind: kind, connection: connection, room: found?.room, participant: found?.participant, identity: found?.identity)
+    }
+
+    private func record(_ context: TapContext, direction: EventDirection, detail: [String: EventValue]) -> EventRecord {
+        EventRecord(
+            kind: "\(context.tap.rawValue).\(context.kind)", connection: context.connection, room: context.room,
+            participant: context.participant, identity: context.identity, tap: context.tap, direction: direction, detail: detail
+        )
+    }
+
+    private func faultRecord(_ context: TapContext, reason: String) -> EventRecord {
+        EventRecord(
+            kind: "fault.applied", connection: context.connection, room: context.room, participant: context.participant,
+            identity: context.identity, tap: context.tap, detail: ["action": "drop", "message": .string(context.kind), "why": .string(reason)]
+        )
+    }
+}

@@ -1,0 +1,2 @@
+/// The SimTestKit layer; see docs/architecture.md.
+enum SimTestKitLayer {}
