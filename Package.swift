@@ -86,22 +86,28 @@ let package = Package(
         .target(
             name: "SimTestKit",
             dependencies: [
-                "SimCore", "SimAuth", "SimSignal", "SimProto",
+                "SimCore", "SimAuth", "SimSignal", "SimProto", "SimRoom",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
 
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SimSDPTests", dependencies: ["SimSDP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "SimSDPTests", dependencies: ["SimSDP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimAuthTests", dependencies: ["SimAuth", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimMediaTests", dependencies: ["SimMedia"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimSignalTests",
-            dependencies: ["SimSignal", "SimProto", "SimRoom", "SimAuth", "SimCore", "SimTestKit"],
+            dependencies: [
+                "SimSignal", "SimProto", "SimRoom", "SimAuth", "SimCore", "SimTestKit", "SimSDP", "SimFaults",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -155,16 +155,18 @@ async def test_add_track_published_with_same_cid(sfu, offer_first):
             assert info.sid == alice.sid
             published = [t for t in info.tracks if t.sid == track.sid][0]
             assert published.type == models.TrackType.VIDEO
-    state_tracks = [
-        t
-        for r in sfu.state()["rooms"]
-        if r["name"] == room
-        for p in r["participants"]
-        if p["identity"] == "alice"
-        for t in p.get("tracks", [])
-    ]
-    # alice left by closing; the state may already have dropped her, but never with another cid
-    assert all(t.get("cid") == cid for t in state_tracks), state_tracks
+            # the admin view agrees: same sid, the client's cid, a video track
+            state_tracks = {
+                t["sid"]: t
+                for r in sfu.state()["rooms"]
+                if r["name"] == room
+                for p in r["participants"]
+                if p["identity"] == "alice"
+                for t in p.get("tracks", [])
+            }
+            assert track.sid in state_tracks, state_tracks
+            assert state_tracks[track.sid].get("cid") == cid
+            assert str(state_tracks[track.sid].get("kind", "")).lower() == "video"
 
 
 async def test_add_track_in_join_request(sfu):

@@ -29,7 +29,8 @@ public struct RIDDescription: Hashable, Sendable {
         guard (2...3).contains(fields.count), let direction = Direction(rawValue: String(fields[1])) else {
             return nil
         }
-        self.init(id: RID(String(fields[0])), direction: direction, restrictions: fields.count == 3 ? String(fields[2]) : nil)
+        let restrictions = fields.count == 3 ? String(fields[2]) : nil
+        self.init(id: RID(String(fields[0])), direction: direction, restrictions: restrictions)
     }
 
     /// The attribute value.

@@ -11,8 +11,18 @@ extension SDPAnswerBuilder {
     /// Media codecs are kept when their name is in the configuration for the section's kind and their clock rate
     /// is right; audio RED when its `a=fmtp` lists only kept payload types; RTX when its `apt` is kept.
     func negotiatedPayloadTypes(_ media: MediaDescription) -> [PayloadType] {
+        // One pass over the attributes; the first rtpmap/fmtp of a payload type wins.
         var maps: [PayloadType: RTPMap] = [:]
-        for map in media.rtpMaps where maps[map.payloadType] == nil { maps[map.payloadType] = map }
+        var parameters: [PayloadType: FormatParameters] = [:]
+        for attribute in media.attributes {
+            guard let value = attribute.value else { continue }
+            if attribute.name == "rtpmap", let map = RTPMap(attributeValue: value), maps[map.payloadType] == nil {
+                maps[map.payloadType] = map
+            } else if attribute.name == "fmtp", let fmtp = FormatParameters(attributeValue: value),
+                      parameters[fmtp.payloadType] == nil {
+                parameters[fmtp.payloadType] = fmtp
+            }
+        }
         var seen = Set<PayloadType>()
         let offered = media.payloadTypes.filter { maps[$0] != nil && seen.insert($0).inserted }
 
@@ -31,20 +41,20 @@ extension SDPAnswerBuilder {
             kept.insert(payloadType)
         }
         if media.kind == .audio, configuration.acceptsRED {
-            var red = Set<PayloadType>()
-            for payloadType in offered where maps[payloadType]?.normalizedName == "red" {
-                if let carried = media.fmtp(for: payloadType)?.redundantPayloadTypes, carried.allSatisfy(kept.contains) {
-                    red.insert(payloadType)
-                }
+            let red = offered.filter { payloadType in
+                guard maps[payloadType]?.normalizedName == "red",
+                      let carried = parameters[payloadType]?.redundantPayloadTypes
+                else { return false }
+                return carried.allSatisfy(kept.contains)
             }
             kept.formUnion(red)
         }
         if configuration.acceptsRTX {
-            var rtx = Set<PayloadType>()
-            for payloadType in offered where maps[payloadType]?.normalizedName == "rtx" {
-                if let apt = media.fmtp(for: payloadType)?.associatedPayloadType, kept.contains(apt) {
-                    rtx.insert(payloadType)
-                }
+            let rtx = offered.filter { payloadType in
+                guard maps[payloadType]?.normalizedName == "rtx",
+                      let apt = parameters[payloadType]?.associatedPayloadType
+                else { return false }
+                return kept.contains(apt)
             }
             kept.formUnion(rtx)
         }

@@ -33,7 +33,8 @@ extension SDPAnswerBuilder {
         let payloadTypes = negotiatedPayloadTypes(offered)
         guard !payloadTypes.isEmpty else { return rejected(offered, mid: mid) }
         let setup = try answerSetupRole(for: offered, mid: mid, in: offer)
-        let direction = MediaDirection(sends: track != nil, receives: offered.direction.sends)
+        let offeredDirection = offered.direction
+        let direction = MediaDirection(sends: track != nil, receives: offeredDirection.sends)
         let kept = Set(payloadTypes)
         let extensions = offered.extMaps.filter { configuration.headerExtensions.contains($0.uri) }
 
@@ -58,7 +59,8 @@ extension SDPAnswerBuilder {
                 media.addAttribute("simulcast", SimulcastDescription(receive: simulcast.send).attributeValue)
             }
         }
-        let codecs = payloadTypes.compactMap(offered.rtpMap(for:))
+        let maps = offered.rtpMaps
+        let codecs = payloadTypes.compactMap { payloadType in maps.first { $0.payloadType == payloadType } }
         if let track {
             let hasRTX = codecs.contains { $0.normalizedName == "rtx" }
             media.attributes += sourceAttributes(for: track, withRTX: hasRTX)
@@ -68,9 +70,9 @@ extension SDPAnswerBuilder {
             mid: mid,
             kind: offered.kind,
             accepted: true,
-            offeredDirection: offered.direction,
+            offeredDirection: offeredDirection,
             answeredDirection: direction,
-            offeredTrackID: offered.direction.sends ? offered.msid?.trackID : nil,
+            offeredTrackID: offeredDirection.sends ? offered.msid?.trackID : nil,
             rids: rids,
             codecs: codecs,
             headerExtensions: extensions,
@@ -153,8 +155,9 @@ extension SDPAnswerBuilder {
         }
         let msid = MSID(streamID: track.streamID, trackID: track.trackID).attributeValue
         for ssrc in ssrcs {
-            attributes.append(SDPAttribute("ssrc", SSRCAttribute(ssrc: ssrc, name: "cname", value: configuration.cname).attributeValue))
-            attributes.append(SDPAttribute("ssrc", SSRCAttribute(ssrc: ssrc, name: "msid", value: msid).attributeValue))
+            for (name, value) in [("cname", configuration.cname), ("msid", msid)] {
+                attributes.append(SDPAttribute("ssrc", SSRCAttribute(ssrc: ssrc, name: name, value: value).attributeValue))
+            }
         }
         return attributes
     }

@@ -50,7 +50,8 @@ public struct SDPAnswerBuilder: Hashable, Sendable {
             // RFC 8843 §7.3: the answer's BUNDLE group holds the accepted sections of the offered group.
             let kept = group.mids.filter(accepted.contains)
             if !kept.isEmpty {
-                attributes.append(SDPAttribute("group", SDPGroup(semantics: group.semantics, mids: kept).attributeValue))
+                let answered = SDPGroup(semantics: group.semantics, mids: kept)
+                attributes.append(SDPAttribute("group", answered.attributeValue))
             }
         }
         if offer.extmapAllowMixed { attributes.append(SDPAttribute("extmap-allow-mixed")) }

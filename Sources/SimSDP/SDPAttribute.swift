@@ -27,6 +27,7 @@ public struct SDPAttribute: Hashable, Sendable {
     }
 }
 
+/// Lookups by attribute name over an attribute list.
 extension Sequence where Element == SDPAttribute {
     /// The first attribute called `name`, if any.
     public func first(named name: String) -> SDPAttribute? {

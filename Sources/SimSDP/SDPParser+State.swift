@@ -1,3 +1,4 @@
+/// The line-by-line state machine behind ``SDPParser``.
 extension SDPParser {
     /// The parser's accumulating state: the session built so far and the media section being read.
     struct ParserState {
@@ -59,7 +60,9 @@ extension SDPParser {
 
         /// The finished description.
         func finish() throws(SDPParseError) -> SessionDescription {
-            guard let version else { throw SDPParseError(line: 1, reason: lineCount == 0 ? .emptyInput : .missingVersion) }
+            guard let version else {
+                throw SDPParseError(line: 1, reason: lineCount == 0 ? .emptyInput : .missingVersion)
+            }
             guard let origin else { throw SDPParseError(line: 2, reason: .missingOrigin) }
             guard let sessionName else { throw SDPParseError(line: 3, reason: .missingSessionName) }
             return SessionDescription(
@@ -144,7 +147,8 @@ extension SDPParser {
         }
 
         private static func isASCIILetter(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
         }
     }
 }

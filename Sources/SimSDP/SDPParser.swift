@@ -35,10 +35,11 @@ public enum SDPParser {
         guard bytes.count <= maximumByteCount else {
             throw SDPParseError(line: 0, reason: .inputTooLarge(byteCount: bytes.count))
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw SDPParseError(line: 0, reason: .invalidUTF8)
-        }
-        return try parse(text)
+        // `transcode` reports whether it hit an encoding error; it predates `String(validating:)`, which needs
+        // macOS 15.
+        let hadError = transcode(bytes.makeIterator(), from: UTF8.self, to: UTF32.self, stoppingOnError: true) { _ in }
+        guard !hadError else { throw SDPParseError(line: 0, reason: .invalidUTF8) }
+        return try parse(String(decoding: bytes, as: UTF8.self))
     }
 
     /// One line of input: its 1-based number and the byte range without the line terminator.

@@ -41,9 +41,12 @@ public enum SDPSerializer {
         writer.attributes(media.attributes)
     }
 
+    /// Accumulates SDP text line by line.
     private struct Writer {
+        /// The text written so far.
         var text = ""
 
+        /// Writes `<type>=<value>` and CRLF.
         mutating func line(_ type: Character, _ value: String) {
             text.append(type)
             text.append("=")
@@ -51,10 +54,12 @@ public enum SDPSerializer {
             text.append(SDPSerializer.lineEnd)
         }
 
+        /// Writes kept lines verbatim, in order.
         mutating func others(_ lines: [SDPLine]) {
             for other in lines { line(other.type, other.value) }
         }
 
+        /// Writes `a=` lines, in order.
         mutating func attributes(_ attributes: [SDPAttribute]) {
             for attribute in attributes { line("a", attribute.lineValue) }
         }

@@ -118,7 +118,12 @@ public struct ConnectValidator: Sendable {
             var buffer = ByteBuffer(bytes: payload)
             do {
                 let inflated = try buffer.decompress(with: .gzip(), maxSize: configuration.maxJoinRequestSize)
+                guard GzipTrailer.matches(compressed: Array(payload), inflated: inflated.readableBytesView) else {
+                    throw SignalRejection(status: 400, message: "invalid join_request: gzip stream is truncated or fails its CRC")
+                }
                 payload = Data(inflated.readableBytesView)
+            } catch let rejection as SignalRejection {
+                throw rejection
             } catch {
                 throw SignalRejection(status: 400, message: "invalid join_request: gzip stream is corrupt or over \(configuration.maxJoinRequestSize) bytes")
             }

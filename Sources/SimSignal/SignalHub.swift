@@ -54,6 +54,12 @@ public final class SignalHub: @unchecked Sendable {
         return result
     }
 
+    /// Validates without logging (the upgrade decision; the HTTP fallback logs the rejection).
+    public func inspectValidation(_ request: ConnectRequest) -> Result<ConnectPlan, SignalRejection> {
+        let wall = clock.wallNow()
+        return lock.withLock { validator.validate(request, now: wall, roomAccepts: { engine.rooms.acceptsJoin(room: $0) }) }
+    }
+
     /// A validated WebSocket is open: registers its sink and joins (or resumes).
     @discardableResult
     public func open(_ plan: ConnectPlan, sink: any SignalConnectionSink) -> ConnectionID {

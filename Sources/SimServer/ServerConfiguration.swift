@@ -1,0 +1,132 @@
+import Foundation
+import SimAuth
+import SimCore
+import SimRoom
+import SimSignal
+import Yams
+
+/// Everything `sfusim serve` can be told, from YAML (`--config`), environment (`SFUSIM_*`) and flags, in that
+/// order of precedence (flags win). Keys mirror LiveKit's flag names where they exist; defaults are `--dev`'s.
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Address to listen on (default 127.0.0.1).
+    public var bind: String = "127.0.0.1"
+    /// HTTP/WebSocket port (default 7880; 0 picks a free one).
+    public var port: Int = 7880
+    /// Address advertised in ICE candidates (default: the bind address). Used by the media layer.
+    public var nodeIP: String?
+    /// API key → secret (default `devkey: secret`).
+    public var keys: [APIKey: String] = DevCredentials.keys
+    /// Log level: trace, debug, info, notice, warning, error, critical (default info).
+    public var logLevel: String = "info"
+    /// JSONL event log path (default none).
+    public var eventLog: String?
+    /// Seed for every random choice (SIDs, credentials); default: random, reported in the ready file.
+    public var seed: UInt64?
+    /// Room-model settings.
+    public var room = RoomManagerConfiguration()
+    /// Signalling settings.
+    public var signal = SignalConfiguration()
+
+    /// Dev defaults.
+    public init() {}
+
+    /// Errors in a configuration file.
+    public struct LoadError: Error, CustomStringConvertible, Equatable {
+        /// What is wrong, with the key path.
+        public var description: String
+    }
+
+    /// Applies a YAML document on top of `self`; unknown keys are errors.
+    public mutating func apply(yaml text: String) throws {
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: text)
+        } catch {
+            throw LoadError(description: "invalid YAML: \(error)")
+        }
+        guard let document else { return }
+        guard let root = document as? [String: Any] else { throw LoadError(description: "the configuration must be a mapping") }
+        try apply(root)
+    }
+
+    mutating func apply(_ root: [String: Any]) throws {
+        for (key, value) in root {
+            switch key {
+            case "bind": bind = try string(value, key)
+            case "port": port = try int(value, key)
+            case "node_ip": nodeIP = try string(value, key)
+            case "log_level": logLevel = try string(value, key)
+            case "event_log": eventLog = try string(value, key)
+            case "seed": seed = UInt64(try int(value, key))
+            case "keys":
+                guard let map = value as? [String: Any], !map.isEmpty else { throw LoadError(description: "keys: expected a non-empty mapping of key: secret") }
+                keys = [:]
+                for (apiKey, secret) in map { keys[APIKey(apiKey)] = try string(secret, "keys.\(apiKey)") }
+            case "room":
+                for (sub, value) in try mapping(value, key) {
+                    let path = "room.\(sub)"
+                    switch sub {
+                    case "auto_create": room.autoCreate = try bool(value, path)
+                    case "empty_timeout": room.emptyTimeout = UInt32(try int(value, path))
+                    case "departure_timeout": room.departureTimeout = UInt32(try int(value, path))
+                    case "signal_loss_timeout": room.signalLossTimeout = .seconds(try int(value, path))
+                    case "enable_remote_unmute": room.enableRemoteUnmute = try bool(value, path)
+                    default: throw LoadError(description: "unknown key \(path)")
+                    }
+                }
+            case "signal":
+                for (sub, value) in try mapping(value, key) {
+                    let path = "signal.\(sub)"
+                    switch sub {
+                    case "disable_rtc_v1": signal.disableRTCv1 = try bool(value, path)
+                    case "ping_interval": signal.pingInterval = Int32(try positive(value, path))
+                    case "ping_timeout": signal.pingTimeout = Int32(try positive(value, path))
+                    case "server_version": signal.serverVersion = try string(value, path)
+                    case "region": signal.region = try string(value, path)
+                    default: throw LoadError(description: "unknown key \(path)")
+                    }
+                }
+            default: throw LoadError(description: "unknown key \(key)")
+            }
+        }
+    }
+
+    /// Applies `SFUSIM_BIND`, `SFUSIM_PORT`, `SFUSIM_LOG_LEVEL`, `SFUSIM_EVENT_LOG`, `SFUSIM_API_KEY` + `SFUSIM_API_SECRET`.
+    public mutating func apply(environment: [String: String]) throws {
+        if let value = environment["SFUSIM_BIND"] { bind = value }
+        if let value = environment["SFUSIM_PORT"] {
+            guard let number = Int(value) else { throw LoadError(description: "SFUSIM_PORT: not a number") }
+            port = number
+        }
+        if let value = environment["SFUSIM_LOG_LEVEL"] { logLevel = value }
+        if let value = environment["SFUSIM_EVENT_LOG"] { eventLog = value }
+        if let key = environment["SFUSIM_API_KEY"], let secret = environment["SFUSIM_API_SECRET"] { keys = [APIKey(key): secret] }
+    }
+
+    private func mapping(_ value: Any, _ key: String) throws -> [String: Any] {
+        guard let map = value as? [String: Any] else { throw LoadError(description: "\(key): expected a mapping") }
+        return map
+    }
+
+    private func string(_ value: Any, _ key: String) throws -> String {
+        if let text = value as? String { return text }
+        if let number = value as? Int { return String(number) }
+        throw LoadError(description: "\(key): expected a string")
+    }
+
+    private func int(_ value: Any, _ key: String) throws -> Int {
+        guard let number = value as? Int, number >= 0 else { throw LoadError(description: "\(key): expected a non-negative integer") }
+        return number
+    }
+
+    private func positive(_ value: Any, _ key: String) throws -> Int {
+        let number = try int(value, key)
+        guard number > 0 else { throw LoadError(description: "\(key): must be > 0") }
+        return number
+    }
+
+    private func bool(_ value: Any, _ key: String) throws -> Bool {
+        guard let flag = value as? Bool else { throw LoadError(description: "\(key): expected true or false") }
+        return flag
+    }
+}

@@ -1,2 +1,0 @@
-/// The SimServer layer; see docs/architecture.md.
-enum SimServerLayer {}

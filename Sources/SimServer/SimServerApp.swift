@@ -1,0 +1,203 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOPosix
+import SimAuth
+import SimCore
+import SimSignal
+
+/// The sfusim HTTP/WebSocket server: LiveKit signalling, RoomService, admin API. The only Hummingbird user.
+public struct SimServerApp: Sendable {
+    /// Settings.
+    public let configuration: ServerConfiguration
+    /// Where logs go.
+    public let logger: Logger
+
+    /// A server with `configuration`.
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Largest WebSocket frame the transport accepts; the hub itself refuses signal messages over 2 MiB with 1009.
+    static let transportFrameLimit = 8 * 1024 * 1024
+
+    /// Builds the hub (engine, validator, clock, event log) for this configuration.
+    public func makeHub(clock: any SimClock = SystemClock(), seed: UInt64) throws -> SignalHub {
+        let log = EventLog(clock: clock)
+        if let path = configuration.eventLog { try log.openSink(path: path) }
+        let engine = SignalServerStateMachine(configuration: configuration.signal, rooms: configuration.room, keys: configuration.keys, seed: seed)
+        let validator = ConnectValidator(configuration: configuration.signal, verifier: TokenVerifier(keys: configuration.keys))
+        return SignalHub(engine: engine, validator: validator, clock: clock, log: log,
+                         scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()))
+    }
+
+    /// Serves until SIGINT or SIGTERM; `onReady` runs once listening with the bound port.
+    public func run(onReady: @escaping @Sendable (ReadyInfo) -> Void = { _ in }) async throws {
+        let seed = configuration.seed ?? UInt64.random(in: 1...UInt64.max)
+        let hub = try makeHub(seed: seed)
+        let configuration = self.configuration
+        let app = Application(
+            router: Self.makeRouter(hub: hub),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: Self.makeWebSocketRouter(hub: hub),
+                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: Self.transportFrameLimit, autoPing: .enabled(timePeriod: .seconds(10))))
+            ),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.bind, port: configuration.port), serverName: "sfusim"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let host = configuration.bind.contains(":") ? "[\(configuration.bind)]" : configuration.bind
+                let key = configuration.keys.keys.sorted().first ?? DevCredentials.apiKey
+                let info = ReadyInfo(
+                    pid: ProcessInfo.processInfo.processIdentifier, bind: configuration.bind, httpPort: port,
+                    httpURL: "http://\(host):\(port)", livekitURL: "ws://\(host):\(port)", adminURL: "http://\(host):\(port)/_sim",
+                    apiKey: key.rawValue, apiSecret: configuration.keys[key] ?? "", seed: seed
+                )
+                hub.log.append(EventRecord(kind: "server.ready", detail: ["port": .int(Int64(port)), "seed": .string(String(seed))]))
+                onReady(info)
+            },
+            logger: logger
+        )
+        try await app.runService()
+        hub.log.append(EventRecord(kind: "server.stopped"))
+        hub.log.close()
+    }
+
+    // MARK: Routes
+
+    static func connectRequest(_ request: Request, path: SignalPath) -> ConnectRequest {
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters where query[String(name)] == nil {
+            query[String(name)] = String(value)
+        }
+        return ConnectRequest(path: path, query: query, authorization: request.headers[.authorization])
+    }
+
+    static func text(_ status: Int, _ body: String, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func json(_ value: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func makeRouter(hub: SignalHub) -> Router<BasicRequestContext> {
+        let router = Router()
+        let roomService = RoomService(hub: hub)
+        router.get("/") { _, _ in text(200, "OK") }
+        for path in [SignalPath.rtc, .rtcV1] {
+            // Reached only when no WebSocket upgrade happened: a declined upgrade gets LiveKit's HTTP error,
+            // a plain GET gets 404 with an empty body (reference §1.1, §1.7).
+            router.get(RouterPath(stringLiteral: path.rawValue)) { request, _ in
+                guard request.headers[.upgrade]?.lowercased() == "websocket" else { return Response(status: .notFound) }
+                switch hub.validate(connectRequest(request, path: path)) {
+                case .failure(let rejection): return text(rejection.status, rejection.message)
+                case .success: return text(500, "upgrade failed")
+                }
+            }
+            router.get(RouterPath(stringLiteral: path.rawValue + "/validate")) { request, _ in
+                let cors: HTTPFields = [.accessControlAllowOrigin: "*"]
+                switch hub.validate(connectRequest(request, path: path)) {
+                case .failure(let rejection): return text(rejection.status, rejection.message, headers: cors)
+                case .success: return text(200, "success", headers: cors)
+                }
+            }
+        }
+        router.post("/twirp/livekit.RoomService/:method") { request, context in
+            let method = context.parameters.get("method") ?? ""
+            let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
+            let answer = roomService.handle(
+                method: method, contentType: request.headers[.contentType], body: Array(body.readableBytesView),
+                authorization: request.headers[.authorization]
+            )
+            return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
+                            body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        }
+        router.get("/_sim/state") { _, _ in
+            json(hub.inspect { AdminSnapshot(rooms: $0.rooms, connections: 0) }.with(connections: hub.connectionCount))
+        }
+        router.get("/_sim/events") { request, _ in
+            let since = request.uri.queryParameters["since"].flatMap { UInt64($0) } ?? 0
+            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 10_000
+            return json(EventsPage(events: hub.log.events(since: since, limit: limit), lastSeq: hub.log.lastSeq))
+        }
+        return router
+    }
+
+    static func makeWebSocketRouter(hub: SignalHub) -> Router<BasicWebSocketRequestContext> {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        for path in [SignalPath.rtc, .rtcV1] {
+            router.ws(RouterPath(stringLiteral: path.rawValue)) { request, _ in
+                // Validated before upgrading; a refusal falls through to the HTTP route, which answers with the error.
+                switch hub.inspectValidation(connectRequest(request, path: path)) {
+                case .success: .upgrade([:])
+                case .failure: .dontUpgrade
+                }
+            } onUpgrade: { inbound, outbound, context in
+                guard case .success(let plan) = hub.validate(connectRequest(context.request, path: path)) else {
+                    try await outbound.close(.policyViolation, reason: "connection no longer valid")
+                    return
+                }
+                try await serve(plan: plan, hub: hub, inbound: inbound, outbound: outbound)
+            }
+        }
+        return router
+    }
+
+    /// Pumps one signal WebSocket: a writer task drains the hub's sink; this task feeds inbound frames to the hub.
+    static func serve(plan: ConnectPlan, hub: SignalHub, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let (stream, continuation) = AsyncStream.makeStream(of: WebSocketSignalSink.Item.self)
+        let connection = hub.open(plan, sink: WebSocketSignalSink(continuation: continuation))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await item in stream {
+                    switch item {
+                    case .frame(.binary(let bytes)): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                    case .frame(.text(let text)): try await outbound.write(.text(text))
+                    case .close(let code, let reason):
+                        try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                        return
+                    }
+                }
+            }
+            do {
+                for try await message in inbound.messages(maxSize: transportFrameLimit) {
+                    switch message {
+                    case .binary(let buffer): hub.received(.binary(Array(buffer.readableBytesView)), on: connection)
+                    case .text(let text): hub.received(.text(text), on: connection)
+                    }
+                }
+            } catch {
+                hub.log.append(EventRecord(kind: "connection.error", connection: connection, detail: ["error": .string("\(error)")]))
+            }
+            hub.closed(connection)
+            continuation.finish()
+            try await group.waitForAll()
+        }
+    }
+}
+
+/// `GET /_sim/events` body.
+struct EventsPage: Encodable {
+    var events: [SimEvent]
+    var lastSeq: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case events, lastSeq = "last_seq"
+    }
+}
+
+extension AdminSnapshot {
+    func with(connections: Int) -> AdminSnapshot {
+        var copy = self
+        copy.connections = connections
+        return copy
+    }
+}

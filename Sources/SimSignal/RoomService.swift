@@ -1,0 +1,205 @@
+import Foundation
+import SimAuth
+import SimCore
+import SimProto
+import SimRoom
+import SwiftProtobuf
+
+/// LiveKit's `RoomService` over Twirp (protobuf and JSON bodies), applied to the hub's room model (reference §5).
+public struct RoomService: Sendable {
+    /// The hub whose engine it drives.
+    public let hub: SignalHub
+
+    /// A service over `hub`.
+    public init(hub: SignalHub) { self.hub = hub }
+
+    /// Body encodings Twirp accepts.
+    enum Encoding {
+        case protobuf
+        case json
+
+        var contentType: String { self == .protobuf ? "application/protobuf" : "application/json" }
+    }
+
+    /// Handles `POST /twirp/livekit.RoomService/<method>`.
+    public func handle(method: String, contentType: String?, body: [UInt8], authorization: String?) -> TwirpResponse {
+        let mime = (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let encoding: Encoding
+        switch mime {
+        case "application/protobuf", "application/x-protobuf": encoding = .protobuf
+        case "application/json": encoding = .json
+        default:
+            return TwirpResponse(TwirpError(code: "bad_route", message: "unexpected Content-Type: \"\(contentType ?? "")\""))
+        }
+        // A missing token is a Twirp error; a bad one is refused with plain text, as LiveKit's auth middleware does.
+        let token: VerifiedToken?
+        switch AuthorizationHeader.token(from: authorization, queryToken: nil) {
+        case .failure(let rejection):
+            return TwirpResponse(status: rejection.status, contentType: "text/plain; charset=utf-8", body: Array(rejection.message.utf8))
+        case .success(nil):
+            token = nil
+        case .success(let raw?):
+            do {
+                token = try hub.validator.verifier.verify(raw, now: hub.clock.wallNow())
+            } catch {
+                return TwirpResponse(status: 401, contentType: "text/plain; charset=utf-8", body: Array(error.httpMessage.utf8))
+            }
+        }
+        do {
+            let body = try dispatch(method, body: body, encoding: encoding, grant: token?.video)
+            return TwirpResponse(status: 200, contentType: encoding.contentType, body: body)
+        } catch {
+            return TwirpResponse(error)
+        }
+    }
+
+    func dispatch(_ method: String, body: [UInt8], encoding: Encoding, grant: VideoGrant?) throws(TwirpError) -> [UInt8] {
+        switch method {
+        case "CreateRoom":
+            let request: Livekit_CreateRoomRequest = try decode(body, encoding)
+            try require(grant?.roomCreate == true)
+            guard !request.name.isEmpty else { throw TwirpError(code: "invalid_argument", message: "room name is required") }
+            let room = hub.withEngine { engine, wall in
+                let (room, actions) = engine.rooms.createRoom(CreateRoomParameters(
+                    name: RoomName(request.name), emptyTimeout: request.emptyTimeout, departureTimeout: request.departureTimeout,
+                    maxParticipants: request.maxParticipants, metadata: request.metadata
+                ), wall: wall)
+                return (room, engine.map(actions))
+            }
+            return try encode(room.proto, encoding)
+        case "ListRooms":
+            let request: Livekit_ListRoomsRequest = try decode(body, encoding)
+            try require(grant?.roomList == true)
+            var response = Livekit_ListRoomsResponse()
+            response.rooms = hub.inspect { engine in
+                engine.rooms.rooms.keys.sorted()
+                    .filter { request.names.isEmpty || request.names.contains($0.rawValue) }
+                    .compactMap { engine.rooms.room($0)?.proto }
+            }
+            return try encode(response, encoding)
+        case "DeleteRoom":
+            let request: Livekit_DeleteRoomRequest = try decode(body, encoding)
+            try require(grant?.roomCreate == true)
+            try run { $0.deleteRoom(RoomName(request.room)).map { ((), $0) } }
+            return try encode(Livekit_DeleteRoomResponse(), encoding)
+        case "ListParticipants":
+            let request: Livekit_ListParticipantsRequest = try decode(body, encoding)
+            try requireAdmin(grant, room: request.room)
+            let listed: [Livekit_ParticipantInfo]? = hub.inspect { engine in
+                engine.rooms.rooms[RoomName(request.room)] == nil ? nil : engine.rooms.participants(in: RoomName(request.room)).map(\.proto)
+            }
+            guard let listed else { throw TwirpError(code: "not_found", message: RoomError.roomNotFound.message) }
+            var response = Livekit_ListParticipantsResponse()
+            response.participants = listed
+            return try encode(response, encoding)
+        case "GetParticipant":
+            let request: Livekit_RoomParticipantIdentity = try decode(body, encoding)
+            try requireAdmin(grant, room: request.room)
+            let found = hub.inspect { $0.rooms.participant(room: RoomName(request.room), identity: Identity(request.identity))?.proto }
+            guard let found else { throw TwirpError(code: "not_found", message: RoomError.participantNotFound.message) }
+            return try encode(found, encoding)
+        case "RemoveParticipant":
+            let request: Livekit_RoomParticipantIdentity = try decode(body, encoding)
+            try requireAdmin(grant, room: request.room)
+            try run { $0.removeParticipant(room: RoomName(request.room), identity: Identity(request.identity)).map { ((), $0) } }
+            return try encode(Livekit_RemoveParticipantResponse(), encoding)
+        case "MutePublishedTrack":
+            let request: Livekit_MuteRoomTrackRequest = try decode(body, encoding)
+            try requireAdmin(grant, room: request.room)
+            let track = try run {
+                $0.mutePublishedTrack(room: RoomName(request.room), identity: Identity(request.identity), track: TrackSID(request.trackSid), muted: request.muted)
+            }
+            var response = Livekit_MuteRoomTrackResponse()
+            response.track = track.proto
+            return try encode(response, encoding)
+        case "UpdateParticipant":
+            let request: Livekit_UpdateParticipantRequest = try decode(body, encoding)
+            try requireAdmin(grant, room: request.room)
+            let participant = try run {
+                $0.updateParticipant(
+                    room: RoomName(request.room), identity: Identity(request.identity),
+                    metadata: request.metadata.isEmpty ? nil : request.metadata, name: request.name.isEmpty ? nil : request.name,
+                    attributes: request.attributes,
+                    permission: request.hasPermission ? ParticipantPermission(proto: request.permission) : nil
+                )
+            }
+            return try encode(participant.proto, encoding)
+        case "UpdateSubscriptions":
+            let request: Livekit_UpdateSubscriptionsRequest = try decode(body, encoding)
+            try requireAdmin(grant, room: request.room)
+            let tracks = (request.trackSids + request.participantTracks.flatMap(\.trackSids)).map(TrackSID.init)
+            try run { $0.updateSubscriptions(room: RoomName(request.room), identity: Identity(request.identity), tracks: tracks, subscribe: request.subscribe).map { ((), $0) } }
+            return try encode(Livekit_UpdateSubscriptionsResponse(), encoding)
+        case "UpdateRoomMetadata":
+            let request: Livekit_UpdateRoomMetadataRequest = try decode(body, encoding)
+            try requireAdmin(grant, room: request.room)
+            let room = try run { $0.updateRoomMetadata(room: RoomName(request.room), metadata: request.metadata) }
+            return try encode(room.proto, encoding)
+        case "SendData":
+            let request: Livekit_SendDataRequest = try decode(body, encoding)
+            try requireAdmin(grant, room: request.room)
+            let exists = hub.inspect { $0.rooms.rooms[RoomName(request.room)] != nil }
+            guard exists else { throw TwirpError(code: "not_found", message: RoomError.roomNotFound.message) }
+            // Accepted and recorded; delivery needs data channels (a later issue).
+            hub.log.append(EventRecord(kind: "data.sent", room: RoomName(request.room), detail: [
+                "bytes": .int(Int64(request.data.count)), "kind": .int(Int64(request.kind.rawValue)),
+                "destinations": .strings(request.destinationIdentities), "topic": .string(request.topic),
+            ]))
+            return try encode(Livekit_SendDataResponse(), encoding)
+        default:
+            throw TwirpError(code: "bad_route", message: "no handler for path \"/twirp/livekit.RoomService/\(method)\"")
+        }
+    }
+
+    /// Runs a room-model operation through the hub, mapping its error to Twirp.
+    func run<Value>(_ operation: (inout RoomManagerStateMachine) -> Result<(Value, [RoomAction]), RoomError>) throws(TwirpError) -> Value {
+        let result: Result<Value, RoomError> = hub.withEngine { engine, _ in
+            switch engine.admin(operation) {
+            case .success(let (value, actions)): (.success(value), actions)
+            case .failure(let error): (.failure(error), [])
+            }
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
+            throw TwirpError(code: error == .remoteUnmuteDisabled ? "failed_precondition" : "not_found", message: error.message)
+        }
+    }
+
+    func require(_ allowed: Bool) throws(TwirpError) {
+        if !allowed { throw TwirpError(code: "unauthenticated", message: "permissions denied") }
+    }
+
+    /// roomAdmin for the request's room (LiveKit `EnsureAdminPermission`).
+    func requireAdmin(_ grant: VideoGrant?, room: String) throws(TwirpError) {
+        try require(grant?.roomAdmin == true && (grant?.room?.rawValue ?? "") == room)
+    }
+
+    func decode<Message: SwiftProtobuf.Message>(_ body: [UInt8], _ encoding: Encoding) throws(TwirpError) -> Message {
+        do {
+            switch encoding {
+            case .protobuf: return try Message(serializedBytes: body)
+            case .json:
+                var options = JSONDecodingOptions()
+                options.ignoreUnknownFields = true
+                return try Message(jsonUTF8Bytes: body.isEmpty ? Array("{}".utf8) : body, options: options)
+            }
+        } catch {
+            throw TwirpError(code: "malformed", message: "the request body could not be decoded: \(error)")
+        }
+    }
+
+    func encode<Message: SwiftProtobuf.Message>(_ message: Message, _ encoding: Encoding) throws(TwirpError) -> [UInt8] {
+        do {
+            switch encoding {
+            case .protobuf: return try message.serializedBytes()
+            case .json:
+                var options = JSONEncodingOptions()
+                options.preserveProtoFieldNames = true
+                return try message.jsonUTF8Bytes(options: options)
+            }
+        } catch {
+            throw TwirpError(code: "internal", message: "failed to encode the response")
+        }
+    }
+}

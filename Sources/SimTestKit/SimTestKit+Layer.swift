@@ -1,2 +1,0 @@
-/// The SimTestKit layer; see docs/architecture.md.
-enum SimTestKitLayer {}

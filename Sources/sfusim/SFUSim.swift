@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `sfusim`: a local SFU-compatible test server and protocol simulator.
+@main
+struct SFUSim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sfusim",
+        abstract: "A local LiveKit-compatible SFU test server and protocol simulator.",
+        subcommands: [Serve.self, Token.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,218 @@
+import Foundation
+import SimCore
+import SimFaults
+import SimProto
+import SimRoom
+import SimSDP
+import SimSignal
+import SimTestKit
+import SwiftProtobuf
+import Testing
+
+@Suite struct SignalHubTests {
+    let factory = SignalTestFactory()
+
+    static func pythonOffer() throws -> String {
+        let url = try #require(Bundle.module.url(forResource: "livekit-python-1.2.1-v1-publisher-offer", withExtension: "sdp", subdirectory: "Fixtures"))
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    func open(_ hub: SignalHub, _ request: ConnectRequest) throws -> (ConnectionID, RecordingSink) {
+        let plan = try hub.validate(request).get()
+        let sink = RecordingSink()
+        return (hub.open(plan, sink: sink), sink)
+    }
+
+    func send(_ hub: SignalHub, _ connection: ConnectionID, _ message: Livekit_SignalRequest.OneOf_Message) throws {
+        var request = Livekit_SignalRequest()
+        request.message = message
+        hub.received(.binary(try request.serializedBytes()), on: connection)
+    }
+
+    @Test func v1JoinWithPythonOfferGetsJoinRefreshTokenAndAnswer() throws {
+        let hub = factory.hub()
+        let (_, sink) = try open(hub, try factory.v1Request("alice", offer: try Self.pythonOffer()))
+        #expect(sink.kinds == ["join", "refreshToken", "answer"])
+        guard case .join(let join)? = sink.responses.first?.message else { Issue.record("no join"); return }
+        // Reference §8: semver ≥ 1.8, ping interval/timeout > 0, permission present, single-PC not subscriber-primary.
+        let version = join.serverInfo.version.split(separator: ".").compactMap { Int($0) }
+        #expect(version.count == 3 && (version[0], version[1]) >= (1, 8))
+        #expect(join.serverVersion == join.serverInfo.version)
+        #expect(join.pingInterval > 0 && join.pingTimeout > 0)
+        #expect(join.participant.hasPermission && join.participant.permission.canPublish)
+        #expect(join.participant.sid.hasPrefix("PA_") && join.room.sid.hasPrefix("RM_"))
+        #expect(!join.subscriberPrimary)
+        guard case .answer(let answer)? = sink.responses.last?.message else { Issue.record("no answer"); return }
+        #expect(answer.type == "answer" && answer.id == 0)
+        let parsed = try SDPParser.parse(answer.sdp)
+        #expect(parsed.media.count == 7)  // every offered section answered, same order
+        #expect(parsed.media.map { $0.mid?.rawValue } == ["0", "1", "2", "3", "4", "5", "6"])
+        #expect(hub.log.events().map(\.record.kind).contains("signal.out.answer"))
+    }
+
+    @Test func v0JoinIsSubscriberPrimaryAndGetsServerOffer() throws {
+        let hub = factory.hub()
+        let (_, sink) = try open(hub, factory.v0Request("bob"))
+        #expect(sink.kinds == ["join", "offer", "refreshToken"])
+        guard case .join(let join)? = sink.responses.first?.message, case .offer(let offer)? = sink.responses[1].message else { return }
+        #expect(join.subscriberPrimary)
+        #expect(offer.id >= 1 && offer.id <= 256)
+        #expect(try SDPParser.parse(offer.sdp).media.first?.kind == .application)
+    }
+
+    @Test func pingAndPingReqAreAnsweredImmediately() throws {
+        let hub = factory.hub()
+        let (connection, sink) = try open(hub, factory.v0Request("a"))
+        sink.clear()
+        try send(hub, connection, .ping(123))
+        var ping = Livekit_Ping()
+        ping.timestamp = 456
+        try send(hub, connection, .pingReq(ping))
+        let wallMs = Int64(factory.clock.wallNow().timeIntervalSince1970 * 1000)
+        guard case .pong(let pong)? = sink.responses.first?.message, case .pongResp(let resp)? = sink.responses.last?.message else {
+            Issue.record("expected pong and pong_resp, got \(sink.kinds)"); return
+        }
+        #expect(pong == wallMs)
+        #expect(resp.lastPingTimestamp == 456 && resp.timestamp == wallMs)
+    }
+
+    @Test func addTrackThenOfferPublishesToOthersWithCompleteTrackList() throws {
+        let hub = factory.hub()
+        let (alice, aliceSink) = try open(hub, factory.v0Request("alice"))
+        let (_, bobSink) = try open(hub, factory.v0Request("bob"))
+        var add = Livekit_AddTrackRequest()
+        add.cid = "my-cam"
+        add.type = Livekit_TrackType(rawValue: 1) ?? .video
+        add.source = Livekit_TrackSource(rawValue: 1) ?? .camera
+        try send(hub, alice, .addTrack(add))
+        guard case .trackPublished(let published)? = aliceSink.responses.last?.message else { Issue.record("no track_published"); return }
+        #expect(published.cid == "my-cam" && published.track.sid.hasPrefix("TR_VC"))
+        bobSink.clear()
+        var offer = Livekit_SessionDescription()
+        offer.type = "offer"
+        offer.id = 3
+        offer.sdp = TestOffers.sendonlyVideo(cid: "my-cam")
+        try send(hub, alice, .offer(offer))
+        guard case .answer(let answer)? = aliceSink.responses.last?.message else { Issue.record("no answer"); return }
+        #expect(answer.id == 3)
+        let update = bobSink.responses.compactMap { if case .update(let u)? = $0.message { u } else { nil } }.last
+        #expect(update?.participants.first?.tracks.map(\.sid) == [published.track.sid])
+        #expect(update?.participants.first?.tracks.first?.mimeType == "video/VP8")
+    }
+
+    @Test func duplicateIdentityOrderingOnTheWire() throws {
+        let hub = factory.hub()
+        let (_, observer) = try open(hub, factory.v0Request("observer"))
+        let (_, first) = try open(hub, factory.v0Request("bob"))
+        guard case .join(let firstJoin)? = first.responses.first?.message else { return }
+        observer.clear()
+        let (_, second) = try open(hub, factory.v0Request("bob"))
+        guard case .join(let secondJoin)? = second.responses.first?.message else { return }
+        #expect(firstJoin.participant.sid != secondJoin.participant.sid)
+        guard case .leave(let leave)? = first.responses.last?.message else { Issue.record("old session got no leave"); return }
+        #expect(leave.reason.rawValue == 2 && leave.action.rawValue == 0)
+        #expect(first.closed?.code == 1000)
+        let seen = observer.responses.compactMap { if case .update(let u)? = $0.message { u.participants } else { nil } }.flatMap { $0 }
+        let oldGone = try #require(seen.firstIndex { $0.sid == firstJoin.participant.sid && $0.state.rawValue == 3 })
+        let newSeen = try #require(seen.firstIndex { $0.sid == secondJoin.participant.sid })
+        #expect(oldGone < newSeen)
+    }
+
+    @Test func resumeAndRefusedResume() throws {
+        let hub = factory.hub()
+        let (connection, _) = try open(hub, factory.v0Request("alice"))
+        hub.closed(connection)
+        let (_, resumed) = try open(hub, factory.v0Request("alice", extra: ["reconnect": "1", "sid": "PA_old"]))
+        #expect(resumed.kinds.prefix(3) == ["reconnect", "update", "roomUpdate"])
+        #expect(resumed.kinds.contains("offer"))  // dual-PC: ICE restart of the subscriber PC
+        let (_, refused) = try open(hub, try factory.v1Request("ghost", reconnect: true))
+        guard case .leave(let leave)? = refused.responses.first?.message else { Issue.record("no leave"); return }
+        #expect(leave.reason.rawValue == 6 && leave.action.rawValue == 2)
+        #expect(refused.closed != nil)
+    }
+
+    @Test func malformedOversizedAndUnknownFramesAreHandledWithoutHarmingOthers() throws {
+        let hub = factory.hub()
+        let (bad, badSink) = try open(hub, factory.v0Request("bad", room: "x"))
+        let (good, goodSink) = try open(hub, factory.v0Request("good", room: "y"))
+        hub.received(.binary([0xFF, 0xFF, 0xFF, 0xFF, 0x0F]), on: bad)
+        #expect(badSink.closed?.code == 1007)
+        #expect(badSink.closed?.reason == "malformed SignalRequest protobuf")
+        let (big, bigSink) = try open(hub, factory.v0Request("big", room: "x"))
+        hub.received(.binary([UInt8](repeating: 0, count: 2 * 1024 * 1024 + 1)), on: big)
+        #expect(bigSink.closed?.code == 1009)
+        // An unknown oneof member (field 99) decodes to no message: logged and dropped, connection stays.
+        hub.received(.binary([0x9A, 0x06, 0x00]), on: good)
+        #expect(goodSink.closed == nil)
+        #expect(hub.log.events().contains { $0.record.kind == "signal.in.dropped" })
+        try send(hub, good, .ping(1))
+        #expect(goodSink.kinds.last == "pong")
+    }
+
+    @Test func textFramesSwitchTheConnectionToJSON() throws {
+        let hub = factory.hub()
+        let (connection, sink) = try open(hub, factory.v0Request("a"))
+        hub.received(.text(#"{"pingReq":{"timestamp":"77"}}"#), on: connection)
+        guard case .text(let text)? = sink.written.last else { Issue.record("expected a text frame"); return }
+        #expect(text.contains("pongResp") && text.contains("77"))
+        hub.received(.text("not json"), on: connection)
+        #expect(sink.closed?.code == 1007)
+    }
+
+    @Test func signalOutTapCanDropAndRecordsTheFault() throws {
+        let hub = factory.hub()
+        hub.taps.install(DropFilter(kinds: ["refresh_token"]), at: .signalOut)
+        let (_, sink) = try open(hub, factory.v0Request("a"))
+        #expect(!sink.kinds.contains("refreshToken"))
+        let fault = try #require(hub.log.events().first { $0.record.kind == "fault.applied" })
+        #expect(fault.record.detail["message"] == "refresh_token")
+    }
+
+    @Test func refreshTokenRepeatsEveryFiveMinutesOnTheManualClock() throws {
+        let hub = factory.hub()
+        let (_, sink) = try open(hub, factory.v0Request("a"))
+        let before = sink.kinds.filter { $0 == "refreshToken" }.count
+        factory.scheduler.advance(by: .seconds(299))
+        #expect(sink.kinds.filter { $0 == "refreshToken" }.count == before)
+        factory.scheduler.advance(by: .seconds(1))
+        #expect(sink.kinds.filter { $0 == "refreshToken" }.count == before + 1)
+    }
+
+    @Test func signalLossRemovesParticipantAfterTimeout() throws {
+        let hub = factory.hub()
+        let (_, observer) = try open(hub, factory.v0Request("observer"))
+        let (connection, _) = try open(hub, factory.v0Request("leaver"))
+        hub.closed(connection)
+        observer.clear()
+        factory.scheduler.advance(by: .seconds(15))
+        let update = observer.responses.compactMap { if case .update(let u)? = $0.message { u } else { nil } }.first
+        #expect(update?.participants.first?.identity == "leaver" && update?.participants.first?.disconnectReason.rawValue == 9)
+    }
+
+    @Test(arguments: [
+        ("serverLeave", 3, 0), ("leaveRequestFullReconnect", 0, 2),
+    ])
+    func simulateScenariosThatLeave(name: String, reason: Int, action: Int) throws {
+        let hub = factory.hub()
+        let (connection, sink) = try open(hub, factory.v0Request("a"))
+        var simulate = Livekit_SimulateScenario()
+        simulate.scenario = name == "serverLeave" ? .serverLeave(true) : .leaveRequestFullReconnect(true)
+        try send(hub, connection, .simulate(simulate))
+        guard case .leave(let leave)? = sink.responses.last?.message else { Issue.record("no leave"); return }
+        #expect(leave.reason.rawValue == reason && leave.action.rawValue == action)
+        #expect(sink.closed != nil)
+    }
+}
+
+/// Small offers written for these tests.
+enum TestOffers {
+    static func sendonlyVideo(cid: String) -> String {
+        [
+            "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0", "a=msid-semantic: WMS stream",
+            "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=ice-ufrag:abcd", "a=ice-pwd:abcdefghijklmnopqrstuvwx",
+            "a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99",
+            "a=setup:actpass", "a=mid:0", "a=sendonly", "a=msid:stream \(cid)", "a=rtcp-mux", "a=rtpmap:96 VP8/90000",
+            "a=ssrc:1111 cname:test", "",
+        ].joined(separator: "\r\n")
+    }
+}
