@@ -75,8 +75,9 @@ public final class EventLog: @unchecked Sendable {
         lock.withLock {
             guard let first = events.first else { return [] }
             let start = since < first.seq ? 0 : Int(since - first.seq + 1)
-            guard start < events.count else { return [] }
-            return Array(events[start..<min(events.count, start + max(0, limit))])
+            guard start < events.count, limit > 0 else { return [] }
+            let end = limit >= events.count - start ? events.count : start + limit
+            return Array(events[start..<end])
         }
     }
 
