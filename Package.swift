@@ -125,7 +125,12 @@ let package = Package(
         ),
         .testTarget(
             name: "SimServerTests",
-            dependencies: ["SimServer", "SimTestKit", "SimProto", "SimSignal", "SimAuth", "SimCore"],
+            dependencies: [
+                "SimServer", "SimTestKit", "SimProto", "SimSignal", "SimAuth", "SimCore",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

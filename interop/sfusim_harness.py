@@ -226,7 +226,7 @@ class SfuSim:
         os.mkfifo(ready_path)
         ready_fd = os.open(ready_path, os.O_RDONLY | os.O_NONBLOCK)
         watcher = None
-        cmd = [str(binary), "serve", "--bind", bind, "--port", "0", "--ready-file", str(ready_path)]
+        cmd = [str(Path(binary).resolve()), "serve", "--bind", bind, "--port", "0", "--ready-file", str(ready_path)]
         cmd += ["--log-level", log_level]
         if watch_events:
             os.mkfifo(events_path)

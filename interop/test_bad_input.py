@@ -29,8 +29,15 @@ async def still_serving(sfu) -> None:
 
 
 async def alive_or_closed(client: SignalClient) -> str:
-    """After bad input the session either keeps answering pings or is closed; silence fails the test."""
-    return "alive" if await client.alive() else "closed"
+    """After bad input the session either keeps answering pings or is closed with a close frame.
+
+    Silence (no pong, no close) fails the test, and so does a dropped connection (1006): the server must
+    refuse deliberately, e.g. 1007 (invalid payload) or 1008 (policy), not crash the socket.
+    """
+    if await client.alive():
+        return "alive"
+    assert client.close_code not in (None, 1006), f"connection dropped without a close frame ({client.close_code})"
+    return "closed"
 
 
 def raw_jwt(sfu, claims: dict, *, secret: str | None = None) -> str:

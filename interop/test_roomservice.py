@@ -255,7 +255,8 @@ def test_json_create_and_list_rooms(sfu):
     assert room["name"] == name and room["metadata"] == "j"
     assert is_sid(room["sid"], "RM_")
     # protojson with proto field names, unpopulated fields emitted, 64-bit ints as strings (§5)
-    assert "empty_timeout" in room and "num_participants" in room, sorted(room)
+    missing = {"empty_timeout", "max_participants", "num_participants", "num_publishers", "active_recording"} - set(room)
+    assert not missing, f"zero-valued fields not emitted: {sorted(missing)}; got {', '.join(sorted(room))}"
     assert isinstance(room["creation_time"], str) and int(room["creation_time"]) > 0
 
     r = sfu.http("POST", ROOM_SERVICE + "ListRooms", body="{}", headers=headers)
@@ -287,15 +288,22 @@ def test_json_errors_are_twirp_json(sfu):
         401,
         "unauthenticated",
     )
+    absent = unique("absent")
     twirp_error(
         sfu.http(
             "POST",
             ROOM_SERVICE + "GetParticipant",
-            body=json.dumps({"room": unique("absent"), "identity": "x"}),
-            headers=headers,
+            body=json.dumps({"room": absent, "identity": "x"}),
+            headers={**headers, "Authorization": f"Bearer {sfu.admin_token(room=absent)}"},
         ),
         404,
         "not_found",
+    )
+    # roomAdmin without the request's room is not enough (§5: roomAdmin + room == request room)
+    twirp_error(
+        sfu.http("POST", ROOM_SERVICE + "GetParticipant", body=json.dumps({"room": absent, "identity": "x"}), headers=headers),
+        401,
+        "unauthenticated",
     )
     # malformed protobuf body
     twirp_error(

@@ -277,7 +277,7 @@ async def test_update_metadata_with_grant_is_broadcast(sfu):
             rr = await alice.recv("request_response", where=lambda m: m.request_response.request_id == 6)
             assert rr.request_response.reason == rtc.RequestResponse.Reason.OK
 
-            # an empty attribute value deletes the key
+            # an empty attribute value deletes the key; empty metadata means "unchanged" (Go UpdateMetadata)
             await alice.update_metadata(attributes={"k": ""}, request_id=7)
             gone = await bob.recv_update(lambda p: p.sid == alice.sid and "k" not in p.attributes)
             assert gone.metadata == "m1"

@@ -11,14 +11,17 @@ import SwiftProtobuf
 /// Builds hubs, tokens and connect requests for tests, on a manual clock.
 public struct SignalTestFactory: Sendable {
     /// The manual clock everything runs on.
-    public let clock = ManualClock()
+    public let clock: ManualClock
     /// Its scheduler.
     public let scheduler: ManualTimerScheduler
     /// Keys in force.
     public let keys: [APIKey: String] = [DevCredentials.apiKey: DevCredentials.secret, "otherkey": "othersecret-0123456789"]
 
-    /// A factory.
-    public init() { scheduler = ManualTimerScheduler(clock: clock) }
+    /// A factory whose manual wall clock starts at `wall` (a fixed date unless a live server needs real time).
+    public init(wall: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
+        clock = ManualClock(wall: wall)
+        scheduler = ManualTimerScheduler(clock: clock)
+    }
 
     /// A hub with the given settings.
     public func hub(signal: SignalConfiguration = SignalConfiguration(), rooms: RoomManagerConfiguration = RoomManagerConfiguration(), seed: UInt64 = 1) -> SignalHub {
