@@ -3,9 +3,10 @@
 - The binary: `$SFUSIM_BIN`, or built once with `swift build --product sfusim`.
 - Readiness: `--ready-file` points at a FIFO we made; the server writes its JSON there once listening.
   We wait for it with `select` on the FIFO and a pidfd of the process, under a deadline (no polling).
-- Events: `--event-log` points at a second FIFO, read by a thread. Each new line wakes `wait_event`,
-  which then asks the admin API (`GET /_sim/events?since=`), the source of truth. If the server replaced
-  the FIFO with a plain file, `wait_event` re-asks the admin API at short intervals until its deadline.
+- Events: `--event-log /dev/fd/N`, the write end of a pipe the process inherits, read by a thread (a
+  path the server cannot replace, unlike a FIFO in a directory). Each new line wakes `wait_event`, which
+  then asks the admin API (`GET /_sim/events?since=`), the source of truth. Without that stream
+  (`watch_events=False`) `wait_event` re-asks the admin API at short intervals until its deadline.
 - Shutdown: SIGTERM, and the process must exit 0 within a deadline.
 """
 
@@ -19,7 +20,6 @@ import re
 import secrets
 import select
 import signal
-import stat
 import subprocess
 import threading
 import time
@@ -134,16 +134,16 @@ def semver(version: str) -> tuple[int, int, int]:
 
 
 class EventWatcher:
-    """Reads the `--event-log` FIFO in a thread; each complete line bumps a counter under a condition."""
+    """Reads the event-log pipe in a thread; each complete line bumps a counter under a condition."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    def __init__(self, read_fd: int):
+        self.fd = read_fd
+        os.set_blocking(read_fd, False)
         self.cond = threading.Condition()
         self.lines = 0
         self.eof = False
         self._stop_r, self._stop_w = os.pipe()
-        self.thread = threading.Thread(target=self._run, name=f"events:{path.name}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name="sfusim-events", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
@@ -153,7 +153,10 @@ class EventWatcher:
                 readable, _, _ = select.select([self.fd, self._stop_r], [], [])
                 if self._stop_r in readable:
                     return
-                chunk = os.read(self.fd, 65536)
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except BlockingIOError:
+                    continue
                 if not chunk:
                     return
                 pending += chunk
@@ -169,12 +172,6 @@ class EventWatcher:
             with self.cond:
                 self.eof = True
                 self.cond.notify_all()
-
-    def still_fifo(self) -> bool:
-        try:
-            return stat.S_ISFIFO(os.stat(self.path).st_mode)
-        except FileNotFoundError:
-            return False
 
     def close(self) -> None:
         os.write(self._stop_w, b"x")
@@ -221,17 +218,18 @@ class SfuSim:
     ) -> "SfuSim":
         workdir.mkdir(parents=True, exist_ok=True)
         ready_path = workdir / "ready.json"
-        events_path = workdir / "events.jsonl"
         log_path = workdir / "server.log"
         os.mkfifo(ready_path)
         ready_fd = os.open(ready_path, os.O_RDONLY | os.O_NONBLOCK)
         watcher = None
+        pass_fds: tuple[int, ...] = ()
         cmd = [str(Path(binary).resolve()), "serve", "--bind", bind, "--port", "0", "--ready-file", str(ready_path)]
         cmd += ["--log-level", log_level]
         if watch_events:
-            os.mkfifo(events_path)
-            watcher = EventWatcher(events_path)
-            cmd += ["--event-log", str(events_path)]
+            events_r, events_w = os.pipe()
+            watcher = EventWatcher(events_r)
+            pass_fds = (events_w,)
+            cmd += ["--event-log", f"/dev/fd/{events_w}"]
         if config is not None:
             config_path = workdir / "config.yaml"
             # JSON is YAML (1.2): no YAML writer needed.
@@ -240,9 +238,13 @@ class SfuSim:
         cmd += list(args)
         log = open(log_path, "wb")
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=workdir, pass_fds=pass_fds
+            )
         finally:
             log.close()
+            for fd in pass_fds:
+                os.close(fd)  # only the server holds the write end: its exit ends the stream
         try:
             ready = _read_ready(ready_fd, proc, ready_timeout, log_path, cmd)
         except BaseException:
@@ -390,15 +392,16 @@ class SfuSim:
             self._await_new_events(seen_lines, remaining)
 
     def _await_new_events(self, seen_lines: int, remaining: float) -> None:
-        """Blocks until the event FIFO delivers a new line (or, without a live FIFO, a short interval)."""
+        """Blocks until the event stream delivers a new line (or, without a stream, a short interval)."""
         w = self.watcher
-        live = w is not None and not w.eof and w.still_fifo()
-        with (w.cond if w else threading.Condition()) as cond:
-            if live:
-                cond.wait_for(lambda: w.lines != seen_lines or w.eof, remaining)
-            else:
-                # Degraded mode (the server replaced the FIFO with a file): re-ask the admin API.
-                cond.wait(min(remaining, 0.05))
+        if w is not None and not w.eof:
+            with w.cond:
+                w.cond.wait_for(lambda: w.lines != seen_lines or w.eof, remaining)
+            return
+        # No event stream (watch_events=False, or it ended): re-ask the admin API shortly.
+        idle = threading.Condition()
+        with idle:
+            idle.wait(min(remaining, 0.05))
 
     def kinds(self, since: int = 0, **fields: Any) -> list[str]:
         return [e["kind"] for e in self.events(since) if all(e.get(k) == v for k, v in fields.items())]

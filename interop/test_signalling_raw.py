@@ -89,6 +89,18 @@ async def test_v0_join_response_is_subscriber_primary(sfu):
     assert (ev.get("detail") or {}).get("mode") == "dual", ev
 
 
+async def test_v0_dual_pc_gets_subscriber_offer(sfu):
+    """Dual-PC: the server offers on the subscriber PC right after the join (§3.2); v0 clients wait for it."""
+    room = unique()
+    async with await SignalClient.connect(sfu.livekit_url, sfu.token("alice", room), v1=False) as alice:
+        offer = await alice.recv("offer")
+        assert offer.offer.type == "offer"
+        assert offer.offer.id > 0, "server offer ids start at 1..256 and increment"
+        assert any(line.startswith("m=application") for line in m_lines(offer.offer.sdp)), offer.offer.sdp
+        assert "a=setup:actpass" in offer.offer.sdp
+        assert alice.kinds()[0] == "join"
+
+
 async def test_v0_subscriber_false_is_not_subscriber_primary(sfu):
     room = unique()
     async with await SignalClient.connect(sfu.livekit_url, sfu.token("alice", room, can_subscribe=False), v1=False) as alice:

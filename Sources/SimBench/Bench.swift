@@ -15,7 +15,7 @@ struct SFUSimBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sfusim-bench",
         abstract: "Benchmarks for sfusim (run the release build).",
-        subcommands: [Signal.self, Startup.self]
+        subcommands: [Signal.self, Startup.self, Engine.self]
     )
 }
 
@@ -61,17 +61,20 @@ struct Signal: AsyncParsableCommand {
     func run() async throws {
         raiseFileLimit()
         var p50s: [Double] = [], p99s: [Double] = [], maxes: [Double] = [], rss: [Double] = [], idle: [Double] = []
+        var connectP50s: [Double] = [], connectP99s: [Double] = [], cpu: [Double] = []
         for round in 0..<repetitions {
             let result = try await once()
-            print("round \(round + 1): p50=\(format(result.p50)) ms p99=\(format(result.p99)) ms max=\(format(result.max)) ms idle_rss=\(format(result.idleMiB, 1)) MiB rss=\(format(result.rssMiB, 1)) MiB")
+            print("round \(round + 1): upgrade→join p50=\(format(result.p50)) ms p99=\(format(result.p99)) ms max=\(format(result.max)) ms; connect→join p50=\(format(result.connectP50)) ms p99=\(format(result.connectP99)) ms; idle_rss=\(format(result.idleMiB, 1)) MiB rss=\(format(result.rssMiB, 1)) MiB")
+            connectP50s.append(result.connectP50); connectP99s.append(result.connectP99); cpu.append(result.serverCPUMicros)
             p50s.append(result.p50); p99s.append(result.p99); maxes.append(result.max); rss.append(result.rssMiB); idle.append(result.idleMiB)
         }
         let perParticipant = (Stats(rss).median - Stats(idle).median) * 1024 / Double(clients)
-        print("signal_join clients=\(clients) per_room=\(perRoom) repeats=\(repetitions) p50_ms=\(format(Stats(p50s).median)) p99_ms=\(format(Stats(p99s).median)) max_ms=\(format(Stats(maxes).median)) rss_mib=\(format(Stats(rss).median, 1)) idle_rss_mib=\(format(Stats(idle).median, 1)) kib_per_participant=\(format(perParticipant, 1))")
+        print("signal_join clients=\(clients) per_room=\(perRoom) repeats=\(repetitions) upgrade_to_join_p50_ms=\(format(Stats(p50s).median)) upgrade_to_join_p99_ms=\(format(Stats(p99s).median)) max_ms=\(format(Stats(maxes).median)) connect_to_join_p50_ms=\(format(Stats(connectP50s).median)) connect_to_join_p99_ms=\(format(Stats(connectP99s).median)) rss_mib=\(format(Stats(rss).median, 1)) idle_rss_mib=\(format(Stats(idle).median, 1)) kib_per_participant=\(format(perParticipant, 1)) server_cpu_us_per_join=\(format(Stats(cpu).median, 0))")
     }
 
+    /// One repetition: upgrade → JoinResponse percentiles, and the same from the TCP connect.
     struct Result {
-        var p50, p99, max, rssMiB, idleMiB: Double
+        var p50, p99, max, connectP50, connectP99, rssMiB, idleMiB, serverCPUMicros: Double
     }
 
     func once() async throws -> Result {
@@ -95,39 +98,46 @@ struct Signal: AsyncParsableCommand {
             return (builder.jwt(now: now), try SignalTestFactory.joinRequestParameter(join))
         }
         let pid = server.process.processIdentifier
+        let cpuBefore = cpuSeconds(pid: pid)
         let joined = JoinBarrier(count: clients) { Double(residentBytes(pid: pid)) / 1_048_576 }
-        let latencies = try await withThrowingTaskGroup(of: Double.self) { group in
+        let latencies = try await withThrowingTaskGroup(of: (Double, Double).self) { group in
             for (token, joinRequest) in requests {
-                group.addTask {
+                group.addTask { () -> (Double, Double) in
                     var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 22)
                     configuration.additionalHeaders[.authorization] = "Bearer \(token)"
                     let start = ContinuousClock.now
                     let latency = LatencyBox()
                     try await WebSocketClient.connect(url: "\(url)/rtc/v1?join_request=\(joinRequest)", configuration: configuration, logger: logger) { inbound, _, _ in
+                        let upgraded = ContinuousClock.now
+                        latency.connect = milliseconds(upgraded - start)
                         for try await message in inbound.messages(maxSize: 1 << 22) {
                             guard case .binary(let buffer) = message,
                                   let response = try? Livekit_SignalResponse(serializedBytes: Array(buffer.readableBytesView)),
                                   case .join = response.message else { continue }
-                            latency.value = milliseconds(ContinuousClock.now - start)
+                            latency.value = milliseconds(ContinuousClock.now - upgraded)
                             break
                         }
                         await joined.arriveAndWait()
                     }
-                    return latency.value
+                    return (latency.value, latency.connect)
                 }
             }
-            var values: [Double] = []
+            var values: [(Double, Double)] = []
             for try await value in group { values.append(value) }
             return values
         }
-        let stats = Stats(latencies)
-        return Result(p50: stats.median, p99: stats.percentile(99), max: stats.percentile(100), rssMiB: await joined.rssAtFull, idleMiB: idle)
+        let serverCPU = (cpuSeconds(pid: pid) - cpuBefore) * 1_000_000 / Double(clients)
+        let stats = Stats(latencies.map(\.0))
+        let connect = Stats(latencies.map { $0.0 + $0.1 })
+        return Result(p50: stats.median, p99: stats.percentile(99), max: stats.percentile(100), connectP50: connect.median,
+                      connectP99: connect.percentile(99), rssMiB: await joined.rssAtFull, idleMiB: idle, serverCPUMicros: serverCPU)
     }
 }
 
 /// Holds a latency measured inside a WebSocket handler.
 final class LatencyBox: @unchecked Sendable {
     var value: Double = .nan
+    var connect: Double = .nan
 }
 
 /// Keeps every client connected until all have joined, and samples the server RSS at that moment.

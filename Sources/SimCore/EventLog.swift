@@ -21,11 +21,6 @@ public final class EventLog: @unchecked Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
-    private let wallFormat: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
 
     /// A log on `clock` keeping the last `capacity` events in memory.
     public init(clock: any SimClock, capacity: Int = EventLog.defaultCapacity) {
@@ -48,7 +43,7 @@ public final class EventLog: @unchecked Sendable {
         let now = clock.now()
         let wall = clock.wallNow()
         let (event, callbacks, line): (SimEvent, [@Sendable (SimEvent) -> Void], Data?) = lock.withLock {
-            let event = SimEvent(seq: nextSeq, tMs: now.milliseconds, wall: wallFormat.string(from: wall), record: record)
+            let event = SimEvent(seq: nextSeq, tMs: now.milliseconds, wall: wall, record: record)
             nextSeq += 1
             events.append(event)
             if events.count > capacity + capacity / 4 { events.removeFirst(events.count - capacity) }

@@ -55,18 +55,21 @@ public struct SimEvent: Sendable, Equatable, Codable {
     public var seq: UInt64
     /// Monotonic milliseconds since the server started.
     public var tMs: Double
-    /// Wall-clock time, ISO 8601 with milliseconds.
-    public var wall: String
+    /// Wall-clock time (encoded as ISO 8601 with milliseconds).
+    public var wall: Date
     /// The record.
     public var record: EventRecord
 
     /// Stamps `record`.
-    public init(seq: UInt64, tMs: Double, wall: String, record: EventRecord) {
+    public init(seq: UInt64, tMs: Double, wall: Date, record: EventRecord) {
         self.seq = seq
         self.tMs = tMs
         self.wall = wall
         self.record = record
     }
+
+    /// ISO 8601 with milliseconds, UTC (formatting happens only when an event is encoded).
+    static let wallFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     private enum CodingKeys: String, CodingKey {
         case seq, tMs = "t_ms", wall, conn, room, participant, identity, tap, dir, kind, detail
@@ -77,7 +80,11 @@ public struct SimEvent: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         seq = try c.decode(UInt64.self, forKey: .seq)
         tMs = try c.decode(Double.self, forKey: .tMs)
-        wall = try c.decode(String.self, forKey: .wall)
+        let text = try c.decode(String.self, forKey: .wall)
+        guard let date = try? Self.wallFormat.parse(text) else {
+            throw DecodingError.dataCorruptedError(forKey: .wall, in: c, debugDescription: "not ISO 8601: \(text)")
+        }
+        wall = date
         let conn = try c.decodeIfPresent(String.self, forKey: .conn)
         record = EventRecord(
             kind: try c.decode(String.self, forKey: .kind),
@@ -96,7 +103,7 @@ public struct SimEvent: Sendable, Equatable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seq, forKey: .seq)
         try c.encode((tMs * 1000).rounded() / 1000, forKey: .tMs)
-        try c.encode(wall, forKey: .wall)
+        try c.encode(Self.wallFormat.format(wall), forKey: .wall)
         try c.encodeIfPresent(record.connection?.description, forKey: .conn)
         try c.encodeIfPresent(record.room, forKey: .room)
         try c.encodeIfPresent(record.participant, forKey: .participant)

@@ -131,18 +131,21 @@ public struct SimServerApp: Sendable {
         return router
     }
 
-    static func makeWebSocketRouter(hub: SignalHub) -> Router<BasicWebSocketRequestContext> {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+    static func makeWebSocketRouter(hub: SignalHub) -> Router<SignalWebSocketContext> {
+        let router = Router(context: SignalWebSocketContext.self)
         for path in [SignalPath.rtc, .rtcV1] {
-            router.ws(RouterPath(stringLiteral: path.rawValue)) { request, _ in
+            router.ws(RouterPath(stringLiteral: path.rawValue)) { request, context in
                 // Validated before upgrading; a refusal falls through to the HTTP route, which answers with the error.
                 switch hub.inspectValidation(connectRequest(request, path: path)) {
-                case .success: .upgrade([:])
-                case .failure: .dontUpgrade
+                case .success(let plan):
+                    context.plan.value = plan
+                    return .upgrade([:])
+                case .failure:
+                    return .dontUpgrade
                 }
             } onUpgrade: { inbound, outbound, context in
-                guard case .success(let plan) = hub.validate(connectRequest(context.request, path: path)) else {
-                    try await outbound.close(.policyViolation, reason: "connection no longer valid")
+                guard let plan = context.requestContext.plan.value else {
+                    try await outbound.close(.unexpectedServerError, reason: "no validated connect plan")
                     return
                 }
                 try await serve(plan: plan, hub: hub, inbound: inbound, outbound: outbound)

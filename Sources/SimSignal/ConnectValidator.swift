@@ -180,11 +180,22 @@ public struct ConnectValidator: Sendable {
 extension Data {
     /// Decodes base64url or standard base64, with or without padding; nil if invalid.
     init?(base64URLEncoded text: String) {
-        var normal = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        normal = normal.trimmingCharacters(in: .whitespacesAndNewlines)
-        let remainder = normal.count % 4
-        if remainder == 1 { return nil }
-        if remainder > 0 { normal += String(repeating: "=", count: 4 - remainder) }
-        self.init(base64Encoded: normal)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 3)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): bytes.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): bytes.append(UInt8(ascii: "/"))
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
+            default: bytes.append(byte)
+            }
+        }
+        switch bytes.count % 4 {
+        case 1: return nil
+        case 2: bytes.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "=")])
+        case 3: bytes.append(UInt8(ascii: "="))
+        default: break
+        }
+        self.init(base64Encoded: Data(bytes))
     }
 }

@@ -1,0 +1,27 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import SimSignal
+
+/// The request context of the signal WebSocket routes: carries the plan validated before the upgrade to the
+/// handler after it, so a connect is validated once.
+struct SignalWebSocketContext: RequestContext, WebSocketRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<Self>
+    let plan = PlanBox()
+
+    init(source: Source) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+    }
+
+    /// The validated plan, set by the upgrade decision.
+    final class PlanBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: ConnectPlan?
+        var value: ConnectPlan? {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
+}
