@@ -26,7 +26,6 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Iterable
 
-import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -42,6 +41,8 @@ __all__ = [
     "encode_join_request",
     "join_request_message",
     "signal_url",
+    "v0_params",
+    "resume",
 ]
 
 DEFAULT_TIMEOUT = 5.0

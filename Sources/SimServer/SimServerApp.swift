@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -41,10 +42,7 @@ public struct SimServerApp: Sendable {
         let configuration = self.configuration
         let app = Application(
             router: Self.makeRouter(hub: hub),
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: Self.makeWebSocketRouter(hub: hub),
-                configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: Self.transportFrameLimit, autoPing: .enabled(timePeriod: .seconds(10))))
-            ),
+            server: Self.serverBuilder(hub: hub),
             configuration: ApplicationConfiguration(address: .hostname(configuration.bind, port: configuration.port), serverName: "sfusim"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -63,6 +61,20 @@ public struct SimServerApp: Sendable {
         try await app.runService()
         hub.log.append(EventRecord(kind: "server.stopped"))
         hub.log.close()
+    }
+
+    /// HTTP/1 with the signal WebSocket upgrade, guarded so refused upgrades get LiveKit's HTTP errors.
+    static func serverBuilder(hub: SignalHub) -> HTTPServerBuilder {
+        let webSocketResponder = makeWebSocketRouter(hub: hub).buildResponder()
+        return HTTPServerBuilder { responder in
+            SignalServerChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder,
+                    configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: transportFrameLimit, autoPing: .enabled(timePeriod: .seconds(10))))
+                ),
+                hub: hub
+            )
+        }
     }
 
     // MARK: Routes
