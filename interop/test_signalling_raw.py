@@ -291,7 +291,7 @@ async def test_update_metadata_with_grant_is_broadcast(sfu):
 
             # an empty attribute value deletes the key; empty metadata means "unchanged" (Go UpdateMetadata)
             await alice.update_metadata(attributes={"k": ""}, request_id=7)
-            gone = await bob.recv_update(lambda p: p.sid == alice.sid and "k" not in p.attributes)
+            gone = await bob.recv_update(lambda p: p.sid == alice.sid and p.version > seen_by_bob.version and "k" not in p.attributes)
             assert gone.metadata == "m1"
 
 
