@@ -49,9 +49,10 @@ let package = Package(
         ),
         .target(name: "SimRoom", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(name: "SimFaults", dependencies: ["SimCore"], swiftSettings: swiftSettings),
+        .target(name: "SimRTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
             name: "SimMedia",
-            dependencies: ["SimCore", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
+            dependencies: ["SimCore", "SimRTP", "SimSDP", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -116,7 +117,8 @@ let package = Package(
         .testTarget(name: "SimSDPTests", dependencies: ["SimSDP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimAuthTests", dependencies: ["SimAuth", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SimMediaTests", dependencies: ["SimMedia"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimSignalTests",
             dependencies: [

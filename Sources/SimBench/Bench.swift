@@ -57,6 +57,8 @@ struct Signal: AsyncParsableCommand {
     @Option(help: "Participants per room.") var perRoom = 10
     @Option(name: .customLong("repeat"), help: "Repetitions (a fresh server each); medians across repetitions are reported.") var repetitions = 3
     @Option(help: "Path to sfusim (default: next to this binary).") var server: String?
+    @Option(help: "Use a running server at this ws:// URL instead of starting one (for profiling it).") var url: String?
+    @Option(help: "With --url: the server's pid, for RSS and CPU figures.") var pid: Int32?
 
     func run() async throws {
         raiseFileLimit()
@@ -78,10 +80,12 @@ struct Signal: AsyncParsableCommand {
     }
 
     func once() async throws -> Result {
-        let server = try ServerProcess(binary: serverBinary(server), arguments: ["--seed", "1"])
-        defer { server.stop() }
-        let idle = Double(server.residentBytes) / 1_048_576
-        let url = server.livekitURL
+        let server = try url == nil ? ServerProcess(binary: serverBinary(server), arguments: ["--seed", "1"]) : nil
+        defer { server?.stop() }
+        let pid = server?.process.processIdentifier ?? self.pid ?? 0
+        let idle = Double(residentBytes(pid: pid)) / 1_048_576
+        let url = server?.livekitURL ?? self.url ?? ""
+        let runID = UUID().uuidString.prefix(6)
         let now = Date()
         let logger: Logger = {
             var logger = Logger(label: "bench")
@@ -91,13 +95,12 @@ struct Signal: AsyncParsableCommand {
         let requests: [(String, String)] = try (0..<clients).map { index in
             var builder = AccessTokenBuilder(apiKey: DevCredentials.apiKey, secret: DevCredentials.secret)
             builder.identity = Identity("p\(index)")
-            builder.video = .join(RoomName("room-\(index / max(1, perRoom))"))
+            builder.video = .join(RoomName("room-\(runID)-\(index / max(1, perRoom))"))
             var join = Livekit_JoinRequest()
             join.clientInfo.protocol = 17
             join.connectionSettings.autoSubscribe = true
             return (builder.jwt(now: now), try SignalTestFactory.joinRequestParameter(join))
         }
-        let pid = server.process.processIdentifier
         let cpuBefore = cpuSeconds(pid: pid)
         let joined = JoinBarrier(count: clients) { Double(residentBytes(pid: pid)) / 1_048_576 }
         let latencies = try await withThrowingTaskGroup(of: (Double, Double).self) { group in

@@ -1,7 +1,7 @@
 #ifndef C_SIM_SHIMS_H
 #define C_SIM_SHIMS_H
 /* The one plain-C target: wrappers for what Swift cannot import (varargs, macros, GLib signals).
- * This public header is GLib-free on purpose: Swift sees only plain C types. */
+ * These public headers are GLib-free on purpose: Swift sees only plain C types. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,5 +15,8 @@ const char *c_sim_openssl_version(void);
 /* Creates a DTLS server SSL_CTX with DTLS-SRTP profiles set and frees it.
  * Returns 1 on success, 0 on failure. Proves libssl/libcrypto link and the macro wrappers work. */
 int c_sim_openssl_dtls_probe(void);
+
+#include "c_sim_nice.h"
+#include "c_sim_openssl.h"
 
 #endif
