@@ -26,13 +26,15 @@ public enum MediaLibraries {
         public var srtp: String
     }
 
-    private static let srtpStatus: Int32 = {
-        Int32(srtp_init().rawValue)
-    }()
-
     /// Initialises libsrtp once (later calls are free) and checks libnice and OpenSSL can be driven.
+    /// libsrtp's one `srtp_init` lives in `SRTPLibrary`: two initialisers racing under parallel tests corrupt it.
     public static func initializeOnce() throws(InitializationError) {
-        if srtpStatus != 0 { throw .srtp(status: srtpStatus) }
+        do {
+            try SRTPLibrary.initializeOnce()
+        } catch {
+            if case .library(let status) = error { throw .srtp(status: status) }
+            throw .srtp(status: -1)
+        }
         if c_sim_nice_probe() == 0 { throw .nice }
         if c_sim_openssl_dtls_probe() != 1 { throw .openSSL }
     }

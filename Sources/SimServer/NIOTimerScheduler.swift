@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import SimSignal
+import SimCore
 
 /// Timers on a NIO event loop (the server's real clock).
 struct NIOTimerScheduler: TimerScheduler {

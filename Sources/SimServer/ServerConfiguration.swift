@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel: String = "info"
     /// JSONL event log path (default none).
     public var eventLog: String?
+    /// UDP port range for ICE (default: any port the OS gives).
+    public var rtcPortRange: ClosedRange<UInt16>?
     /// Seed for every random choice (SIDs, credentials); default: random, reported in the ready file.
     public var seed: UInt64?
     /// Room-model settings.
@@ -62,6 +64,19 @@ public struct ServerConfiguration: Sendable, Equatable {
                 guard let map = value as? [String: Any], !map.isEmpty else { throw LoadError(description: "keys: expected a non-empty mapping of key: secret") }
                 keys = [:]
                 for (apiKey, secret) in map { keys[APIKey(apiKey)] = try string(secret, "keys.\(apiKey)") }
+            case "rtc":
+                var start: Int?, end: Int?
+                for (sub, value) in try mapping(value, key) {
+                    switch sub {
+                    case "port_range_start": start = try int(value, "rtc.port_range_start")
+                    case "port_range_end": end = try int(value, "rtc.port_range_end")
+                    default: throw LoadError(description: "unknown key rtc.\(sub)")
+                    }
+                }
+                guard let start, let end, start > 0, start <= end, end <= 65535 else {
+                    throw LoadError(description: "rtc: port_range_start and port_range_end must both be set, 1…65535, start ≤ end")
+                }
+                rtcPortRange = UInt16(start)...UInt16(end)
             case "room":
                 for (sub, value) in try mapping(value, key) {
                     let path = "room.\(sub)"

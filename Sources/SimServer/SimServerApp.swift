@@ -35,10 +35,27 @@ public struct SimServerApp: Sendable {
                          scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()))
     }
 
+    /// The media layer for `hub`: transports gather on `node_ip`, else the bind address (none for a wildcard bind).
+    func makeMedia(hub: SignalHub) throws -> MediaService? {
+        let address = configuration.nodeIP ?? configuration.bind
+        guard address != "0.0.0.0", address != "::" else {
+            logger.warning("media disabled: set --node-ip to the address clients reach when binding a wildcard address")
+            return nil
+        }
+        let media = try MediaService(
+            localAddress: address, portRange: configuration.rtcPortRange, clock: hub.clock,
+            scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()), logger: logger
+        )
+        media.hub = hub
+        hub.attachMedia(media)
+        return media
+    }
+
     /// Serves until SIGINT or SIGTERM; `onReady` runs once listening with the bound port.
     public func run(onReady: @escaping @Sendable (ReadyInfo) -> Void = { _ in }) async throws {
         let seed = configuration.seed ?? UInt64.random(in: 1...UInt64.max)
         let hub = try makeHub(seed: seed)
+        let media = try makeMedia(hub: hub)
         let configuration = self.configuration
         let app = Application(
             router: Self.makeRouter(hub: hub),
@@ -59,6 +76,7 @@ public struct SimServerApp: Sendable {
             logger: logger
         )
         try await app.runService()
+        media?.closeAll()
         hub.log.append(EventRecord(kind: "server.stopped"))
         hub.log.close()
     }

@@ -15,7 +15,15 @@ public struct LocalTransportParameters: Sendable, Equatable {
     /// `a=fingerprint` value, colon-separated upper-case hex.
     public var fingerprint: String
 
-    /// Parameters drawn from `generator` (deterministic for a seed).
+    /// Parameters from a real transport (the media layer's ICE agent and DTLS certificate).
+    public init(iceUfrag: String, icePwd: String, fingerprintAlgorithm: String = "sha-256", fingerprint: String) {
+        self.iceUfrag = iceUfrag
+        self.icePwd = icePwd
+        self.fingerprintAlgorithm = fingerprintAlgorithm
+        self.fingerprint = fingerprint
+    }
+
+    /// Parameters drawn from `generator` (deterministic for a seed), for connections without a media transport.
     public init(generator: inout SIDGenerator) {
         iceUfrag = String(generator.make(prefix: "").prefix(8))
         icePwd = generator.make(prefix: "") + generator.make(prefix: "")

@@ -40,6 +40,36 @@ public enum SignalAction: Sendable, Equatable {
     case stopForwarding(subscriber: ParticipantSID, track: TrackSID)
     /// Record an event.
     case log(EventRecord)
+    /// The client's offer named its side of the transport: ICE credentials, DTLS fingerprint and role.
+    case remoteDescription(ConnectionID, RemoteTransportDescription)
+    /// The client trickled an ICE candidate (`candidate:` SDP line; empty = end of candidates).
+    case addRemoteCandidate(ConnectionID, candidate: String)
+}
+
+/// The client's transport parameters, from its offer.
+public struct RemoteTransportDescription: Sendable, Equatable {
+    /// `a=ice-ufrag`.
+    public var iceUfrag: String
+    /// `a=ice-pwd`.
+    public var icePwd: String
+    /// `a=fingerprint` hash function, e.g. `sha-256`.
+    public var fingerprintAlgorithm: String
+    /// `a=fingerprint` value.
+    public var fingerprint: String
+    /// Our DTLS role as answered: `true` when we are the DTLS client (`a=setup:active`).
+    public var weAreDTLSClient: Bool
+    /// Candidates carried in the offer itself (`candidate:` lines).
+    public var candidates: [String]
+
+    /// A description.
+    public init(iceUfrag: String, icePwd: String, fingerprintAlgorithm: String, fingerprint: String, weAreDTLSClient: Bool, candidates: [String]) {
+        self.iceUfrag = iceUfrag
+        self.icePwd = icePwd
+        self.fingerprintAlgorithm = fingerprintAlgorithm
+        self.fingerprint = fingerprint
+        self.weAreDTLSClient = weAreDTLSClient
+        self.candidates = candidates
+    }
 }
 
 /// How a connection's frames are encoded (reference §1.6).

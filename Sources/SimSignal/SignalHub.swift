@@ -25,6 +25,7 @@ public final class SignalHub: @unchecked Sendable {
     /// Fault filters at `signal.in` / `signal.out`.
     public let taps: TapChain
     private let scheduler: any TimerScheduler
+    private weak var media: (any SignalMediaDelegate)?
 
     /// A hub over `engine`.
     public init(engine: SignalServerStateMachine, validator: ConnectValidator, clock: any SimClock, log: EventLog,
@@ -35,6 +36,11 @@ public final class SignalHub: @unchecked Sendable {
         self.log = log
         self.scheduler = scheduler
         self.taps = taps
+    }
+
+    /// Connects the media layer (set once, before serving).
+    public func attachMedia(_ delegate: any SignalMediaDelegate) {
+        lock.withLock { media = delegate }
     }
 
     /// The engine's settings.
@@ -68,7 +74,11 @@ public final class SignalHub: @unchecked Sendable {
             nextConnection += 1
             let connection = ConnectionID(nextConnection)
             sinks[connection] = sink
-            run(engine.connectionOpened(connection, plan: plan, wall: wall))
+            let transport = media?.transportOpened(for: connection, mode: plan.join.mode)
+            run(engine.connectionOpened(connection, plan: plan, transport: transport, wall: wall))
+            if let participant = engine.rooms.participant(connection: connection)?.sid {
+                media?.participantBound(participant, to: connection)
+            }
             return connection
         }
     }
@@ -122,8 +132,14 @@ public final class SignalHub: @unchecked Sendable {
         let wall = clock.wallNow()
         lock.withLock {
             guard sinks.removeValue(forKey: connection) != nil else { return }
+            media?.transportClosed(for: connection)
             run(engine.connectionClosed(connection, wall: wall))
         }
+    }
+
+    /// The media layer gathered a local candidate for `connection` (or finished gathering).
+    public func localCandidateGathered(_ candidate: String, on connection: ConnectionID, final: Bool = false) {
+        lock.withLock { run(engine.localCandidateGathered(connection, candidate: candidate, final: final)) }
     }
 
     /// The media layer reports a participant's primary transport up.
@@ -181,6 +197,7 @@ public final class SignalHub: @unchecked Sendable {
             case .close(let connection, let code, let reason):
                 guard let sink = sinks.removeValue(forKey: connection) else { continue }
                 sink.close(code: code.rawValue, reason: reason)
+                media?.transportClosed(for: connection)
                 run(engine.connectionClosed(connection, wall: clock.wallNow()))
             case .armTimer(let timer, let delay):
                 timers.removeValue(forKey: timer)?.cancel()
@@ -191,6 +208,10 @@ public final class SignalHub: @unchecked Sendable {
                 break  // the media layer (issue #3) subscribes to these; the room model already logged them
             case .log(let record):
                 log.append(record)
+            case .remoteDescription(let connection, let description):
+                media?.remoteDescription(description, for: connection)
+            case .addRemoteCandidate(let connection, let candidate):
+                media?.remoteCandidate(candidate, for: connection)
             }
         }
     }

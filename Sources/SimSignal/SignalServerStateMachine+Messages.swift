@@ -115,6 +115,7 @@ extension SignalServerStateMachine {
         description.sdp = answer.sdp
         description.id = id
         var out: [SignalAction] = [.send(connection, response(.answer(description)))]
+        if let remote = Self.remoteTransport(of: offer, answer: answer) { out.append(.remoteDescription(connection, remote)) }
         let sections = offer.publishedSections.compactMap { section -> OfferedTrackSection? in
             let kind: TrackKind
             switch section.kind {
@@ -167,5 +168,27 @@ enum SubscriberOffer {
             "a=max-message-size:262144",
             "",
         ].joined(separator: "\r\n")
+    }
+}
+
+extension SignalServerStateMachine {
+    /// A client trickle: its candidate goes to the media transport (malformed JSON is a logged drop).
+    func remoteCandidate(_ connection: ConnectionID, _ trickle: Livekit_TrickleRequest) -> [SignalAction] {
+        guard let candidate = CandidateInit.candidate(fromJSON: trickle.candidateInit) else {
+            return [dropped(connection, "trickle candidateInit is not an RTCIceCandidateInit JSON object")]
+        }
+        return [.addRemoteCandidate(connection, candidate: candidate)]
+    }
+
+    /// The client's side of the transport from its offer (session-level values as fallback).
+    static func remoteTransport(of offer: SessionDescription, answer: SDPAnswer) -> RemoteTransportDescription? {
+        guard let first = offer.media.first(where: { !$0.isRejected }) ?? offer.media.first,
+              let ufrag = first.iceUfrag ?? offer.iceUfrag, let pwd = first.icePwd ?? offer.icePwd,
+              let fingerprint = first.fingerprint ?? offer.fingerprint else { return nil }
+        let ourSetup = answer.sessionDescription.media.first { !$0.isRejected }?.setup
+        return RemoteTransportDescription(
+            iceUfrag: ufrag, icePwd: pwd, fingerprintAlgorithm: fingerprint.algorithm, fingerprint: fingerprint.value,
+            weAreDTLSClient: ourSetup == .active, candidates: offer.media.flatMap(\.candidates)
+        )
     }
 }

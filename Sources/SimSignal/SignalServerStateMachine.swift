@@ -62,10 +62,13 @@ public struct SignalServerStateMachine: Sendable {
     // MARK: Events
 
     /// A validated WebSocket opened: join or resume, then apply what a v1 JoinRequest carried.
-    public mutating func connectionOpened(_ connection: ConnectionID, plan: ConnectPlan, wall: Date) -> [SignalAction] {
+    /// `transport` is the media layer's ICE/DTLS identity for this connection; without one, random well-formed
+    /// parameters are used (signalling-only).
+    public mutating func connectionOpened(_ connection: ConnectionID, plan: ConnectPlan, transport: LocalTransportParameters? = nil, wall: Date) -> [SignalAction] {
         var plan = plan
         plan.join.connection = connection
-        sessions[connection] = Session(plan: plan, transport: LocalTransportParameters(generator: &random), nextOfferID: random.nextUInt32() % 256 + 1)
+        let parameters = transport ?? LocalTransportParameters(generator: &random)
+        sessions[connection] = Session(plan: plan, transport: parameters, nextOfferID: random.nextUInt32() % 256 + 1)
         var out: [SignalAction] = [.log(EventRecord(
             kind: "connection.open", connection: connection, room: plan.join.room, identity: plan.join.identity,
             detail: [
@@ -115,7 +118,9 @@ public struct SignalServerStateMachine: Sendable {
                 return [dropped(connection, "answer on a single-PC connection: the server never offers")]
             }
             return []
-        case .trickle, .updateLayers, .subscriptionPermission, .updateAudioTrack, .updateVideoTrack:
+        case .trickle(let trickle):
+            return remoteCandidate(connection, trickle)
+        case .updateLayers, .subscriptionPermission, .updateAudioTrack, .updateVideoTrack:
             return []  // logged as signal.in.* by the shell; no signalling effect yet
         case .addTrack(let add):
             return map(rooms.handle(.addTrackRequested(connection, AddTrackParameters(proto: add)), wall: wall))
@@ -168,6 +173,17 @@ public struct SignalServerStateMachine: Sendable {
     /// The media layer reports a participant's primary transport connected.
     public mutating func transportConnected(_ participant: ParticipantSID, wall: Date) -> [SignalAction] {
         map(rooms.handle(.transportConnected(participant), wall: wall))
+    }
+
+    /// The media layer gathered a local ICE candidate (`candidate:` SDP line) for `connection`'s transport:
+    /// trickled to the client on the publisher target (single-PC).
+    public func localCandidateGathered(_ connection: ConnectionID, candidate: String, final: Bool = false) -> [SignalAction] {
+        guard sessions[connection] != nil else { return [] }
+        var trickle = Livekit_TrickleRequest()
+        trickle.candidateInit = CandidateInit.json(candidate: candidate, sdpMid: "0", sdpMLineIndex: 0)
+        trickle.target = Livekit_SignalTarget(rawValue: 0) ?? .publisher
+        trickle.final = final
+        return [.send(connection, response(.trickle(trickle)))]
     }
 
     /// A timer fired.

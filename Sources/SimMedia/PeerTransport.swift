@@ -1,0 +1,264 @@
+import Foundation
+import SimCore
+import SimRTP
+
+/// One client PeerConnection's transport: ICE (libnice) carrying DTLS (OpenSSL) and SRTP (libsrtp2),
+/// demultiplexed by first byte (RFC 7983).
+///
+/// Events (gathered candidates, connected, media) go to `onEvent`, always outside the transport's lock, in the
+/// order they happened. The transport gathers as soon as it exists; DTLS starts when the remote description
+/// arrives (as server) or when ICE connects (as client).
+///
+/// Close cascade: `close()` (or deinit) → cancels the DTLS timer → stops reading ICE events → `ICEAgent.close()`
+/// (quits its GLib loop, joins the thread, frees the agent) → the SRTP contexts are freed with the transport.
+public final class PeerTransport: @unchecked Sendable {
+    /// What the transport reports.
+    public enum Event: Sendable, Equatable {
+        /// A local ICE candidate (`candidate:` SDP line) to trickle to the client.
+        case localCandidate(String)
+        /// Local gathering finished.
+        case gatheringDone
+        /// ICE and DTLS are up; SRTP keys are installed.
+        case connected
+        /// ICE or DTLS failed (the reason is for the event log).
+        case failed(String)
+        /// The client closed DTLS (close_notify), as it does when it leaves.
+        case peerClosed
+        /// A decrypted RTP packet from the client.
+        case rtp([UInt8])
+        /// A decrypted RTCP compound packet from the client.
+        case rtcp([UInt8])
+    }
+
+    /// The client's side of the transport, from its SDP.
+    public struct RemoteDescription: Sendable, Equatable {
+        /// `a=ice-ufrag`.
+        public var iceUfrag: String
+        /// `a=ice-pwd`.
+        public var icePwd: String
+        /// `a=fingerprint` (sha-256) value.
+        public var fingerprint: String
+        /// Whether we are the DTLS client (we answered `a=setup:active`).
+        public var weAreDTLSClient: Bool
+        /// Candidates carried in the SDP.
+        public var candidates: [String]
+
+        /// A description.
+        public init(iceUfrag: String, icePwd: String, fingerprint: String, weAreDTLSClient: Bool, candidates: [String]) {
+            self.iceUfrag = iceUfrag
+            self.icePwd = icePwd
+            self.fingerprint = fingerprint
+            self.weAreDTLSClient = weAreDTLSClient
+            self.candidates = candidates
+        }
+    }
+
+    /// Our ICE credentials (for the SDP).
+    public let localCredentials: ICECredentials
+    /// Our DTLS certificate's fingerprint (for the SDP).
+    public let localFingerprint: String
+
+    private let lock = NSLock()
+    private let agent: ICEAgent
+    private let certificate: DTLSCertificate
+    private let clock: any SimClock
+    private let scheduler: any TimerScheduler
+    private let onEvent: @Sendable (Event) -> Void
+    private var dtls: DTLSStateMachine?
+    private var dtlsStarted = false
+    private var iceConnected = false
+    private var dtlsTimer: (any TimerHandle)?
+    private var inbound: SRTPContext?
+    private var outbound: SRTPContext?
+    private var earlyDTLS: [[UInt8]] = []
+    private var unsent: [[UInt8]] = []
+    private var pump: Task<Void, Never>?
+    private var closed = false
+
+    /// Creates the ICE agent and starts gathering on `configuration`'s addresses.
+    public init(configuration: ICEConfiguration, certificate: DTLSCertificate, clock: any SimClock,
+                scheduler: any TimerScheduler, onEvent: @escaping @Sendable (Event) -> Void) throws(ICEError) {
+        agent = try ICEAgent(configuration: configuration)
+        localCredentials = agent.localCredentials
+        localFingerprint = certificate.fingerprint.sdpValue
+        self.certificate = certificate
+        self.clock = clock
+        self.scheduler = scheduler
+        self.onEvent = onEvent
+        let events = agent.events
+        pump = Task { [weak self] in
+            for await event in events {
+                guard let self else { return }
+                self.iceEventReceived(event)
+            }
+        }
+        try agent.gather()
+    }
+
+    deinit { close() }
+
+    /// Applies the client's description: ICE credentials and candidates, DTLS role and expected fingerprint.
+    public func setRemote(_ remote: RemoteDescription) throws {
+        try agent.addRemoteCredentials(ufrag: remote.iceUfrag, pwd: remote.icePwd)
+        for candidate in remote.candidates { try? agent.addRemoteCandidate(sdpLine: candidate) }
+        guard let expected = DTLSFingerprint(sdpValue: remote.fingerprint) else {
+            throw DTLSError.setupFailed("unusable remote fingerprint \(remote.fingerprint)")
+        }
+        let machine = try DTLSStateMachine(role: remote.weAreDTLSClient ? .client : .server, certificate: certificate, expectedRemoteFingerprint: expected)
+        let events: [Event] = lock.withLock {
+            guard !closed, dtls == nil else { return [] }
+            dtls = machine
+            var out: [Event] = []
+            if remote.weAreDTLSClient, iceConnected { out += startDTLS() }
+            let early = earlyDTLS
+            earlyDTLS = []
+            for datagram in early { out += run(machine.datagramReceived(datagram, now: clock.now())) }
+            return out
+        }
+        emit(events)
+    }
+
+    /// A trickled candidate (`candidate:` line, `a=` optional); empty means end of candidates.
+    public func addRemoteCandidate(_ line: String) throws(ICEError) {
+        if line.isEmpty {
+            try agent.endOfRemoteCandidates()
+        } else {
+            try agent.addRemoteCandidate(sdpLine: line)
+        }
+    }
+
+    /// Sends an RTP packet to the client (protected in place; the array needs `SRTPContext.trailerSlack` capacity).
+    public func sendRTP(_ packet: inout [UInt8]) throws {
+        let context: SRTPContext? = lock.withLock { outbound }
+        guard let context else { return }
+        try context.protectRTP(&packet)
+        try agent.send(packet)
+    }
+
+    /// Sends an RTCP compound packet to the client.
+    public func sendRTCP(_ packet: inout [UInt8]) throws {
+        let context: SRTPContext? = lock.withLock { outbound }
+        guard let context else { return }
+        try context.protectRTCP(&packet)
+        try agent.send(packet)
+    }
+
+    /// Closes ICE and stops DTLS; idempotent.
+    public func close() {
+        let (timer, task): ((any TimerHandle)?, Task<Void, Never>?) = lock.withLock {
+            if closed { return (nil, nil) }
+            closed = true
+            defer { dtlsTimer = nil; pump = nil }
+            return (dtlsTimer, pump)
+        }
+        timer?.cancel()
+        task?.cancel()
+        agent.close()
+    }
+
+    // MARK: Events (lock not held on entry)
+
+    private func iceEventReceived(_ event: ICEEvent) {
+        switch event {
+        case .localCandidate(let line): emit([.localCandidate(line)])
+        case .gatheringDone: emit([.gatheringDone])
+        case .stateChanged(let state):
+            switch state {
+            case .connected, .ready:
+                let events: [Event] = lock.withLock {
+                    iceConnected = true
+                    // A DTLS flight answered before libnice had a selected pair would otherwise wait for the peer's
+                    // 1 s retransmission: send it now.
+                    let queued = unsent
+                    unsent = []
+                    for datagram in queued { transmit(datagram) }
+                    return startDTLS()
+                }
+                emit(events)
+            case .failed: emit([.failed("ICE failed")])
+            default: break
+            }
+        case .datagramReceived(let bytes):
+            guard let first = bytes.first else { return }
+            switch PacketClass(firstByte: first) {
+            case .dtls:
+                let events: [Event] = lock.withLock {
+                    guard let dtls else {
+                        if earlyDTLS.count < 16 { earlyDTLS.append(bytes) }  // a client flight before our SDP is applied
+                        return []
+                    }
+                    return run(dtls.datagramReceived(bytes, now: clock.now()))
+                }
+                emit(events)
+            case .rtpOrRTCP:
+                let context: SRTPContext? = lock.withLock { inbound }
+                guard let context, bytes.count > 1 else { return }
+                var packet = bytes
+                if PacketClass.isRTCP(secondByte: bytes[1]) {
+                    guard (try? context.unprotectRTCP(&packet)) != nil else { return }
+                    emit([.rtcp(packet)])
+                } else {
+                    guard (try? context.unprotectRTP(&packet)) != nil else { return }
+                    emit([.rtp(packet)])
+                }
+            default:
+                return  // RFC 7983: anything else is dropped
+            }
+        }
+    }
+
+    /// Starts the handshake when we are the DTLS client and ICE is up (lock held).
+    private func startDTLS() -> [Event] {
+        guard let dtls, !dtlsStarted, iceConnected, dtls.role == .client else { return [] }
+        dtlsStarted = true
+        return run(dtls.start(now: clock.now()))
+    }
+
+    private func dtlsTimerFired() {
+        let events: [Event] = lock.withLock {
+            guard let dtls, !closed else { return [] }
+            return run(dtls.timerFired(now: clock.now()))
+        }
+        emit(events)
+    }
+
+    /// Runs DTLS actions (lock held); returns the events to emit afterwards.
+    private func run(_ actions: [DTLSStateMachine.Action]) -> [Event] {
+        var events: [Event] = []
+        for action in actions {
+            switch action {
+            case .sendDatagrams(let datagrams):
+                for datagram in datagrams { transmit(datagram) }
+            case .armTimer(let deadline):
+                dtlsTimer?.cancel()
+                let delay = deadline > clock.now() ? deadline - clock.now() : .zero
+                dtlsTimer = scheduler.schedule(after: delay) { [weak self] in self?.dtlsTimerFired() }
+            case .connected(let keying, _):
+                do {
+                    inbound = try SRTPContext(inbound: keying)
+                    outbound = try SRTPContext(outbound: keying)
+                    events.append(.connected)
+                } catch {
+                    events.append(.failed("SRTP setup: \(error)"))
+                }
+            case .failed(.closedByPeer):
+                events.append(.peerClosed)
+            case .failed(let error):
+                events.append(.failed("DTLS: \(error)"))
+            case .applicationDataReceived:
+                break  // SCTP data channels arrive with a later issue
+            }
+        }
+        return events
+    }
+
+    /// Sends a datagram, or keeps it until ICE has a selected pair (lock held).
+    private func transmit(_ datagram: [UInt8]) {
+        if iceConnected, (try? agent.send(datagram)) != nil { return }
+        if unsent.count < 64 { unsent.append(datagram) }
+    }
+
+    private func emit(_ events: [Event]) {
+        for event in events { onEvent(event) }
+    }
+}
