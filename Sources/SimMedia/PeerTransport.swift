@@ -75,7 +75,8 @@ public final class PeerTransport: @unchecked Sendable {
     private var pump: Task<Void, Never>?
     private var closed = false
 
-    /// Creates the ICE agent and starts gathering on `configuration`'s addresses.
+    /// Creates the ICE agent on `configuration`'s addresses; gathering starts with `startGathering()` (once the
+    /// owner can deliver the candidates).
     public init(configuration: ICEConfiguration, certificate: DTLSCertificate, clock: any SimClock,
                 scheduler: any TimerScheduler, onEvent: @escaping @Sendable (Event) -> Void) throws(ICEError) {
         agent = try ICEAgent(configuration: configuration)
@@ -92,6 +93,10 @@ public final class PeerTransport: @unchecked Sendable {
                 self.iceEventReceived(event)
             }
         }
+    }
+
+    /// Starts gathering local candidates (reported as `.localCandidate`, then `.gatheringDone`).
+    public func startGathering() throws(ICEError) {
         try agent.gather()
     }
 

@@ -74,7 +74,16 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     }
 
     func participantBound(_ participant: ParticipantSID, to connection: ConnectionID) {
-        lock.withLock { participants[connection] = participant }
+        let transport: PeerTransport? = lock.withLock {
+            participants[connection] = participant
+            return transports[connection]
+        }
+        // The session exists now, so gathered candidates can be trickled.
+        do {
+            try transport?.startGathering()
+        } catch {
+            hub?.log.append(EventRecord(kind: "transport.failed", connection: connection, detail: ["why": .string("gathering: \(error)")]))
+        }
     }
 
     func transportClosed(for connection: ConnectionID) {

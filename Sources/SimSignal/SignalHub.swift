@@ -2,6 +2,7 @@ import Foundation
 import SimCore
 import SimFaults
 import SimProto
+import SimRoom
 import SwiftProtobuf
 
 /// The shell around `SignalServerStateMachine`: owns the engine behind a lock, decodes frames, runs actions
@@ -14,6 +15,8 @@ public final class SignalHub: @unchecked Sendable {
     private let lock = NSLock()
     private var engine: SignalServerStateMachine
     private var sinks: [ConnectionID: any SignalConnectionSink] = [:]
+    private var transports: Set<ConnectionID> = []
+    private let maxMessageSize: Int
     private var timers: [SignalTimer: any TimerHandle] = [:]
     private var nextConnection: UInt64 = 0
     /// Connect validation.
@@ -31,6 +34,7 @@ public final class SignalHub: @unchecked Sendable {
     public init(engine: SignalServerStateMachine, validator: ConnectValidator, clock: any SimClock, log: EventLog,
                 scheduler: any TimerScheduler, taps: TapChain = TapChain()) {
         self.engine = engine
+        maxMessageSize = engine.configuration.maxMessageSize
         self.validator = validator
         self.clock = clock
         self.log = log
@@ -70,11 +74,16 @@ public final class SignalHub: @unchecked Sendable {
     @discardableResult
     public func open(_ plan: ConnectPlan, sink: any SignalConnectionSink) -> ConnectionID {
         let wall = clock.wallNow()
-        return lock.withLock {
+        let (connection, delegate): (ConnectionID, (any SignalMediaDelegate)?) = lock.withLock {
             nextConnection += 1
-            let connection = ConnectionID(nextConnection)
+            return (ConnectionID(nextConnection), media)
+        }
+        // A transport exists only once the client offers; creating one (ICE agent thread, gathering) happens
+        // outside the lock so other connections' signalling never waits for it.
+        let transport = plan.publisherOffer == nil ? nil : delegate?.transportOpened(for: connection, mode: plan.join.mode)
+        return lock.withLock {
             sinks[connection] = sink
-            let transport = media?.transportOpened(for: connection, mode: plan.join.mode)
+            if transport != nil { transports.insert(connection) }
             run(engine.connectionOpened(connection, plan: plan, transport: transport, wall: wall))
             if let participant = engine.rooms.participant(connection: connection)?.sid {
                 media?.participantBound(participant, to: connection)
@@ -83,47 +92,75 @@ public final class SignalHub: @unchecked Sendable {
         }
     }
 
+    /// Creates the transport for a connection's first offer (outside the lock), and hands it to the engine.
+    private func attachTransportIfOffer(_ request: Livekit_SignalRequest, on connection: ConnectionID) {
+        guard case .offer = request.message else { return }
+        let (delegate, mode): ((any SignalMediaDelegate)?, SignalMode?) = lock.withLock {
+            guard sinks[connection] != nil, !transports.contains(connection) else { return (nil, nil) }
+            transports.insert(connection)
+            return (media, engine.mode(for: connection))
+        }
+        guard let delegate, let mode, let parameters = delegate.transportOpened(for: connection, mode: mode) else { return }
+        lock.withLock {
+            engine.transportAttached(connection, parameters: parameters)
+            if let participant = engine.rooms.participant(connection: connection)?.sid {
+                delegate.participantBound(participant, to: connection)
+            }
+        }
+    }
+
     /// A frame arrived on `connection`.
     public func received(_ frame: SignalFrame, on connection: ConnectionID) {
-        let wall = clock.wallNow()
-        lock.withLock {
-            guard sinks[connection] != nil else { return }
-            let request: Livekit_SignalRequest
-            let encoding: SignalEncoding
-            switch frame {
-            case .binary(let bytes):
-                guard bytes.count <= engine.configuration.maxMessageSize else {
-                    run(engine.frameRejected(connection, code: .messageTooBig, reason: "message over \(engine.configuration.maxMessageSize) bytes"))
-                    return
-                }
-                guard let decoded = try? Livekit_SignalRequest(serializedBytes: bytes) else {
-                    run(engine.frameRejected(connection, code: .invalidPayload, reason: "malformed SignalRequest protobuf"))
-                    return
-                }
-                request = decoded
-                encoding = .binary
-            case .text(let text):
-                guard text.utf8.count <= engine.configuration.maxMessageSize else {
-                    run(engine.frameRejected(connection, code: .messageTooBig, reason: "message over \(engine.configuration.maxMessageSize) bytes"))
-                    return
-                }
-                var options = JSONDecodingOptions()
-                options.ignoreUnknownFields = true
-                guard let decoded = try? Livekit_SignalRequest(jsonString: text, options: options) else {
-                    run(engine.frameRejected(connection, code: .invalidPayload, reason: "malformed SignalRequest JSON"))
-                    return
-                }
-                request = decoded
-                encoding = .json
+        switch decode(frame) {
+        case .failure(let rejection):
+            lock.withLock {
+                guard sinks[connection] != nil else { return }
+                run(engine.frameRejected(connection, code: rejection.code, reason: rejection.reason))
             }
-            let kind = SignalMessageDescription.kind(of: request)
-            let context = tapContext(.signalIn, kind: kind, connection: connection)
-            if case .drop(let reason) = taps.decide(context) {
-                log.append(faultRecord(context, reason: reason))
-                return
+        case .success(let (request, encoding)):
+            attachTransportIfOffer(request, on: connection)
+            let wall = clock.wallNow()
+            lock.withLock {
+                guard sinks[connection] != nil else { return }
+                let kind = SignalMessageDescription.kind(of: request)
+                let context = tapContext(.signalIn, kind: kind, connection: connection)
+                if case .drop(let reason) = taps.decide(context) {
+                    log.append(faultRecord(context, reason: reason))
+                    return
+                }
+                log.append(record(context, direction: .inbound, detail: SignalMessageDescription.detail(of: request)))
+                run(engine.requestReceived(connection, request, encoding: encoding, wall: wall))
             }
-            log.append(record(context, direction: .inbound, detail: SignalMessageDescription.detail(of: request)))
-            run(engine.requestReceived(connection, request, encoding: encoding, wall: wall))
+        }
+    }
+
+    /// Why a frame could not be decoded.
+    private struct FrameRejection: Error {
+        var code: SignalCloseCode
+        var reason: String
+    }
+
+    /// Decodes a frame (binary protobuf or protojson text) without touching hub state.
+    private func decode(_ frame: SignalFrame) -> Result<(Livekit_SignalRequest, SignalEncoding), FrameRejection> {
+        switch frame {
+        case .binary(let bytes):
+            guard bytes.count <= maxMessageSize else {
+                return .failure(FrameRejection(code: .messageTooBig, reason: "message over \(maxMessageSize) bytes"))
+            }
+            guard let decoded = try? Livekit_SignalRequest(serializedBytes: bytes) else {
+                return .failure(FrameRejection(code: .invalidPayload, reason: "malformed SignalRequest protobuf"))
+            }
+            return .success((decoded, .binary))
+        case .text(let text):
+            guard text.utf8.count <= maxMessageSize else {
+                return .failure(FrameRejection(code: .messageTooBig, reason: "message over \(maxMessageSize) bytes"))
+            }
+            var options = JSONDecodingOptions()
+            options.ignoreUnknownFields = true
+            guard let decoded = try? Livekit_SignalRequest(jsonString: text, options: options) else {
+                return .failure(FrameRejection(code: .invalidPayload, reason: "malformed SignalRequest JSON"))
+            }
+            return .success((decoded, .json))
         }
     }
 
@@ -132,7 +169,7 @@ public final class SignalHub: @unchecked Sendable {
         let wall = clock.wallNow()
         lock.withLock {
             guard sinks.removeValue(forKey: connection) != nil else { return }
-            media?.transportClosed(for: connection)
+            if transports.remove(connection) != nil { media?.transportClosed(for: connection) }
             run(engine.connectionClosed(connection, wall: wall))
         }
     }
@@ -197,7 +234,7 @@ public final class SignalHub: @unchecked Sendable {
             case .close(let connection, let code, let reason):
                 guard let sink = sinks.removeValue(forKey: connection) else { continue }
                 sink.close(code: code.rawValue, reason: reason)
-                media?.transportClosed(for: connection)
+                if transports.remove(connection) != nil { media?.transportClosed(for: connection) }
                 run(engine.connectionClosed(connection, wall: clock.wallNow()))
             case .armTimer(let timer, let delay):
                 timers.removeValue(forKey: timer)?.cancel()

@@ -3,11 +3,12 @@ import SimRoom
 
 /// The media layer as the signal hub sees it: one transport per signal connection (single-PC for now).
 ///
-/// The hub calls these under its lock, in the order the engine decided; implementations must not block and must
-/// not call back into the hub synchronously (report gathered candidates and connection state later, through
+/// The hub calls `transportOpened` outside its lock (it may take milliseconds: an ICE agent starts) and the others
+/// under it, in the order the engine decided; implementations must not block and must not call back into the hub
+/// synchronously (report gathered candidates and connection state later, through
 /// `SignalHub.localCandidateGathered` and `SignalHub.transportConnected`).
 public protocol SignalMediaDelegate: AnyObject, Sendable {
-    /// A connection opened: create its transport and return its ICE/DTLS identity (nil: signalling only).
+    /// A connection made its first offer: create its transport and return its ICE/DTLS identity (nil: signalling only).
     func transportOpened(for connection: ConnectionID, mode: SignalMode) -> LocalTransportParameters?
     /// The client's offer described its side: credentials, fingerprint, our DTLS role, candidates in the SDP.
     func remoteDescription(_ description: RemoteTransportDescription, for connection: ConnectionID)

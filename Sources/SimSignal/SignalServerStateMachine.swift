@@ -45,6 +45,14 @@ public struct SignalServerStateMachine: Sendable {
         return (session.plan.join.room, rooms.participant(connection: connection)?.sid, session.plan.join.identity)
     }
 
+    /// The PeerConnection layout of `connection`.
+    public func mode(for connection: ConnectionID) -> SignalMode? { sessions[connection]?.plan.join.mode }
+
+    /// The media layer created `connection`'s transport (at its first offer): later SDP carries its identity.
+    public mutating func transportAttached(_ connection: ConnectionID, parameters: LocalTransportParameters) {
+        sessions[connection]?.transport = parameters
+    }
+
     /// How frames on `connection` are encoded.
     public func encoding(for connection: ConnectionID) -> SignalEncoding { sessions[connection]?.encoding ?? .binary }
 

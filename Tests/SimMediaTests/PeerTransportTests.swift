@@ -42,6 +42,8 @@ extension ICEAgentTests {
             a.close()
             b.close()
         }
+        try a.startGathering()
+        try b.startGathering()
         // a offers (DTLS client, as a browser answering `passive` would make it), b answers passive (DTLS server).
         try a.setRemote(.init(iceUfrag: b.localCredentials.ufrag, icePwd: b.localCredentials.pwd, fingerprint: b.localFingerprint, weAreDTLSClient: true, candidates: []))
         try b.setRemote(.init(iceUfrag: a.localCredentials.ufrag, icePwd: a.localCredentials.pwd, fingerprint: a.localFingerprint, weAreDTLSClient: false, candidates: []))
