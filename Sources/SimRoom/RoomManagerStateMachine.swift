@@ -306,3 +306,10 @@ public struct RoomManagerStateMachine: Sendable {
         }
     }
 }
+
+extension RoomManagerStateMachine {
+    /// The participant that publishes `track`, in any room.
+    public func publisher(of track: TrackSID) -> Participant? {
+        participants.values.first { $0.trackIndex(track) != nil }
+    }
+}

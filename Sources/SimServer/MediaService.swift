@@ -19,6 +19,7 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     private let clock: any SimClock
     private let scheduler: any TimerScheduler
     private let logger: Logger
+    private let router: MediaRouter
     weak var hub: SignalHub?
 
     init(localAddress: String, portRange: ClosedRange<UInt16>?, clock: any SimClock, scheduler: any TimerScheduler, logger: Logger) throws {
@@ -28,7 +29,11 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         self.clock = clock
         self.scheduler = scheduler
         self.logger = logger
+        router = MediaRouter(clock: clock)
     }
+
+    /// RTP packets forwarded to subscribers so far.
+    var forwardedPackets: UInt64 { router.forwardedPackets }
 
     func transportOpened(for connection: ConnectionID, mode: SignalMode) -> LocalTransportParameters? {
         guard mode == .singlePC else { return nil }
@@ -86,12 +91,28 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         }
     }
 
+    func publisherTrack(_ media: PublishedTrackMedia, on connection: ConnectionID) {
+        guard let transport = lock.withLock({ transports[connection] }) else { return }
+        router.publish(track: media.track, on: transport, ssrcs: media.ssrcs, codecs: media.codecs)
+    }
+
+    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, on connection: ConnectionID) {
+        guard let transport = lock.withLock({ transports[connection] }) else { return }
+        router.subscribe(track: downTrack.track, transport: transport, ssrc: downTrack.ssrc, payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate)
+    }
+
+    func downTrackRemoved(_ track: TrackSID, on connection: ConnectionID) {
+        guard let transport = lock.withLock({ transports[connection] }) else { return }
+        router.unsubscribe(track: track, transport: transport)
+    }
+
     func transportClosed(for connection: ConnectionID) {
         let transport: PeerTransport? = lock.withLock {
             participants[connection] = nil
             return transports.removeValue(forKey: connection)
         }
         guard let transport else { return }
+        router.remove(transport)
         transport.close()
         hub?.log.append(EventRecord(kind: "transport.closed", connection: connection))
     }
@@ -120,8 +141,12 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
             hub.log.append(EventRecord(kind: "transport.peer_closed", connection: connection))
         case .failed(let why):
             hub.log.append(EventRecord(kind: "transport.failed", connection: connection, detail: ["why": .string(why)]))
-        case .rtp, .rtcp:
-            break  // forwarding arrives with the media router (issue #3)
+        case .rtp(let packet):
+            guard let transport = lock.withLock({ transports[connection] }) else { return }
+            router.rtpReceived(packet, from: transport)
+        case .rtcp(let packet):
+            guard let transport = lock.withLock({ transports[connection] }) else { return }
+            router.rtcpReceived(packet, from: transport)
         }
     }
 }

@@ -44,6 +44,12 @@ public enum SignalAction: Sendable, Equatable {
     case remoteDescription(ConnectionID, RemoteTransportDescription)
     /// The client trickled an ICE candidate (`candidate:` SDP line; empty = end of candidates).
     case addRemoteCandidate(ConnectionID, candidate: String)
+    /// A track published on `connection` with the SSRCs and codecs its offer declared.
+    case publisherTrackMedia(ConnectionID, PublishedTrackMedia)
+    /// A subscription is now in the subscriber's SDP: start sending on `connection`.
+    case downTrackNegotiated(ConnectionID, NegotiatedDownTrack)
+    /// A subscription ended on `connection`: stop sending.
+    case downTrackRemoved(ConnectionID, TrackSID)
 }
 
 /// The client's transport parameters, from its offer.

@@ -249,6 +249,18 @@ public final class SignalHub: @unchecked Sendable {
                 media?.remoteDescription(description, for: connection)
             case .addRemoteCandidate(let connection, let candidate):
                 media?.remoteCandidate(candidate, for: connection)
+            case .publisherTrackMedia(let connection, let published):
+                log.append(EventRecord(kind: "media.track_routed", connection: connection, detail: [
+                    "track": .string(published.track.rawValue), "ssrcs": .strings(published.ssrcs.map(String.init)),
+                ]))
+                media?.publisherTrack(published, on: connection)
+            case .downTrackNegotiated(let connection, let downTrack):
+                log.append(EventRecord(kind: "media.downtrack_negotiated", connection: connection, detail: [
+                    "track": .string(downTrack.track.rawValue), "ssrc": .int(Int64(downTrack.ssrc)),
+                ]))
+                media?.downTrackNegotiated(downTrack, on: connection)
+            case .downTrackRemoved(let connection, let track):
+                media?.downTrackRemoved(track, on: connection)
             }
         }
     }

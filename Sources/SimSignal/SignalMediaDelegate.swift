@@ -16,6 +16,12 @@ public protocol SignalMediaDelegate: AnyObject, Sendable {
     func remoteCandidate(_ candidate: String, for connection: ConnectionID)
     /// The connection's participant is known (the transport reports `transportConnected` for it).
     func participantBound(_ participant: ParticipantSID, to connection: ConnectionID)
+    /// A track was published on `connection` with these SSRCs and codecs: route its RTP.
+    func publisherTrack(_ media: PublishedTrackMedia, on connection: ConnectionID)
+    /// A subscription is in `connection`'s SDP: forward the track to it.
+    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, on connection: ConnectionID)
+    /// A subscription on `connection` ended.
+    func downTrackRemoved(_ track: TrackSID, on connection: ConnectionID)
     /// The signal connection is gone: close its transport.
     func transportClosed(for connection: ConnectionID)
 }

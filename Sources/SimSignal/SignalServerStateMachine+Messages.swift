@@ -104,9 +104,10 @@ extension SignalServerStateMachine {
             fingerprint: DTLSFingerprint(algorithm: session.transport.fingerprintAlgorithm, value: session.transport.fingerprint),
             sessionID: UInt64(connection.value) &+ 1_000_000
         )
+        let outgoing = session.plan.join.mode == .singlePC ? placeDownTracks(connection, in: offer) : [:]
         let answer: SDPAnswer
         do {
-            answer = try SDPAnswerBuilder(configuration: configuration).answer(to: offer)
+            answer = try SDPAnswerBuilder(configuration: configuration).answer(to: offer, outgoingTracks: outgoing)
         } catch {
             return frameRejected(connection, code: .invalidPayload, reason: "unusable SDP offer: \(error)")
         }
@@ -114,6 +115,9 @@ extension SignalServerStateMachine {
         description.type = "answer"
         description.sdp = answer.sdp
         description.id = id
+        for (mid, track) in outgoing where answer.section(mid)?.outgoingTrackID != nil {
+            description.midToTrackID[mid.rawValue] = track.trackID
+        }
         var out: [SignalAction] = [.send(connection, response(.answer(description)))]
         if let remote = Self.remoteTransport(of: offer, answer: answer) { out.append(.remoteDescription(connection, remote)) }
         let sections = offer.publishedSections.compactMap { section -> OfferedTrackSection? in
@@ -126,6 +130,8 @@ extension SignalServerStateMachine {
             return OfferedTrackSection(mid: section.mid.rawValue, kind: kind, trackID: section.trackID, mimeType: section.mimeType ?? "", rids: section.rids.map(\.rawValue))
         }
         out += map(rooms.handle(.publisherOfferReceived(connection, sections), wall: wall))
+        out += recordPublishedMedia(connection, offer: offer)
+        out += negotiatedDownTracks(connection, answer: answer)
         return out
     }
 

@@ -16,6 +16,8 @@ public struct SignalServerStateMachine: Sendable {
         var transport: LocalTransportParameters
         var nextOfferID: UInt32
         var subscriberOfferSent = false
+        /// Single-PC subscriptions and the recvonly mids they occupy.
+        var downTracks: [TrackSID: DownTrackSlot] = [:]
     }
 
     /// Settings.
@@ -26,6 +28,8 @@ public struct SignalServerStateMachine: Sendable {
     let keys: [APIKey: String]
     let nodeID: NodeID
     var random: SIDGenerator
+    /// SSRCs and codecs of published tracks, from their publishers' offers.
+    var publishedMedia: [TrackSID: PublishedTrackMedia] = [:]
 
     /// An engine with its own room model; `seed` fixes every SID and credential it mints.
     public init(configuration: SignalConfiguration, rooms: RoomManagerConfiguration, keys: [APIKey: String], seed: UInt64) {
@@ -235,17 +239,23 @@ public struct SignalServerStateMachine: Sendable {
 
     /// Maps room actions to signal actions, building each recipient's protobuf.
     mutating func map(_ actions: [RoomAction]) -> [SignalAction] {
-        actions.map { action in
+        var out: [SignalAction] = []
+        for action in actions {
             switch action {
-            case .send(let connection, let message): .send(connection, proto(message, for: connection))
-            case .closeConnection(let connection, let reason): .close(connection, code: .normal, reason: reason)
-            case .armTimer(let timer, let after): .armTimer(.room(timer), after: after)
-            case .cancelTimer(let timer): .cancelTimer(.room(timer))
-            case .startForwarding(let subscriber, let track): .startForwarding(subscriber: subscriber, track: track)
-            case .stopForwarding(let subscriber, let track): .stopForwarding(subscriber: subscriber, track: track)
-            case .log(let record): .log(record)
+            case .send(let connection, let message): out.append(.send(connection, proto(message, for: connection)))
+            case .closeConnection(let connection, let reason): out.append(.close(connection, code: .normal, reason: reason))
+            case .armTimer(let timer, let after): out.append(.armTimer(.room(timer), after: after))
+            case .cancelTimer(let timer): out.append(.cancelTimer(.room(timer)))
+            case .startForwarding(let subscriber, let track):
+                out.append(.startForwarding(subscriber: subscriber, track: track))
+                out += addDownTrack(subscriber, track)
+            case .stopForwarding(let subscriber, let track):
+                out.append(.stopForwarding(subscriber: subscriber, track: track))
+                out += removeDownTrack(subscriber, track)
+            case .log(let record): out.append(.log(record))
             }
         }
+        return out
     }
 }
 

@@ -25,6 +25,9 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
     func remoteCandidate(_ candidate: String, for connection: ConnectionID) { record("candidate \(candidate)") }
     func participantBound(_ participant: ParticipantSID, to connection: ConnectionID) { record("bound \(connection)") }
     func transportClosed(for connection: ConnectionID) { record("closed \(connection)") }
+    func publisherTrack(_ media: PublishedTrackMedia, on connection: ConnectionID) { record("published \(media.track)") }
+    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, on connection: ConnectionID) { record("downtrack \(downTrack.track)") }
+    func downTrackRemoved(_ track: TrackSID, on connection: ConnectionID) { record("removed \(track)") }
 }
 
 @Suite struct SignalMediaSeamTests {

@@ -1,0 +1,140 @@
+import Foundation
+import SimCore
+import SimRTP
+
+/// Routes published tracks' RTP from publisher transports to subscriber transports.
+///
+/// Each subscription (down track) has its own SSRC, payload-type mapping and `RTPMunger` (contiguous sequence
+/// numbers, continuous timestamps, start on a keyframe). Header extensions are blanked rather than remapped (ids
+/// differ between peers; receivers do not need them to decode). Keyframes: a PLI goes to the publisher when a
+/// subscription starts, while it waits for a keyframe (at most every 500 ms), and when a subscriber sends PLI/FIR.
+/// Subscriber NACKs are not answered yet (`DownTrackPacketCache` is the planned source).
+///
+/// One lock guards all routing state; sends happen under it (lock order: router, then transport).
+public final class MediaRouter: @unchecked Sendable {
+    private struct Publication {
+        var publisher: PeerTransport
+        var ssrcs: [UInt32]
+        var codecs: [UInt8: String]
+        var lastKeyframeRequest: SimInstant?
+    }
+
+    private struct DownTrack {
+        var transport: PeerTransport
+        var ssrc: UInt32
+        var munger: RTPMunger
+    }
+
+    /// Minimum spacing of keyframe requests for one track.
+    public static let keyframeRequestInterval: Duration = .milliseconds(500)
+
+    private let lock = NSLock()
+    private let clock: any SimClock
+    private var publications: [TrackSID: Publication] = [:]
+    private var tracksBySSRC: [ObjectIdentifier: [UInt32: TrackSID]] = [:]
+    private var downTracks: [TrackSID: [ObjectIdentifier: DownTrack]] = [:]
+    private var forwarded: UInt64 = 0
+
+    /// A router on `clock`.
+    public init(clock: any SimClock) { self.clock = clock }
+
+    /// RTP packets forwarded so far (all down tracks).
+    public var forwardedPackets: UInt64 { lock.withLock { forwarded } }
+
+    /// A publisher's track: its SSRCs and payload-type → codec names, from its offer.
+    public func publish(track: TrackSID, on transport: PeerTransport, ssrcs: [UInt32], codecs: [UInt8: String]) {
+        lock.withLock {
+            publications[track] = Publication(publisher: transport, ssrcs: ssrcs, codecs: codecs)
+            for ssrc in ssrcs { tracksBySSRC[ObjectIdentifier(transport), default: [:]][ssrc] = track }
+        }
+    }
+
+    /// Starts forwarding `track` to `transport` with `ssrc`; asks the publisher for a keyframe.
+    public func subscribe(track: TrackSID, transport: PeerTransport, ssrc: UInt32, payloadTypes: [UInt8: UInt8], clockRate: UInt32) {
+        lock.withLock {
+            var munger = RTPMunger(ssrc: ssrc, clockRate: clockRate, payloadTypes: RTPMunger.PayloadTypeMap(payloadTypes))
+            munger.targetLayerChanged(to: .high)
+            downTracks[track, default: [:]][ObjectIdentifier(transport)] = DownTrack(transport: transport, ssrc: ssrc, munger: munger)
+            requestKeyframe(track, force: true)
+        }
+    }
+
+    /// Stops forwarding `track` to `transport`.
+    public func unsubscribe(track: TrackSID, transport: PeerTransport) {
+        _ = lock.withLock { downTracks[track]?.removeValue(forKey: ObjectIdentifier(transport)) }
+    }
+
+    /// Forgets everything about a closing transport (its publications and its subscriptions).
+    public func remove(_ transport: PeerTransport) {
+        let key = ObjectIdentifier(transport)
+        lock.withLock {
+            tracksBySSRC[key] = nil
+            publications = publications.filter { $0.value.publisher !== transport }
+            for track in downTracks.keys { downTracks[track]?[key] = nil }
+        }
+    }
+
+    /// A decrypted RTP packet from `transport`.
+    public func rtpReceived(_ packet: [UInt8], from transport: PeerTransport) {
+        guard let header = try? RTPPacket(parsing: packet) else { return }
+        lock.withLock {
+            guard let track = tracksBySSRC[ObjectIdentifier(transport)]?[header.ssrc.value],
+                  let publication = publications[track], let codec = publication.codecs[header.payloadType], codec != "rtx",
+                  var subscribers = downTracks[track], !subscribers.isEmpty else { return }
+            let isKeyframe = VideoCodec(mimeType: codec).map { KeyframeDetector.isKeyframeStart(payload: header.payload, codec: $0) } ?? true
+            let incoming = RTPMunger.IncomingPacket(
+                layer: .high, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
+                payloadType: header.payloadType, payloadLength: header.payload.count, isKeyframe: isKeyframe
+            )
+            let now = clock.now()
+            var waiting = false
+            for (key, var downTrack) in subscribers {
+                let decision = downTrack.munger.packetReceived(incoming, now: now)
+                waiting = waiting || downTrack.munger.isWaitingForKeyframe
+                subscribers[key] = downTrack
+                guard case .forward(let seq, let timestamp, let ssrc, let payloadType) = decision else { continue }
+                var out = packet
+                out.reserveCapacity(packet.count + SRTPContext.trailerSlack)
+                _ = RTPPacket.setSequenceNumber(seq, in: &out)
+                _ = RTPPacket.setTimestamp(timestamp, in: &out)
+                _ = RTPPacket.setSSRC(SSRC(ssrc), in: &out)
+                _ = RTPPacket.setPayloadType(payloadType, in: &out)
+                _ = RTPPacket.remapHeaderExtensionIDs(in: &out) { _ in nil }
+                if (try? downTrack.transport.sendRTP(&out)) != nil { forwarded += 1 }
+            }
+            downTracks[track] = subscribers
+            if waiting { requestKeyframe(track, force: false) }
+        }
+    }
+
+    /// A decrypted RTCP compound packet from `transport`: subscriber PLI/FIR become a PLI to the publisher.
+    public func rtcpReceived(_ packet: [UInt8], from transport: PeerTransport) {
+        guard let packets = try? RTCPPacket.parseCompound(packet) else { return }
+        let key = ObjectIdentifier(transport)
+        lock.withLock {
+            for rtcp in packets {
+                let mediaSSRC: UInt32
+                switch rtcp {
+                case .pli(let pli): mediaSSRC = pli.mediaSSRC.value
+                case .fir(let fir): mediaSSRC = fir.entries.first?.ssrc.value ?? fir.mediaSSRC.value
+                default: continue
+                }
+                for (track, subscribers) in downTracks where subscribers[key]?.ssrc == mediaSSRC {
+                    requestKeyframe(track, force: true)
+                }
+            }
+        }
+    }
+
+    /// Sends a PLI for `track` to its publisher (lock held), at most every `keyframeRequestInterval` unless forced.
+    private func requestKeyframe(_ track: TrackSID, force: Bool) {
+        guard var publication = publications[track], let mediaSSRC = publication.ssrcs.first else { return }
+        let now = clock.now()
+        if !force, let last = publication.lastKeyframeRequest, now - last < Self.keyframeRequestInterval { return }
+        publication.lastKeyframeRequest = now
+        publications[track] = publication
+        var pli = RTCPPacket.pli(RTCPPictureLossIndication(senderSSRC: SSRC(1), mediaSSRC: SSRC(mediaSSRC))).serialized()
+        pli.reserveCapacity(pli.count + SRTPContext.trailerSlack)
+        try? publication.publisher.sendRTCP(&pli)
+    }
+}

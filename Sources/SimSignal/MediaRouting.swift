@@ -1,0 +1,57 @@
+import SimCore
+import SimRoom
+
+/// What the media layer needs to route a published track's RTP: its SSRCs and codecs (from the publisher's offer).
+public struct PublishedTrackMedia: Sendable, Equatable {
+    /// The track.
+    public var track: TrackSID
+    /// Audio or video.
+    public var kind: TrackKind
+    /// Primary SSRCs the publisher sends for it (RTX repair SSRCs excluded).
+    public var ssrcs: [UInt32]
+    /// Payload type → lower-case encoding name (`vp8`, `opus`, `rtx`, …).
+    public var codecs: [UInt8: String]
+    /// Payload type → clock rate.
+    public var clockRates: [UInt8: UInt32]
+
+    /// Media facts of a track.
+    public init(track: TrackSID, kind: TrackKind, ssrcs: [UInt32], codecs: [UInt8: String], clockRates: [UInt8: UInt32]) {
+        self.track = track
+        self.kind = kind
+        self.ssrcs = ssrcs
+        self.codecs = codecs
+        self.clockRates = clockRates
+    }
+}
+
+/// A subscription placed in a subscriber's SDP: the media layer can start sending.
+public struct NegotiatedDownTrack: Sendable, Equatable {
+    /// The track.
+    public var track: TrackSID
+    /// Audio or video.
+    public var kind: TrackKind
+    /// The SSRC we send it with (our answer's `a=ssrc`).
+    public var ssrc: UInt32
+    /// Publisher payload type → the subscriber's payload type for the same codec.
+    public var payloadTypes: [UInt8: UInt8]
+    /// RTP clock rate of the track's codec.
+    public var clockRate: UInt32
+
+    /// A negotiated down track.
+    public init(track: TrackSID, kind: TrackKind, ssrc: UInt32, payloadTypes: [UInt8: UInt8], clockRate: UInt32) {
+        self.track = track
+        self.kind = kind
+        self.ssrc = ssrc
+        self.payloadTypes = payloadTypes
+        self.clockRate = clockRate
+    }
+}
+
+/// A subscription of a single-PC subscriber, as the signal engine tracks it for SDP.
+struct DownTrackSlot: Sendable, Equatable {
+    var track: TrackSID
+    var kind: TrackKind
+    var ssrc: UInt32
+    var streamID: String
+    var mid: String?
+}
