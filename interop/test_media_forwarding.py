@@ -8,6 +8,7 @@ runs inside the test's network namespace (WebRTC ignores loopback), single-PC (`
 from __future__ import annotations
 
 import asyncio
+import math
 import contextlib
 
 import pytest
@@ -200,3 +201,56 @@ async def test_three_participants_each_receive_both_others_without_cross_wiring(
         for room in rooms.values():
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(room.disconnect(), 10)
+
+
+async def test_subscriber_hears_the_publishers_sine_tone(server, media_ip):
+    sfu = server(bind=media_ip)
+    room_name = unique()
+    alice = await connect(sfu, "alice", room_name)
+    bob = await connect(sfu, "bob", room_name)
+    rate, tone = 48_000, 440.0
+    try:
+        ready = asyncio.get_running_loop().create_future()
+        bob.on("track_subscribed", lambda track, pub, p: isinstance(track, rtc.RemoteAudioTrack) and not ready.done() and ready.set_result(track))
+        source = rtc.AudioSource(rate, 1)
+        track = rtc.LocalAudioTrack.create_audio_track("mic", source)
+        await alice.local_participant.publish_track(track, rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE))
+
+        async def speak(seconds: float) -> None:
+            # capture_frame waits while the source's queue is full, so this runs in real time.
+            samples_per_frame = rate // 100
+            for index in range(int(seconds * 100)):
+                frame = rtc.AudioFrame.create(rate, 1, samples_per_frame)
+                data = frame.data
+                for i in range(samples_per_frame):
+                    t = (index * samples_per_frame + i) / rate
+                    data[i] = int(12_000 * math.sin(2 * math.pi * tone * t))
+                await source.capture_frame(frame)
+
+        speaker = asyncio.create_task(speak(6))
+        remote = await asyncio.wait_for(ready, 10)
+        samples: list[int] = []
+        heard = asyncio.Event()
+
+        async def listen() -> None:
+            async for event in rtc.AudioStream(remote, sample_rate=rate, num_channels=1):
+                samples.extend(event.frame.data)
+                if len(samples) >= 3 * rate:
+                    heard.set()
+                    return
+
+        listener = asyncio.create_task(listen())
+        await asyncio.wait_for(heard.wait(), 15)
+        listener.cancel()
+        speaker.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.gather(listener, speaker)
+        # The last second: well after the decoder's start-up. Count sign changes of the loud part.
+        window = samples[-rate:]
+        assert max(abs(s) for s in window) > 2_000, "bob heard silence"
+        crossings = sum(1 for a, b in zip(window, window[1:]) if (a < 0) != (b < 0))
+        frequency = crossings / 2
+        assert abs(frequency - tone) < 0.05 * tone, f"bob heard {frequency:.0f} Hz, alice sent {tone:.0f} Hz"
+    finally:
+        await asyncio.wait_for(bob.disconnect(), 10)
+        await asyncio.wait_for(alice.disconnect(), 10)
