@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "SimBench",
             dependencies: [
-                "SimCore", "SimAuth", "SimProto", "SimTestKit",
+                "SimCore", "SimAuth", "SimProto", "SimTestKit", "SimMedia", "SimRTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),

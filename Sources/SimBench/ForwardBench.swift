@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import SimCore
+import SimMedia
+import SimRTP
+
+/// 1 publisher → N subscribers through `MediaRouter`, over real ICE (127.0.0.1), DTLS and SRTP: every peer is a
+/// `PeerTransport` pair (the server side and a synthetic client side), so each forwarded packet is decrypted,
+/// munged, and re-encrypted per subscriber exactly as in `sfusim serve`.
+struct Forward: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Forwarding throughput and added latency, 1 publisher → N subscribers (SRTP both ways).")
+
+    @Option(help: "Subscribers.") var subscribers = 10
+    @Option(help: "Packets per throughput round.") var packets = 20_000
+    @Option(help: "Packets per second for the latency round.") var rate = 10_000
+    @Option(help: "Seconds of the latency round.") var seconds = 3
+    @Option(help: "RTP payload bytes.") var payload = 1000
+    @Option(name: .customLong("repeat"), help: "Throughput rounds; the median is reported.") var repetitions = 3
+
+    func run() async throws {
+        try MediaLibraries.initializeOnce()
+        let rig = try await ForwardRig(subscribers: subscribers)
+        defer { rig.close() }
+        var rates: [Double] = []
+        for round in 0..<repetitions {
+            let (forwarded, elapsed, cpu) = try await rig.blast(packets: packets, payload: payload)
+            let perSecond = Double(forwarded) / elapsed
+            rates.append(perSecond)
+            print("round \(round + 1): forwarded \(forwarded) of \(packets * subscribers) packets in \(format(elapsed * 1000, 0)) ms = \(format(perSecond, 0)) pkt/s; process CPU \(format(cpu * 100, 0)) % of one core")
+        }
+        let latencies = try await rig.paced(rate: rate, seconds: seconds, payload: payload)
+        let stats = Stats(latencies)
+        print("forward subscribers=\(subscribers) payload=\(payload) forwarded_pkt_per_s_median=\(format(Stats(rates).median, 0)) latency_rate=\(rate) added_latency_p50_ms=\(format(stats.median, 3)) p99_ms=\(format(stats.percentile(99), 3)) samples=\(latencies.count)")
+    }
+}
+
+/// The peers: one publisher pair and N subscriber pairs, all connected.
+final class ForwardRig: @unchecked Sendable {
+    let router: MediaRouter
+    let publisherClient: PeerTransport
+    var transports: [PeerTransport] = []
+    let counter = ReceiveCounter()
+    var nextSequence: UInt16 = 1
+    static let track = TrackSID("TR_VCbench")
+    static let publisherSSRC: UInt32 = 0x1234
+
+    init(subscribers: Int) async throws {
+        let clock = SystemClock()
+        let scheduler = DispatchTimerScheduler()
+        router = MediaRouter(clock: clock)
+        let (publisherServer, publisherClient) = try await Self.pair(clock: clock, scheduler: scheduler, router: router, counter: nil)
+        self.publisherClient = publisherClient
+        transports += [publisherServer, publisherClient]
+        router.publish(track: Self.track, on: publisherServer, ssrcs: [Self.publisherSSRC], codecs: [96: "vp8"])
+        for index in 0..<subscribers {
+            let (server, client) = try await Self.pair(clock: clock, scheduler: scheduler, router: router, counter: counter)
+            transports += [server, client]
+            router.subscribe(track: Self.track, transport: server, ssrc: 0x5000 + UInt32(index), payloadTypes: [96: 96], clockRate: 90_000)
+        }
+    }
+
+    func close() { for transport in transports { transport.close() } }
+
+    /// A connected server-side / client-side transport pair; server-side RTP/RTCP goes to the router.
+    static func pair(clock: any SimClock, scheduler: any TimerScheduler, router: MediaRouter, counter: ReceiveCounter?) async throws -> (PeerTransport, PeerTransport) {
+        let serverEvents = AsyncStream.makeStream(of: PeerTransport.Event.self)
+        let clientEvents = AsyncStream.makeStream(of: PeerTransport.Event.self)
+        let serverBox = TransportBox()
+        let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: clock, scheduler: scheduler) { event in
+            switch event {
+            case .rtp(let packet): if let transport = serverBox.transport { router.rtpReceived(packet, from: transport) }
+            case .rtcp(let packet): if let transport = serverBox.transport { router.rtcpReceived(packet, from: transport) }
+            default: serverEvents.continuation.yield(event)
+            }
+        }
+        serverBox.transport = server
+        let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: clock, scheduler: scheduler) { event in
+            if case .rtp(let packet) = event { counter?.received(packet) } else { clientEvents.continuation.yield(event) }
+        }
+        try client.setRemote(.init(iceUfrag: server.localCredentials.ufrag, icePwd: server.localCredentials.pwd, fingerprint: server.localFingerprint, weAreDTLSClient: true, candidates: []))
+        try server.setRemote(.init(iceUfrag: client.localCredentials.ufrag, icePwd: client.localCredentials.pwd, fingerprint: client.localFingerprint, weAreDTLSClient: false, candidates: []))
+        try server.startGathering()
+        try client.startGathering()
+        async let a: Void = trickle(serverEvents.stream, to: client)
+        async let b: Void = trickle(clientEvents.stream, to: server)
+        _ = try await (a, b)
+        return (server, client)
+    }
+
+    static func trickle(_ events: AsyncStream<PeerTransport.Event>, to peer: PeerTransport) async throws {
+        for await event in events {
+            switch event {
+            case .localCandidate(let line): try peer.addRemoteCandidate(line)
+            case .connected: return
+            case .failed(let why): throw BenchError("transport failed: \(why)")
+            default: continue
+            }
+        }
+    }
+
+    /// A VP8 keyframe-start RTP packet carrying the send time (monotonic ns) in its first payload bytes.
+    func packet(sequence: UInt16, payload: Int, sentAt: UInt64) -> [UInt8] {
+        var bytes: [UInt8] = [0x80, 96, UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
+        bytes += withUnsafeBytes(of: (UInt32(sequence) &* 3000).bigEndian, Array.init)
+        bytes += withUnsafeBytes(of: Self.publisherSSRC.bigEndian, Array.init)
+        bytes += [0x10, 0x00]  // VP8 descriptor S=1 PID=0, then a keyframe header byte (P=0)
+        bytes += withUnsafeBytes(of: sentAt.bigEndian, Array.init)
+        bytes += [UInt8](repeating: 0xAB, count: max(0, payload - 10))
+        bytes.reserveCapacity(bytes.count + SRTPContext.trailerSlack)
+        return bytes
+    }
+
+    /// Sends `packets` as fast as the publisher's socket takes them, then waits until forwarding stops; returns the
+    /// forwarded count, the seconds from the first send to the last forward, and the process's CPU share meanwhile.
+    func blast(packets: Int, payload: Int) async throws -> (UInt64, Double, Double) {
+        let before = router.forwardedPackets
+        let cpuBefore = processCPUSeconds()
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<packets {
+            var bytes = packet(sequence: nextSequence, payload: payload, sentAt: 0)
+            nextSequence &+= 1
+            try publisherClient.sendRTP(&bytes)
+        }
+        var last = router.forwardedPackets
+        var lastChange = clock.now
+        while clock.now - lastChange < .milliseconds(100) {
+            try await clock.sleep(for: .milliseconds(10))  // sampling a counter, not waiting on an event
+            let now = router.forwardedPackets
+            if now != last {
+                last = now
+                lastChange = clock.now
+            }
+        }
+        let elapsed = milliseconds(lastChange - start) / 1000
+        return (last - before, elapsed, (processCPUSeconds() - cpuBefore) / milliseconds(clock.now - start) * 1000)
+    }
+
+    /// Sends at `rate` for `seconds`; returns each received packet's send → receive latency in ms (includes the
+    /// synthetic peers' own SRTP and ICE on both sides).
+    func paced(rate: Int, seconds: Int, payload: Int) async throws -> [Double] {
+        counter.reset()
+        let clock = ContinuousClock()
+        let origin = clock.now
+        let total = rate * seconds
+        for index in 0..<total {
+            let due = origin + .nanoseconds(Int64(index) * 1_000_000_000 / Int64(rate))
+            if clock.now < due { try await clock.sleep(until: due) }  // a paced source, not a wait for a condition
+            var bytes = packet(sequence: nextSequence, payload: payload, sentAt: monotonicNanoseconds())
+            nextSequence &+= 1
+            try publisherClient.sendRTP(&bytes)
+        }
+        try await clock.sleep(for: .milliseconds(200))  // let the last packets land
+        return counter.latencies()
+    }
+}
+
+/// Holds the server-side transport for its own event closure.
+final class TransportBox: @unchecked Sendable {
+    var transport: PeerTransport?
+}
+
+/// Counts packets subscribers received and their latency (send time is in the payload).
+final class ReceiveCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var samples: [Double] = []
+
+    func received(_ packet: [UInt8]) {
+        guard packet.count >= 22 else { return }
+        var sentAt: UInt64 = 0
+        for byte in packet[14..<22] { sentAt = sentAt << 8 | UInt64(byte) }
+        guard sentAt > 0 else { return }
+        let latency = Double(monotonicNanoseconds() &- sentAt) / 1_000_000
+        lock.withLock { samples.append(latency) }
+    }
+
+    func reset() { lock.withLock { samples.removeAll() } }
+    func latencies() -> [Double] { lock.withLock { samples } }
+}
+
+func monotonicNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+}
+
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// Timers on Dispatch (DTLS retransmissions).
+struct DispatchTimerScheduler: TimerScheduler {
+    final class Handle: TimerHandle, @unchecked Sendable {
+        let item: DispatchWorkItem
+        init(_ item: DispatchWorkItem) { self.item = item }
+        func cancel() { item.cancel() }
+    }
+
+    func schedule(after delay: Duration, _ fire: @escaping @Sendable () -> Void) -> any TimerHandle {
+        let item = DispatchWorkItem(block: fire)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay.nanosecondsClamped)), execute: item)
+        return Handle(item)
+    }
+}
