@@ -8,6 +8,8 @@ public enum SignalTimer: Hashable, Sendable {
     case room(RoomTimer)
     /// Time to push a fresh token on a connection.
     case refreshToken(ConnectionID)
+    /// The connection has been silent for `ping_timeout`.
+    case signalIdle(ConnectionID)
 }
 
 /// WebSocket close codes the engine uses (RFC 6455 §7.4.1).

@@ -81,7 +81,7 @@ public struct SignalServerStateMachine: Sendable {
         plan.join.connection = connection
         let parameters = transport ?? LocalTransportParameters(generator: &random)
         sessions[connection] = Session(plan: plan, transport: parameters, nextOfferID: random.nextUInt32() % 256 + 1)
-        var out: [SignalAction] = [.log(EventRecord(
+        var out: [SignalAction] = [idleDeadline(connection), .log(EventRecord(
             kind: "connection.open", connection: connection, room: plan.join.room, identity: plan.join.identity,
             detail: [
                 "path": .string(plan.path.rawValue), "mode": .string(plan.join.mode.rawValue), "resume": .bool(plan.isResume),
@@ -111,6 +111,16 @@ public struct SignalServerStateMachine: Sendable {
     public mutating func requestReceived(_ connection: ConnectionID, _ request: Livekit_SignalRequest, encoding: SignalEncoding, wall: Date) -> [SignalAction] {
         guard sessions[connection] != nil else { return [] }
         sessions[connection]?.encoding = encoding
+        let idle = idleDeadline(connection)
+        return [idle] + handleRequest(connection, request, wall: wall)
+    }
+
+    /// Any message from the client re-arms its idle deadline (LiveKit: the signal is "recent" within ping_timeout).
+    func idleDeadline(_ connection: ConnectionID) -> SignalAction {
+        .armTimer(.signalIdle(connection), after: .seconds(Int64(configuration.pingTimeout)))
+    }
+
+    mutating func handleRequest(_ connection: ConnectionID, _ request: Livekit_SignalRequest, wall: Date) -> [SignalAction] {
         let nowMs = Int64(wall.timeIntervalSince1970 * 1000)
         guard let message = request.message else {
             return [dropped(connection, "unknown or empty SignalRequest")]
@@ -176,7 +186,7 @@ public struct SignalServerStateMachine: Sendable {
     /// The WebSocket closed.
     public mutating func connectionClosed(_ connection: ConnectionID, wall: Date) -> [SignalAction] {
         guard let session = sessions.removeValue(forKey: connection) else { return [] }
-        var out: [SignalAction] = [.cancelTimer(.refreshToken(connection))]
+        var out: [SignalAction] = [.cancelTimer(.refreshToken(connection)), .cancelTimer(.signalIdle(connection))]
         out.append(.log(EventRecord(kind: "connection.close", connection: connection, room: session.plan.join.room, identity: session.plan.join.identity)))
         out += map(rooms.handle(.connectionClosed(connection), wall: wall))
         return out
@@ -203,6 +213,11 @@ public struct SignalServerStateMachine: Sendable {
         switch timer {
         case .room(let timer): map(rooms.handle(.timerFired(timer), wall: wall))
         case .refreshToken(let connection): refreshToken(connection, wall: wall)
+        case .signalIdle(let connection):
+            sessions[connection] == nil ? [] : [
+                .log(EventRecord(kind: "connection.idle", connection: connection, detail: ["timeout_s": .int(Int64(configuration.pingTimeout))])),
+                .close(connection, code: .normal, reason: "no message for \(configuration.pingTimeout) s"),
+            ]
         }
     }
 

@@ -168,8 +168,15 @@ import Testing
         #expect(fault.record.detail["message"] == "refresh_token")
     }
 
+    /// A hub whose idle timeout does not interfere with long clock advances.
+    func patientHub() -> SignalHub {
+        var signal = SignalConfiguration()
+        signal.pingTimeout = 3600
+        return factory.hub(signal: signal)
+    }
+
     @Test func refreshTokenRepeatsEveryFiveMinutesOnTheManualClock() throws {
-        let hub = factory.hub()
+        let hub = patientHub()
         let (_, sink) = try open(hub, factory.v0Request("a"))
         let before = sink.kinds.filter { $0 == "refreshToken" }.count
         factory.scheduler.advance(by: .seconds(299))
@@ -179,7 +186,7 @@ import Testing
     }
 
     @Test func signalLossRemovesParticipantAfterTimeout() throws {
-        let hub = factory.hub()
+        let hub = patientHub()
         let (_, observer) = try open(hub, factory.v0Request("observer"))
         let (connection, _) = try open(hub, factory.v0Request("leaver"))
         hub.closed(connection)
@@ -214,5 +221,24 @@ enum TestOffers {
             "a=setup:actpass", "a=mid:0", "a=sendonly", "a=msid:stream \(cid)", "a=rtcp-mux", "a=rtpmap:96 VP8/90000",
             "a=ssrc:1111 cname:test", "",
         ].joined(separator: "\r\n")
+    }
+}
+
+@Suite struct SignalIdleTimeoutTests {
+    @Test func aSilentConnectionIsClosedAfterPingTimeoutAndAnyMessageRearmsIt() throws {
+        let factory = SignalTestFactory()
+        let hub = factory.hub()
+        let sink = RecordingSink()
+        let connection = hub.open(try hub.validate(factory.v0Request("quiet")).get(), sink: sink)
+        factory.scheduler.advance(by: .seconds(14))
+        var ping = Livekit_SignalRequest()
+        ping.message = .ping(1)
+        hub.received(.binary(try ping.serializedBytes()), on: connection)
+        factory.scheduler.advance(by: .seconds(14))
+        #expect(sink.closed == nil)  // the ping at 14 s re-armed the 15 s deadline
+        factory.scheduler.advance(by: .seconds(1))
+        #expect(sink.closed?.code == 1000)
+        #expect(hub.log.events().contains { $0.record.kind == "connection.idle" })
+        #expect(hub.log.events().contains { $0.record.kind == "participant.signal_lost" })
     }
 }
