@@ -190,17 +190,3 @@ func processCPUSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
-/// Timers on Dispatch (DTLS retransmissions).
-struct DispatchTimerScheduler: TimerScheduler {
-    final class Handle: TimerHandle, @unchecked Sendable {
-        let item: DispatchWorkItem
-        init(_ item: DispatchWorkItem) { self.item = item }
-        func cancel() { item.cancel() }
-    }
-
-    func schedule(after delay: Duration, _ fire: @escaping @Sendable () -> Void) -> any TimerHandle {
-        let item = DispatchWorkItem(block: fire)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay.nanosecondsClamped)), execute: item)
-        return Handle(item)
-    }
-}

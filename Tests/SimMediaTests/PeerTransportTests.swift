@@ -3,20 +3,6 @@ import SimCore
 @testable import SimMedia
 import Testing
 
-/// Runs timers on real time via Dispatch (DTLS retransmits), for transport tests on loopback.
-struct DispatchTimerScheduler: TimerScheduler {
-    final class Handle: TimerHandle, @unchecked Sendable {
-        let item: DispatchWorkItem
-        init(_ item: DispatchWorkItem) { self.item = item }
-        func cancel() { item.cancel() }
-    }
-
-    func schedule(after delay: Duration, _ fire: @escaping @Sendable () -> Void) -> any TimerHandle {
-        let item = DispatchWorkItem(block: fire)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay.nanosecondsClamped)), execute: item)
-        return Handle(item)
-    }
-}
 
 /// Collects a transport's events into a stream the test awaits.
 final class TransportEvents: @unchecked Sendable {
