@@ -242,3 +242,42 @@ enum TestOffers {
         #expect(hub.log.events().contains { $0.record.kind == "participant.signal_lost" })
     }
 }
+
+@Suite struct WrongFirstMessageTests {
+    let factory = SignalTestFactory()
+
+    @Test func anAnswerAsTheFirstMessageOnSinglePCIsDroppedAndTheConnectionKeepsWorking() throws {
+        let hub = factory.hub()
+        let sink = RecordingSink()
+        let connection = hub.open(try hub.validate(try factory.v1Request("a")).get(), sink: sink)
+        var answer = Livekit_SignalRequest()
+        var description = Livekit_SessionDescription()
+        description.type = "answer"
+        description.sdp = "v=0\r\n"
+        answer.message = .answer(description)
+        hub.received(.binary(try answer.serializedBytes()), on: connection)
+        #expect(sink.closed == nil)
+        let dropped = try #require(hub.log.events().last { $0.record.kind == "signal.in.dropped" })
+        #expect(dropped.record.detail["reason"]?.description.contains("single-PC") == true)
+        var ping = Livekit_SignalRequest()
+        ping.message = .ping(5)
+        hub.received(.binary(try ping.serializedBytes()), on: connection)
+        #expect(sink.kinds.last == "pong")
+    }
+
+    @Test func aSyncStateNamingUnknownTracksAsTheFirstMessageForcesAFullReconnect() throws {
+        let hub = factory.hub()
+        let sink = RecordingSink()
+        let connection = hub.open(try hub.validate(factory.v0Request("b")).get(), sink: sink)
+        var request = Livekit_SignalRequest()
+        var state = Livekit_SyncState()
+        var published = Livekit_TrackPublishedResponse()
+        published.track.sid = "TR_unknown"
+        state.publishTracks = [published]
+        request.message = .syncState(state)
+        hub.received(.binary(try request.serializedBytes()), on: connection)
+        guard case .leave(let leave)? = sink.responses.last?.message else { Issue.record("no leave"); return }
+        #expect(leave.reason.rawValue == 6 && leave.action.rawValue == 2)
+        #expect(sink.closed?.code == 1000)
+    }
+}
