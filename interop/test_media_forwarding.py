@@ -254,3 +254,59 @@ async def test_subscriber_hears_the_publishers_sine_tone(server, media_ip):
     finally:
         await asyncio.wait_for(bob.disconnect(), 10)
         await asyncio.wait_for(alice.disconnect(), 10)
+
+
+async def test_mute_unpublish_and_republish_reach_the_subscriber(server, media_ip):
+    sfu = server(bind=media_ip)
+    room_name = unique()
+    alice = await connect(sfu, "alice", room_name)
+    bob = await connect(sfu, "bob", room_name)
+    loop = asyncio.get_running_loop()
+    events: asyncio.Queue = asyncio.Queue()
+    bob.on("track_subscribed", lambda track, pub, p: events.put_nowait(("subscribed", track)))
+    def track_sid(*args) -> str:
+        """The publication's sid among an event's arguments (the SDK orders them differently per event)."""
+        return next(a.sid for a in args if getattr(a, "sid", "").startswith("TR_"))
+
+    bob.on("track_muted", lambda *args: events.put_nowait(("muted", track_sid(*args))))
+    bob.on("track_unmuted", lambda *args: events.put_nowait(("unmuted", track_sid(*args))))
+    bob.on("track_unpublished", lambda *args: events.put_nowait(("unpublished", track_sid(*args))))
+
+    async def next_event(kind: str):
+        while True:
+            name, value = await asyncio.wait_for(events.get(), 10)
+            if name == kind:
+                return value
+
+    try:
+        first = Publisher(alice, index=1, count=8 * FPS)
+        publication = await first.publish()
+        first.start()
+        track = await next_event("subscribed")
+        receiver = Receiver(track)
+        await asyncio.wait_for(receiver.wait_for((1 << COUNTER_BITS) | 20), 10)
+
+        publication.track.mute()
+        assert await next_event("muted") == publication.sid
+        publication.track.unmute()
+        assert await next_event("unmuted") == publication.sid
+
+        await alice.local_participant.unpublish_track(publication.sid)
+        assert await next_event("unpublished") == publication.sid
+        await receiver.stop()
+        first.done.cancel()
+
+        second = Publisher(alice, index=2, count=8 * FPS)
+        republished = await second.publish()
+        assert republished.sid != publication.sid
+        second.start()
+        track = await next_event("subscribed")
+        receiver = Receiver(track)
+        # Decodes the new track's frames (publisher index 2) on the renegotiated section.
+        await asyncio.wait_for(receiver.wait_for((2 << COUNTER_BITS) | 30), 15)
+        await receiver.stop()
+        assert all(v >> COUNTER_BITS == 2 for v in receiver.values[-20:]), receiver.values[-20:]
+        second.done.cancel()
+    finally:
+        await asyncio.wait_for(bob.disconnect(), 10)
+        await asyncio.wait_for(alice.disconnect(), 10)
