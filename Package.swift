@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "SimRTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
             name: "SimMedia",
-            dependencies: ["SimCore", "SimRTP", "SimSDP", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
+            dependencies: ["SimCore", "SimRTP", "SimSDP", "SimFaults", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -113,11 +113,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "SimCoreTests", dependencies: ["SimCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "SimFaults"], swiftSettings: swiftSettings),
         .testTarget(name: "SimSDPTests", dependencies: ["SimSDP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimAuthTests", dependencies: ["SimAuth", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimSignalTests",

@@ -14,10 +14,13 @@ public struct TapContext: Sendable, Equatable {
     public var participant: ParticipantSID?
     /// Its identity.
     public var identity: Identity?
+    /// The track, for media taps.
+    public var track: TrackSID?
 
     /// A context.
     public init(tap: TapPoint, kind: String, connection: ConnectionID? = nil, room: RoomName? = nil,
-                participant: ParticipantSID? = nil, identity: Identity? = nil) {
+                participant: ParticipantSID? = nil, identity: Identity? = nil, track: TrackSID? = nil) {
+        self.track = track
         self.tap = tap
         self.kind = kind
         self.connection = connection

@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimFaults
 import SimRTP
 
 /// Routes published tracks' RTP from publisher transports to subscriber transports.
@@ -10,10 +11,15 @@ import SimRTP
 /// subscription starts, while it waits for a keyframe (at most every 500 ms), and when a subscriber sends PLI/FIR.
 /// Subscriber NACKs are not answered yet (`DownTrackPacketCache` is the planned source).
 ///
+/// Every packet crosses the `media.rtp` / `media.rtcp` taps: RTP from the publisher (keyed by publisher and track),
+/// RTP to each subscriber (keyed by subscriber and track), subscriber RTCP in and PLI out. A dropped packet is
+/// counted (`tapDrops`), not logged one by one.
+///
 /// One lock guards all routing state; sends happen under it (lock order: router, then transport).
 public final class MediaRouter: @unchecked Sendable {
     private struct Publication {
         var publisher: PeerTransport
+        var participant: ParticipantSID?
         var ssrcs: [UInt32]
         var codecs: [UInt8: String]
         var lastKeyframeRequest: SimInstant?
@@ -21,6 +27,7 @@ public final class MediaRouter: @unchecked Sendable {
 
     private struct DownTrack {
         var transport: PeerTransport
+        var participant: ParticipantSID?
         var ssrc: UInt32
         var munger: RTPMunger
     }
@@ -34,27 +41,47 @@ public final class MediaRouter: @unchecked Sendable {
     private var tracksBySSRC: [ObjectIdentifier: [UInt32: TrackSID]] = [:]
     private var downTracks: [TrackSID: [ObjectIdentifier: DownTrack]] = [:]
     private var forwarded: UInt64 = 0
+    private var dropped: UInt64 = 0
+    /// Fault filters at `media.rtp` and `media.rtcp`.
+    public let taps: TapChain
 
-    /// A router on `clock`.
-    public init(clock: any SimClock) { self.clock = clock }
+    /// A router on `clock` whose packets cross `taps`.
+    public init(clock: any SimClock, taps: TapChain = TapChain()) {
+        self.clock = clock
+        self.taps = taps
+    }
 
     /// RTP packets forwarded so far (all down tracks).
     public var forwardedPackets: UInt64 { lock.withLock { forwarded } }
 
+    /// Packets dropped by tap filters so far.
+    public var tapDrops: UInt64 { lock.withLock { dropped } }
+
+    /// Whether the taps let a packet through (lock held); counts drops.
+    private func passes(_ tap: TapPoint, participant: ParticipantSID?, track: TrackSID) -> Bool {
+        guard taps.count(at: tap) > 0 else { return true }
+        let context = TapContext(tap: tap, kind: tap == .mediaRTP ? "rtp" : "rtcp", participant: participant, track: track)
+        if case .drop = taps.decide(context) {
+            dropped += 1
+            return false
+        }
+        return true
+    }
+
     /// A publisher's track: its SSRCs and payload-type → codec names, from its offer.
-    public func publish(track: TrackSID, on transport: PeerTransport, ssrcs: [UInt32], codecs: [UInt8: String]) {
+    public func publish(track: TrackSID, on transport: PeerTransport, participant: ParticipantSID? = nil, ssrcs: [UInt32], codecs: [UInt8: String]) {
         lock.withLock {
-            publications[track] = Publication(publisher: transport, ssrcs: ssrcs, codecs: codecs)
+            publications[track] = Publication(publisher: transport, participant: participant, ssrcs: ssrcs, codecs: codecs)
             for ssrc in ssrcs { tracksBySSRC[ObjectIdentifier(transport), default: [:]][ssrc] = track }
         }
     }
 
     /// Starts forwarding `track` to `transport` with `ssrc`; asks the publisher for a keyframe.
-    public func subscribe(track: TrackSID, transport: PeerTransport, ssrc: UInt32, payloadTypes: [UInt8: UInt8], clockRate: UInt32) {
+    public func subscribe(track: TrackSID, transport: PeerTransport, participant: ParticipantSID? = nil, ssrc: UInt32, payloadTypes: [UInt8: UInt8], clockRate: UInt32) {
         lock.withLock {
             var munger = RTPMunger(ssrc: ssrc, clockRate: clockRate, payloadTypes: RTPMunger.PayloadTypeMap(payloadTypes))
             munger.targetLayerChanged(to: .high)
-            downTracks[track, default: [:]][ObjectIdentifier(transport)] = DownTrack(transport: transport, ssrc: ssrc, munger: munger)
+            downTracks[track, default: [:]][ObjectIdentifier(transport)] = DownTrack(transport: transport, participant: participant, ssrc: ssrc, munger: munger)
             requestKeyframe(track, force: true)
         }
     }
@@ -80,7 +107,8 @@ public final class MediaRouter: @unchecked Sendable {
         lock.withLock {
             guard let track = tracksBySSRC[ObjectIdentifier(transport)]?[header.ssrc.value],
                   let publication = publications[track], let codec = publication.codecs[header.payloadType], codec != "rtx",
-                  var subscribers = downTracks[track], !subscribers.isEmpty else { return }
+                  var subscribers = downTracks[track], !subscribers.isEmpty,
+                  passes(.mediaRTP, participant: publication.participant, track: track) else { return }
             let isKeyframe = VideoCodec(mimeType: codec).map { KeyframeDetector.isKeyframeStart(payload: header.payload, codec: $0) } ?? true
             let incoming = RTPMunger.IncomingPacket(
                 layer: .high, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
@@ -92,7 +120,8 @@ public final class MediaRouter: @unchecked Sendable {
                 let decision = downTrack.munger.packetReceived(incoming, now: now)
                 waiting = waiting || downTrack.munger.isWaitingForKeyframe
                 subscribers[key] = downTrack
-                guard case .forward(let seq, let timestamp, let ssrc, let payloadType) = decision else { continue }
+                guard case .forward(let seq, let timestamp, let ssrc, let payloadType) = decision,
+                      passes(.mediaRTP, participant: downTrack.participant, track: track) else { continue }
                 var out = packet
                 out.reserveCapacity(packet.count + SRTPContext.trailerSlack)
                 _ = RTPPacket.setSequenceNumber(seq, in: &out)
@@ -120,7 +149,7 @@ public final class MediaRouter: @unchecked Sendable {
                 default: continue
                 }
                 for (track, subscribers) in downTracks where subscribers[key]?.ssrc == mediaSSRC {
-                    requestKeyframe(track, force: true)
+                    if passes(.mediaRTCP, participant: subscribers[key]?.participant, track: track) { requestKeyframe(track, force: true) }
                 }
             }
         }
@@ -133,6 +162,7 @@ public final class MediaRouter: @unchecked Sendable {
         if !force, let last = publication.lastKeyframeRequest, now - last < Self.keyframeRequestInterval { return }
         publication.lastKeyframeRequest = now
         publications[track] = publication
+        guard passes(.mediaRTCP, participant: publication.participant, track: track) else { return }
         var pli = RTCPPacket.pli(RTCPPictureLossIndication(senderSSRC: SSRC(1), mediaSSRC: SSRC(mediaSSRC))).serialized()
         pli.reserveCapacity(pli.count + SRTPContext.trailerSlack)
         try? publication.publisher.sendRTCP(&pli)

@@ -93,12 +93,15 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
 
     func publisherTrack(_ media: PublishedTrackMedia, on connection: ConnectionID) {
         guard let transport = lock.withLock({ transports[connection] }) else { return }
-        router.publish(track: media.track, on: transport, ssrcs: media.ssrcs, codecs: media.codecs)
+        let participant = lock.withLock { participants[connection] }
+        router.publish(track: media.track, on: transport, participant: participant, ssrcs: media.ssrcs, codecs: media.codecs)
     }
 
     func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, on connection: ConnectionID) {
         guard let transport = lock.withLock({ transports[connection] }) else { return }
-        router.subscribe(track: downTrack.track, transport: transport, ssrc: downTrack.ssrc, payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate)
+        let participant = lock.withLock { participants[connection] }
+        router.subscribe(track: downTrack.track, transport: transport, participant: participant, ssrc: downTrack.ssrc,
+                         payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate)
     }
 
     func downTrackRemoved(_ track: TrackSID, on connection: ConnectionID) {

@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimFaults
 @testable import SimMedia
 import Testing
 
@@ -68,4 +69,79 @@ extension ICEAgentTests {
     struct TransportFailure: Error {
         var why: String
     }
+}
+
+extension ICEAgentTests {
+    /// A connected server/client transport pair whose server-side media goes to `router`.
+    func routedPair(router: MediaRouter, clientEvents: TransportEvents) async throws -> (PeerTransport, PeerTransport) {
+        let serverEvents = TransportEvents()
+        let box = RouterBox()
+        let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: SystemClock(),
+                                       scheduler: DispatchTimerScheduler()) { event in
+            switch event {
+            case .rtp(let packet): if let transport = box.transport { router.rtpReceived(packet, from: transport) }
+            case .rtcp(let packet): if let transport = box.transport { router.rtcpReceived(packet, from: transport) }
+            default: serverEvents.continuation.yield(event)
+            }
+        }
+        box.transport = server
+        let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: SystemClock(),
+                                       scheduler: DispatchTimerScheduler()) { clientEvents.continuation.yield($0) }
+        try client.setRemote(.init(iceUfrag: server.localCredentials.ufrag, icePwd: server.localCredentials.pwd, fingerprint: server.localFingerprint, weAreDTLSClient: true, candidates: []))
+        try server.setRemote(.init(iceUfrag: client.localCredentials.ufrag, icePwd: client.localCredentials.pwd, fingerprint: client.localFingerprint, weAreDTLSClient: false, candidates: []))
+        try server.startGathering()
+        try client.startGathering()
+        async let a: Void = pump(serverEvents, to: client)
+        async let b: Void = pump(clientEvents, to: server)
+        _ = try await (a, b)
+        return (server, client)
+    }
+
+    @Test func seededLossAtTheMediaTapDropsExactlyThePredictedPackets() async throws {
+        try MediaLibraries.initializeOnce()
+        let taps = TapChain()
+        taps.install(LossFilter(percent: 25, seed: 9, participant: "PA_sub"), at: .mediaRTP)
+        let router = MediaRouter(clock: SystemClock(), taps: taps)
+        let publisherEvents = TransportEvents()
+        let subscriberEvents = TransportEvents()
+        let (publisherServer, publisherClient) = try await routedPair(router: router, clientEvents: publisherEvents)
+        let (subscriberServer, subscriberClient) = try await routedPair(router: router, clientEvents: subscriberEvents)
+        defer { [publisherServer, publisherClient, subscriberServer, subscriberClient].forEach { $0.close() } }
+        router.publish(track: "TR_VCtap", on: publisherServer, participant: "PA_pub", ssrcs: [0x1234], codecs: [96: "vp8"])
+        router.subscribe(track: "TR_VCtap", transport: subscriberServer, participant: "PA_sub", ssrc: 0x5000, payloadTypes: [96: 96], clockRate: 90_000)
+
+        let replay = LossFilter(percent: 25, seed: 9)
+        let context = TapContext(tap: .mediaRTP, kind: "rtp", participant: "PA_sub", track: "TR_VCtap")
+        let passes = (0..<400).map { _ in replay.decide(context) == .pass }
+        // Send up to the last packet that passes: once it arrives, the router (in order) has processed all of them.
+        let count = (passes.lastIndex(of: true) ?? 0) + 1
+        let expected = passes[..<count].filter { $0 }.count
+        for index in 0..<count {
+            // VP8 keyframe starts (descriptor S=1, PID=0; P=0), so every packet is forwardable on its own.
+            var packet: [UInt8] = [0x80, 96, UInt8(index >> 8), UInt8(index & 0xFF), 0, 0, 0, UInt8(index & 0xFF), 0, 0, 0x12, 0x34, 0x10, 0x00]
+            packet += [UInt8](repeating: 0xAB, count: 100)
+            packet.reserveCapacity(packet.count + SRTPContext.trailerSlack)
+            try publisherClient.sendRTP(&packet)
+        }
+        var sequences: [UInt16] = []
+        for await event in subscriberEvents.stream {
+            if case .rtp(let packet) = event { sequences.append(UInt16(packet[2]) << 8 | UInt16(packet[3])) }
+            if sequences.count == expected { break }
+        }
+        #expect(router.forwardedPackets == UInt64(expected))
+        #expect(router.tapDrops == UInt64(count - expected))
+        // The impairment acts on the subscriber's link (after the munger): dropped packets leave sequence gaps, as real
+        // loss would, so the subscriber's NACK/PLI machinery is exercised. Every sent packet took one sequence number.
+        let firstPass = passes.firstIndex(of: true) ?? 0
+        #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 &- $0 >= 1 && $1 &- $0 < 100 })
+        if let first = sequences.first, let last = sequences.last {
+            #expect(Int(last &- first) + 1 == count - firstPass)
+        }
+        #expect(expected > count * 6 / 10 && expected < count * 9 / 10)  // ~25 % dropped
+    }
+}
+
+/// Holds a server-side transport for its own event closure.
+final class RouterBox: @unchecked Sendable {
+    var transport: PeerTransport?
 }
