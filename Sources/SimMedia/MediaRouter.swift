@@ -30,6 +30,8 @@ public final class MediaRouter: @unchecked Sendable {
         var participant: ParticipantSID?
         var ssrc: UInt32
         var munger: RTPMunger
+        var reports: SenderReportGenerator
+        var lastReport: SimInstant?
     }
 
     /// Minimum spacing of keyframe requests for one track.
@@ -44,11 +46,15 @@ public final class MediaRouter: @unchecked Sendable {
     private var dropped: UInt64 = 0
     /// Fault filters at `media.rtp` and `media.rtcp`.
     public let taps: TapChain
+    /// How often each down track sends a sender report (RFC 3550 §6.2 suggests about every 5 s; LiveKit sends
+    /// about every second), piggybacked on forwarding: no timer per track.
+    public let senderReportInterval: Duration
 
     /// A router on `clock` whose packets cross `taps`.
-    public init(clock: any SimClock, taps: TapChain = TapChain()) {
+    public init(clock: any SimClock, taps: TapChain = TapChain(), senderReportInterval: Duration = .seconds(1)) {
         self.clock = clock
         self.taps = taps
+        self.senderReportInterval = senderReportInterval
     }
 
     /// RTP packets forwarded so far (all down tracks).
@@ -81,7 +87,10 @@ public final class MediaRouter: @unchecked Sendable {
         lock.withLock {
             var munger = RTPMunger(ssrc: ssrc, clockRate: clockRate, payloadTypes: RTPMunger.PayloadTypeMap(payloadTypes))
             munger.targetLayerChanged(to: .high)
-            downTracks[track, default: [:]][ObjectIdentifier(transport)] = DownTrack(transport: transport, participant: participant, ssrc: ssrc, munger: munger)
+            downTracks[track, default: [:]][ObjectIdentifier(transport)] = DownTrack(
+                transport: transport, participant: participant, ssrc: ssrc, munger: munger,
+                reports: SenderReportGenerator(ssrc: ssrc, clockRate: clockRate), lastReport: nil
+            )
             requestKeyframe(track, force: true)
         }
     }
@@ -129,7 +138,12 @@ public final class MediaRouter: @unchecked Sendable {
                 _ = RTPPacket.setSSRC(SSRC(ssrc), in: &out)
                 _ = RTPPacket.setPayloadType(payloadType, in: &out)
                 _ = RTPPacket.remapHeaderExtensionIDs(in: &out) { _ in nil }
-                if (try? downTrack.transport.sendRTP(&out)) != nil { forwarded += 1 }
+                if (try? downTrack.transport.sendRTP(&out)) != nil {
+                    forwarded += 1
+                    downTrack.reports.packetSent(timestamp: timestamp, payloadLength: header.payload.count, now: now)
+                    sendSenderReportIfDue(&downTrack, track: track, now: now)
+                }
+                subscribers[key] = downTrack
             }
             downTracks[track] = subscribers
             if waiting { requestKeyframe(track, force: false) }
@@ -153,6 +167,20 @@ public final class MediaRouter: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// A sender report to the subscriber when the interval has passed (lock held): NTP and RTP clocks for A/V sync.
+    private func sendSenderReportIfDue(_ downTrack: inout DownTrack, track: TrackSID, now: SimInstant) {
+        if let last = downTrack.lastReport, now - last < senderReportInterval { return }
+        guard let report = downTrack.reports.report(now: now, wallNow: Date()),
+              passes(.mediaRTCP, participant: downTrack.participant, track: track) else { return }
+        downTrack.lastReport = now
+        var bytes = RTCPPacket.senderReport(RTCPSenderReport(
+            ssrc: SSRC(report.ssrc), ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp,
+            packetCount: report.packetCount, octetCount: report.octetCount
+        )).serialized()
+        bytes.reserveCapacity(bytes.count + SRTPContext.trailerSlack)
+        try? downTrack.transport.sendRTCP(&bytes)
     }
 
     /// Sends a PLI for `track` to its publisher (lock held), at most every `keyframeRequestInterval` unless forced.

@@ -2,6 +2,7 @@ import Foundation
 import SimCore
 import SimFaults
 @testable import SimMedia
+import SimRTP
 import Testing
 
 
@@ -124,10 +125,19 @@ extension ICEAgentTests {
             try publisherClient.sendRTP(&packet)
         }
         var sequences: [UInt16] = []
+        var senderReports: [RTCPSenderReport] = []
         for await event in subscriberEvents.stream {
-            if case .rtp(let packet) = event { sequences.append(UInt16(packet[2]) << 8 | UInt16(packet[3])) }
+            switch event {
+            case .rtp(let packet): sequences.append(UInt16(packet[2]) << 8 | UInt16(packet[3]))
+            case .rtcp(let packet):
+                for case .senderReport(let report) in (try? RTCPPacket.parseCompound(packet)) ?? [] { senderReports.append(report) }
+            default: break
+            }
             if sequences.count == expected { break }
         }
+        // The first forwarded packet triggers a sender report on the subscriber's SSRC (then one per interval).
+        let report = try #require(senderReports.first)
+        #expect(report.ssrc == SSRC(0x5000) && report.packetCount >= 1 && report.ntpTimestamp > 0)
         #expect(router.forwardedPackets == UInt64(expected))
         #expect(router.tapDrops == UInt64(count - expected))
         // The impairment acts on the subscriber's link (after the munger): dropped packets leave sequence gaps, as real
