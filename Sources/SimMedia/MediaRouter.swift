@@ -9,7 +9,8 @@ import SimRTP
 /// numbers, continuous timestamps, start on a keyframe). Header extensions are blanked rather than remapped (ids
 /// differ between peers; receivers do not need them to decode). Keyframes: a PLI goes to the publisher when a
 /// subscription starts, while it waits for a keyframe (at most every 500 ms), and when a subscriber sends PLI/FIR.
-/// Subscriber NACKs are not answered yet (`DownTrackPacketCache` is the planned source).
+/// Subscriber NACKs are answered from each down track's `DownTrackPacketCache` (the munged packet is resent as is:
+/// the subscriber's sequence numbers are ours, so a NACK cannot be forwarded upstream without translation).
 ///
 /// Every packet crosses the `media.rtp` / `media.rtcp` taps: RTP from the publisher (keyed by publisher and track),
 /// RTP to each subscriber (keyed by subscriber and track), subscriber RTCP in and PLI out. A dropped packet is
@@ -32,6 +33,7 @@ public final class MediaRouter: @unchecked Sendable {
         var munger: RTPMunger
         var reports: SenderReportGenerator
         var lastReport: SimInstant?
+        var cache: DownTrackPacketCache
     }
 
     /// Minimum spacing of keyframe requests for one track.
@@ -44,6 +46,7 @@ public final class MediaRouter: @unchecked Sendable {
     private var downTracks: [TrackSID: [ObjectIdentifier: DownTrack]] = [:]
     private var forwarded: UInt64 = 0
     private var dropped: UInt64 = 0
+    private var retransmitted: UInt64 = 0
     /// Fault filters at `media.rtp` and `media.rtcp`.
     public let taps: TapChain
     /// How often each down track sends a sender report (RFC 3550 §6.2 suggests about every 5 s; LiveKit sends
@@ -59,6 +62,9 @@ public final class MediaRouter: @unchecked Sendable {
 
     /// RTP packets forwarded so far (all down tracks).
     public var forwardedPackets: UInt64 { lock.withLock { forwarded } }
+
+    /// Packets resent in answer to subscriber NACKs so far.
+    public var retransmittedPackets: UInt64 { lock.withLock { retransmitted } }
 
     /// Packets dropped by tap filters so far.
     public var tapDrops: UInt64 { lock.withLock { dropped } }
@@ -89,7 +95,8 @@ public final class MediaRouter: @unchecked Sendable {
             munger.targetLayerChanged(to: .high)
             downTracks[track, default: [:]][ObjectIdentifier(transport)] = DownTrack(
                 transport: transport, participant: participant, ssrc: ssrc, munger: munger,
-                reports: SenderReportGenerator(ssrc: ssrc, clockRate: clockRate), lastReport: nil
+                reports: SenderReportGenerator(ssrc: ssrc, clockRate: clockRate), lastReport: nil,
+                cache: DownTrackPacketCache()
             )
             requestKeyframe(track, force: true)
         }
@@ -129,8 +136,7 @@ public final class MediaRouter: @unchecked Sendable {
                 let decision = downTrack.munger.packetReceived(incoming, now: now)
                 waiting = waiting || downTrack.munger.isWaitingForKeyframe
                 subscribers[key] = downTrack
-                guard case .forward(let seq, let timestamp, let ssrc, let payloadType) = decision,
-                      passes(.mediaRTP, participant: downTrack.participant, track: track) else { continue }
+                guard case .forward(let seq, let timestamp, let ssrc, let payloadType) = decision else { continue }
                 var out = packet
                 out.reserveCapacity(packet.count + SRTPContext.trailerSlack)
                 _ = RTPPacket.setSequenceNumber(seq, in: &out)
@@ -138,6 +144,12 @@ public final class MediaRouter: @unchecked Sendable {
                 _ = RTPPacket.setSSRC(SSRC(ssrc), in: &out)
                 _ = RTPPacket.setPayloadType(payloadType, in: &out)
                 _ = RTPPacket.remapHeaderExtensionIDs(in: &out) { _ in nil }
+                // Cached before the tap: an impaired packet was sent as far as the SFU knows, so a NACK recovers it.
+                downTrack.cache.store(seq: seq, bytes: out)
+                guard passes(.mediaRTP, participant: downTrack.participant, track: track) else {
+                    subscribers[key] = downTrack
+                    continue
+                }
                 if (try? downTrack.transport.sendRTP(&out)) != nil {
                     forwarded += 1
                     downTrack.reports.packetSent(timestamp: timestamp, payloadLength: header.payload.count, now: now)
@@ -160,11 +172,28 @@ public final class MediaRouter: @unchecked Sendable {
                 switch rtcp {
                 case .pli(let pli): mediaSSRC = pli.mediaSSRC.value
                 case .fir(let fir): mediaSSRC = fir.entries.first?.ssrc.value ?? fir.mediaSSRC.value
+                case .nack(let nack):
+                    answerNACK(nack, from: key)
+                    continue
                 default: continue
                 }
                 for (track, subscribers) in downTracks where subscribers[key]?.ssrc == mediaSSRC {
                     if passes(.mediaRTCP, participant: subscribers[key]?.participant, track: track) { requestKeyframe(track, force: true) }
                 }
+            }
+        }
+    }
+
+    /// Resends the packets a subscriber reports lost, from its down track's cache (lock held).
+    private func answerNACK(_ nack: RTCPNack, from key: ObjectIdentifier) {
+        for (track, subscribers) in downTracks {
+            guard let downTrack = subscribers[key], downTrack.ssrc == nack.mediaSSRC.value,
+                  passes(.mediaRTCP, participant: downTrack.participant, track: track) else { continue }
+            for seq in nack.lostSequenceNumbers {
+                guard let cached = downTrack.cache.packet(for: seq) else { continue }
+                var packet = Array(cached)
+                packet.reserveCapacity(packet.count + SRTPContext.trailerSlack)
+                if (try? downTrack.transport.sendRTP(&packet)) != nil { retransmitted += 1 }
             }
         }
     }

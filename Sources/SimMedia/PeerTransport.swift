@@ -241,7 +241,9 @@ public final class PeerTransport: @unchecked Sendable {
             case .connected(let keying, _):
                 do {
                     inbound = try SRTPContext(inbound: keying)
-                    outbound = try SRTPContext(outbound: keying)
+                    // NACK answers resend the same RTP index with identical bytes (RFC 4588's alternative of
+                    // resending the original packet), which libsrtp refuses unless repeat transmission is allowed.
+                    outbound = try SRTPContext(profile: keying.profile, masterKey: keying.localMasterKey, direction: .outbound, allowRepeatTransmission: true)
                     events.append(.connected)
                 } catch {
                     events.append(.failed("SRTP setup: \(error)"))

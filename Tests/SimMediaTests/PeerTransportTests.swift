@@ -138,6 +138,22 @@ extension ICEAgentTests {
         // The first forwarded packet triggers a sender report on the subscriber's SSRC (then one per interval).
         let report = try #require(senderReports.first)
         #expect(report.ssrc == SSRC(0x5000) && report.packetCount >= 1 && report.ntpTimestamp > 0)
+
+        // The subscriber NACKs the first two packets the impairment removed: they come back from the down track's
+        // cache with the same sequence numbers. (A packet it already has would be refused by its SRTP replay window,
+        // as libwebrtc's is.)
+        let lost = Array(zip(sequences, sequences.dropFirst()).filter { $1 &- $0 > 1 }.map { $0.0 &+ 1 }.prefix(2))
+        #expect(lost.count == 2)
+        var nack = RTCPPacket.nack(RTCPNack(senderSSRC: SSRC(9), mediaSSRC: SSRC(0x5000), lostSequenceNumbers: lost)).serialized()
+        nack.reserveCapacity(nack.count + SRTPContext.trailerSlack)
+        try subscriberClient.sendRTCP(&nack)
+        var resent: [UInt16] = []
+        for await event in subscriberEvents.stream {
+            if case .rtp(let packet) = event { resent.append(UInt16(packet[2]) << 8 | UInt16(packet[3])) }
+            if resent.count == lost.count { break }
+        }
+        #expect(resent.sorted() == lost.sorted())
+        #expect(router.retransmittedPackets == UInt64(lost.count))
         #expect(router.forwardedPackets == UInt64(expected))
         #expect(router.tapDrops == UInt64(count - expected))
         // The impairment acts on the subscriber's link (after the munger): dropped packets leave sequence gaps, as real
