@@ -26,14 +26,24 @@ public final class MediaRouter: @unchecked Sendable {
         var lastKeyframeRequest: SimInstant?
     }
 
-    private struct DownTrack {
-        var transport: PeerTransport
-        var participant: ParticipantSID?
-        var ssrc: UInt32
+    /// One subscription's state. A class: it is mutated in place on every packet, and its packet cache is large
+    /// (copy-on-write of a struct copy would duplicate the whole cache per packet).
+    private final class DownTrack {
+        let transport: PeerTransport
+        let participant: ParticipantSID?
+        let ssrc: UInt32
         var munger: RTPMunger
         var reports: SenderReportGenerator
         var lastReport: SimInstant?
-        var cache: DownTrackPacketCache
+        var cache = DownTrackPacketCache()
+
+        init(transport: PeerTransport, participant: ParticipantSID?, ssrc: UInt32, munger: RTPMunger, clockRate: UInt32) {
+            self.transport = transport
+            self.participant = participant
+            self.ssrc = ssrc
+            self.munger = munger
+            reports = SenderReportGenerator(ssrc: ssrc, clockRate: clockRate)
+        }
     }
 
     /// Minimum spacing of keyframe requests for one track.
@@ -94,9 +104,7 @@ public final class MediaRouter: @unchecked Sendable {
             var munger = RTPMunger(ssrc: ssrc, clockRate: clockRate, payloadTypes: RTPMunger.PayloadTypeMap(payloadTypes))
             munger.targetLayerChanged(to: .high)
             downTracks[track, default: [:]][ObjectIdentifier(transport)] = DownTrack(
-                transport: transport, participant: participant, ssrc: ssrc, munger: munger,
-                reports: SenderReportGenerator(ssrc: ssrc, clockRate: clockRate), lastReport: nil,
-                cache: DownTrackPacketCache()
+                transport: transport, participant: participant, ssrc: ssrc, munger: munger, clockRate: clockRate
             )
             requestKeyframe(track, force: true)
         }
@@ -123,7 +131,7 @@ public final class MediaRouter: @unchecked Sendable {
         lock.withLock {
             guard let track = tracksBySSRC[ObjectIdentifier(transport)]?[header.ssrc.value],
                   let publication = publications[track], let codec = publication.codecs[header.payloadType], codec != "rtx",
-                  var subscribers = downTracks[track], !subscribers.isEmpty,
+                  let subscribers = downTracks[track], !subscribers.isEmpty,
                   passes(.mediaRTP, participant: publication.participant, track: track) else { return }
             let isKeyframe = VideoCodec(mimeType: codec).map { KeyframeDetector.isKeyframeStart(payload: header.payload, codec: $0) } ?? true
             let incoming = RTPMunger.IncomingPacket(
@@ -132,10 +140,9 @@ public final class MediaRouter: @unchecked Sendable {
             )
             let now = clock.now()
             var waiting = false
-            for (key, var downTrack) in subscribers {
+            for downTrack in subscribers.values {
                 let decision = downTrack.munger.packetReceived(incoming, now: now)
                 waiting = waiting || downTrack.munger.isWaitingForKeyframe
-                subscribers[key] = downTrack
                 guard case .forward(let seq, let timestamp, let ssrc, let payloadType) = decision else { continue }
                 var out = packet
                 out.reserveCapacity(packet.count + SRTPContext.trailerSlack)
@@ -146,18 +153,13 @@ public final class MediaRouter: @unchecked Sendable {
                 _ = RTPPacket.remapHeaderExtensionIDs(in: &out) { _ in nil }
                 // Cached before the tap: an impaired packet was sent as far as the SFU knows, so a NACK recovers it.
                 downTrack.cache.store(seq: seq, bytes: out)
-                guard passes(.mediaRTP, participant: downTrack.participant, track: track) else {
-                    subscribers[key] = downTrack
-                    continue
-                }
+                guard passes(.mediaRTP, participant: downTrack.participant, track: track) else { continue }
                 if (try? downTrack.transport.sendRTP(&out)) != nil {
                     forwarded += 1
                     downTrack.reports.packetSent(timestamp: timestamp, payloadLength: header.payload.count, now: now)
-                    sendSenderReportIfDue(&downTrack, track: track, now: now)
+                    sendSenderReportIfDue(downTrack, track: track, now: now)
                 }
-                subscribers[key] = downTrack
             }
-            downTracks[track] = subscribers
             if waiting { requestKeyframe(track, force: false) }
         }
     }
@@ -199,7 +201,7 @@ public final class MediaRouter: @unchecked Sendable {
     }
 
     /// A sender report to the subscriber when the interval has passed (lock held): NTP and RTP clocks for A/V sync.
-    private func sendSenderReportIfDue(_ downTrack: inout DownTrack, track: TrackSID, now: SimInstant) {
+    private func sendSenderReportIfDue(_ downTrack: DownTrack, track: TrackSID, now: SimInstant) {
         if let last = downTrack.lastReport, now - last < senderReportInterval { return }
         guard let report = downTrack.reports.report(now: now, wallNow: Date()),
               passes(.mediaRTCP, participant: downTrack.participant, track: track) else { return }
