@@ -120,6 +120,21 @@ async def connect(sfu, identity: str, room: str) -> rtc.Room:
     return r
 
 
+@contextlib.asynccontextmanager
+async def alice_and_bob(sfu):
+    """Two connected SDK participants in a fresh room; both disconnect on exit."""
+    room_name = unique()
+    alice = await connect(sfu, "alice", room_name)
+    try:
+        bob = await connect(sfu, "bob", room_name)
+        try:
+            yield alice, bob
+        finally:
+            await asyncio.wait_for(bob.disconnect(), 10)
+    finally:
+        await asyncio.wait_for(alice.disconnect(), 10)
+
+
 def subscribed(room: rtc.Room, expected: int) -> tuple[asyncio.Future, dict]:
     """A future resolved once `expected` remote video tracks are subscribed; the dict maps identity → track."""
     tracks: dict[str, rtc.RemoteVideoTrack] = {}
@@ -137,10 +152,7 @@ def subscribed(room: rtc.Room, expected: int) -> tuple[asyncio.Future, dict]:
 
 async def test_subscriber_decodes_the_publishers_video(server, media_ip):
     sfu = server(bind=media_ip)
-    room_name = unique()
-    alice = await connect(sfu, "alice", room_name)
-    bob = await connect(sfu, "bob", room_name)
-    try:
+    async with alice_and_bob(sfu) as (alice, bob):
         ready, tracks = subscribed(bob, 1)
         publisher = Publisher(alice, index=1, count=10 * FPS)
         publication = await publisher.publish()
@@ -166,10 +178,6 @@ async def test_subscriber_decodes_the_publishers_video(server, media_ip):
         print(f"decoded {distinct} of {span} frames ({distinct / span:.1%}); first decoded counter {counters[0]}")
         assert distinct >= 0.9 * span, f"bob decoded {distinct} of the {span} frames sent while he was subscribed"
         assert any(e["kind"] == "media.downtrack_negotiated" for e in sfu.events())
-    finally:
-        await asyncio.wait_for(bob.disconnect(), 10)
-        await asyncio.wait_for(alice.disconnect(), 10)
-
 
 async def test_three_participants_each_receive_both_others_without_cross_wiring(server, media_ip):
     sfu = server(bind=media_ip)
@@ -205,11 +213,8 @@ async def test_three_participants_each_receive_both_others_without_cross_wiring(
 
 async def test_subscriber_hears_the_publishers_sine_tone(server, media_ip):
     sfu = server(bind=media_ip)
-    room_name = unique()
-    alice = await connect(sfu, "alice", room_name)
-    bob = await connect(sfu, "bob", room_name)
-    rate, tone = 48_000, 440.0
-    try:
+    async with alice_and_bob(sfu) as (alice, bob):
+        rate, tone = 48_000, 440.0
         ready = asyncio.get_running_loop().create_future()
         bob.on("track_subscribed", lambda track, pub, p: isinstance(track, rtc.RemoteAudioTrack) and not ready.done() and ready.set_result(track))
         source = rtc.AudioSource(rate, 1)
@@ -251,34 +256,27 @@ async def test_subscriber_hears_the_publishers_sine_tone(server, media_ip):
         crossings = sum(1 for a, b in zip(window, window[1:]) if (a < 0) != (b < 0))
         frequency = crossings / 2
         assert abs(frequency - tone) < 0.05 * tone, f"bob heard {frequency:.0f} Hz, alice sent {tone:.0f} Hz"
-    finally:
-        await asyncio.wait_for(bob.disconnect(), 10)
-        await asyncio.wait_for(alice.disconnect(), 10)
-
 
 async def test_mute_unpublish_and_republish_reach_the_subscriber(server, media_ip):
     sfu = server(bind=media_ip)
-    room_name = unique()
-    alice = await connect(sfu, "alice", room_name)
-    bob = await connect(sfu, "bob", room_name)
-    loop = asyncio.get_running_loop()
-    events: asyncio.Queue = asyncio.Queue()
-    bob.on("track_subscribed", lambda track, pub, p: events.put_nowait(("subscribed", track)))
-    def track_sid(*args) -> str:
-        """The publication's sid among an event's arguments (the SDK orders them differently per event)."""
-        return next(a.sid for a in args if getattr(a, "sid", "").startswith("TR_"))
+    async with alice_and_bob(sfu) as (alice, bob):
+        events: asyncio.Queue = asyncio.Queue()
+        bob.on("track_subscribed", lambda track, pub, p: events.put_nowait(("subscribed", track)))
 
-    bob.on("track_muted", lambda *args: events.put_nowait(("muted", track_sid(*args))))
-    bob.on("track_unmuted", lambda *args: events.put_nowait(("unmuted", track_sid(*args))))
-    bob.on("track_unpublished", lambda *args: events.put_nowait(("unpublished", track_sid(*args))))
+        def track_sid(*args) -> str:
+            """The publication's sid among an event's arguments (the SDK orders them differently per event)."""
+            return next(a.sid for a in args if getattr(a, "sid", "").startswith("TR_"))
 
-    async def next_event(kind: str):
-        while True:
-            name, value = await asyncio.wait_for(events.get(), 10)
-            if name == kind:
-                return value
+        bob.on("track_muted", lambda *args: events.put_nowait(("muted", track_sid(*args))))
+        bob.on("track_unmuted", lambda *args: events.put_nowait(("unmuted", track_sid(*args))))
+        bob.on("track_unpublished", lambda *args: events.put_nowait(("unpublished", track_sid(*args))))
 
-    try:
+        async def next_event(kind: str):
+            while True:
+                name, value = await asyncio.wait_for(events.get(), 10)
+                if name == kind:
+                    return value
+
         first = Publisher(alice, index=1, count=8 * FPS)
         publication = await first.publish()
         first.start()
@@ -307,6 +305,3 @@ async def test_mute_unpublish_and_republish_reach_the_subscriber(server, media_i
         await receiver.stop()
         assert all(v >> COUNTER_BITS == 2 for v in receiver.values[-20:]), receiver.values[-20:]
         second.done.cancel()
-    finally:
-        await asyncio.wait_for(bob.disconnect(), 10)
-        await asyncio.wait_for(alice.disconnect(), 10)
