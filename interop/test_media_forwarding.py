@@ -2,14 +2,17 @@
 
 Each published frame encodes (publisher index, frame counter) as eight black/white vertical stripes, a pattern that
 survives VP8 compression; subscribers decode the stripes and check what they got against what was sent. The server
-runs inside the test's network namespace (WebRTC ignores loopback), single-PC (`/rtc/v1`).
+runs inside the test's network namespace (WebRTC ignores loopback). Tests marked with the `signal_path` fixture run
+twice: single-PC (`/rtc/v1`, the SDK's default) and dual-PC (`/rtc`: the server is started with `--disable-rtc-v1`,
+answers `/rtc/v1` with 404 and the SDK falls back, as it does against older servers).
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
 import contextlib
+import json
+import math
 
 import pytest
 from livekit import rtc
@@ -114,6 +117,21 @@ def unwrap(values: list[int]) -> list[int]:
     return out
 
 
+@pytest.fixture(params=["/rtc/v1", "/rtc"])
+def signal_path(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def media_sfu(server, media_ip, signal_path):
+    """A server on the namespace address; for `/rtc` it refuses `/rtc/v1` so the SDK falls back to dual-PC."""
+    return server(*([] if signal_path == "/rtc/v1" else ["--disable-rtc-v1"]), bind=media_ip)
+
+
+def opened_paths(sfu) -> set[str]:
+    return {e.get("detail", {}).get("path") for e in sfu.events() if e["kind"] == "connection.open"}
+
+
 async def connect(sfu, identity: str, room: str) -> rtc.Room:
     r = rtc.Room()
     await asyncio.wait_for(r.connect(sfu.livekit_url, sfu.token(identity, room), rtc.RoomOptions(connect_timeout=5)), 20)
@@ -150,8 +168,8 @@ def subscribed(room: rtc.Room, expected: int) -> tuple[asyncio.Future, dict]:
     return done, tracks
 
 
-async def test_subscriber_decodes_the_publishers_video(server, media_ip):
-    sfu = server(bind=media_ip)
+async def test_subscriber_decodes_the_publishers_video(media_sfu, signal_path):
+    sfu = media_sfu
     async with alice_and_bob(sfu) as (alice, bob):
         ready, tracks = subscribed(bob, 1)
         publisher = Publisher(alice, index=1, count=10 * FPS)
@@ -177,7 +195,9 @@ async def test_subscriber_decodes_the_publishers_video(server, media_ip):
         assert span >= 5 * FPS, f"only {span} frames of video reached bob"
         print(f"decoded {distinct} of {span} frames ({distinct / span:.1%}); first decoded counter {counters[0]}")
         assert distinct >= 0.9 * span, f"bob decoded {distinct} of the {span} frames sent while he was subscribed"
-        assert any(e["kind"] == "media.downtrack_negotiated" for e in sfu.events())
+        negotiated = [e for e in sfu.events() if e["kind"] == "media.downtrack_negotiated"]
+        assert negotiated and negotiated[0]["detail"]["target"] == ("publisher" if signal_path == "/rtc/v1" else "subscriber")
+        assert opened_paths(sfu) == {signal_path}
 
 async def test_three_participants_each_receive_both_others_without_cross_wiring(server, media_ip):
     sfu = server(bind=media_ip)
@@ -211,8 +231,8 @@ async def test_three_participants_each_receive_both_others_without_cross_wiring(
                 await asyncio.wait_for(room.disconnect(), 10)
 
 
-async def test_subscriber_hears_the_publishers_sine_tone(server, media_ip):
-    sfu = server(bind=media_ip)
+async def test_subscriber_hears_the_publishers_sine_tone(media_sfu):
+    sfu = media_sfu
     async with alice_and_bob(sfu) as (alice, bob):
         rate, tone = 48_000, 440.0
         ready = asyncio.get_running_loop().create_future()
@@ -305,3 +325,42 @@ async def test_mute_unpublish_and_republish_reach_the_subscriber(server, media_i
         await receiver.stop()
         assert all(v >> COUNTER_BITS == 2 for v in receiver.values[-20:]), receiver.values[-20:]
         second.done.cancel()
+
+@pytest.mark.parametrize("dropped", ["bob", "alice"])
+async def test_forced_signal_close_resumes_and_media_keeps_flowing(media_sfu, signal_path, dropped):
+    """The server drops one side's signal WebSocket (no LeaveRequest): the SDK resumes with the same SID and
+    bob keeps decoding alice's video through it (the transports belong to the participant, not the socket)."""
+    sfu = media_sfu
+    async with alice_and_bob(sfu) as (alice, bob):
+        ready, tracks = subscribed(bob, 1)
+        publisher = Publisher(alice, index=1, count=14 * FPS)
+        await publisher.publish()
+        publisher.start()
+        await asyncio.wait_for(ready, 10)
+        receiver = Receiver(tracks["alice"])
+        await asyncio.wait_for(receiver.wait_for((1 << COUNTER_BITS) | 20), 10)
+        room = alice if dropped == "alice" else bob
+        sid = room.local_participant.sid
+        mark = max((e["seq"] for e in sfu.events()), default=0)
+
+        body = {"action": "close_signal", "room": room.name, "identity": dropped, "code": 1001}
+        answer = await asyncio.to_thread(sfu.http, "POST", "/_sim/faults", body=json.dumps(body))
+        assert answer.status == 200, answer.text
+        resumed = await asyncio.to_thread(sfu.wait_event, kind="participant.resumed", identity=dropped, since=mark, timeout=20)
+        assert resumed["participant"] == sid
+        before = len(receiver.values)
+        # Three more seconds of video decoded after the resume, in order, from alice.
+        while len(receiver.values) < before + 3 * FPS:
+            receiver.updated.clear()
+            await asyncio.wait_for(receiver.updated.wait(), 5)
+        await receiver.stop()
+        publisher.done.cancel()
+
+        later = sfu.events(mark)
+        assert room.local_participant.sid == sid
+        assert not [e for e in later if e["kind"] == "participant.joined" and e.get("identity") == dropped], "a full reconnect, not a resume"
+        assert not [e for e in later if e["kind"] == "transport.open"], "the resume created new transports"
+        counters = unwrap(receiver.values[before:])
+        assert counters == sorted(counters), counters[:40]
+        if signal_path == "/rtc":
+            assert any(e["kind"] == "transport.ice_restart" and e["detail"]["target"] == "subscriber" for e in later)

@@ -191,6 +191,12 @@ int c_sim_nice_agent_set_remote_credentials(c_sim_nice_agent *a, const char *ufr
     return nice_agent_set_remote_credentials(a->agent, a->stream_id, ufrag, pwd) ? 1 : 0;
 }
 
+int c_sim_nice_agent_restart(c_sim_nice_agent *a, const char *ufrag, const char *pwd) {
+    if (a == NULL || a->stream_id == 0 || ufrag == NULL || pwd == NULL) return 0;
+    if (!nice_agent_restart_stream(a->agent, a->stream_id)) return 0;
+    return nice_agent_set_local_credentials(a->agent, a->stream_id, ufrag, pwd) ? 1 : 0;
+}
+
 int c_sim_nice_agent_gather(c_sim_nice_agent *a) {
     if (a == NULL || a->stream_id == 0) return 0;
     return nice_agent_gather_candidates(a->agent, a->stream_id) ? 1 : 0;

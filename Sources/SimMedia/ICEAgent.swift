@@ -31,7 +31,9 @@ public final class ICEAgent: Sendable {
     /// Everything the agent observes, in order; finishes when the agent closes.
     public let events: AsyncStream<ICEEvent>
     /// This agent's ICE credentials, to put in SDP (`a=ice-ufrag`, `a=ice-pwd`).
-    public let localCredentials: ICECredentials
+    /// They change on ``restart(with:)``.
+    public var localCredentials: ICECredentials { credentials.withLock { $0 } }
+    private let credentials: Mutex<ICECredentials>
     /// The configuration the agent was created with.
     public let configuration: ICEConfiguration
 
@@ -80,7 +82,7 @@ public final class ICEAgent: Sendable {
         guard c_sim_nice_agent_get_local_credentials(raw, &ufrag, &pwd) == 1, let ufrag, let pwd else {
             throw fail(.operationFailed("get_local_credentials"))
         }
-        self.localCredentials = ICECredentials(ufrag: String(cString: ufrag), pwd: String(cString: pwd))
+        self.credentials = Mutex(ICECredentials(ufrag: String(cString: ufrag), pwd: String(cString: pwd)))
         c_sim_nice_string_free(ufrag)
         c_sim_nice_string_free(pwd)
         self.events = events
@@ -111,6 +113,18 @@ public final class ICEAgent: Sendable {
         guard Self.isCredential(ufrag), Self.isCredential(pwd) else { throw .invalidRemoteCredentials }
         let ok = try withHandle { c_sim_nice_agent_set_remote_credentials($0, ufrag, pwd) }
         guard ok == 1 else { throw .operationFailed("set_remote_credentials") }
+    }
+
+    /// ICE restart (RFC 8445 §9): forgets the remote candidates and checks, keeps the local candidates, and takes
+    /// new local credentials (the ones our new SDP carries). Set the peer's new credentials afterwards.
+    ///
+    /// - Throws: ``ICEError/invalidRemoteCredentials`` when the new credentials are not ice-chars,
+    ///   ``ICEError/closed`` or ``ICEError/operationFailed(_:)``.
+    public func restart(with new: ICECredentials) throws(ICEError) {
+        guard Self.isCredential(new.ufrag), Self.isCredential(new.pwd) else { throw .invalidRemoteCredentials }
+        let ok = try withHandle { c_sim_nice_agent_restart($0, new.ufrag, new.pwd) }
+        guard ok == 1 else { throw .operationFailed("restart_stream") }
+        credentials.withLock { $0 = new }
     }
 
     /// Adds one remote candidate, `candidate:…` with or without the `a=` prefix (trailing CRLF allowed).

@@ -53,8 +53,8 @@ public final class PeerTransport: @unchecked Sendable {
         }
     }
 
-    /// Our ICE credentials (for the SDP).
-    public let localCredentials: ICECredentials
+    /// Our ICE credentials (for the SDP); new ones after ``restartICE(with:)``.
+    public var localCredentials: ICECredentials { agent.localCredentials }
     /// Our DTLS certificate's fingerprint (for the SDP).
     public let localFingerprint: String
 
@@ -80,7 +80,6 @@ public final class PeerTransport: @unchecked Sendable {
     public init(configuration: ICEConfiguration, certificate: DTLSCertificate, clock: any SimClock,
                 scheduler: any TimerScheduler, onEvent: @escaping @Sendable (Event) -> Void) throws(ICEError) {
         agent = try ICEAgent(configuration: configuration)
-        localCredentials = agent.localCredentials
         localFingerprint = certificate.fingerprint.sdpValue
         self.certificate = certificate
         self.clock = clock
@@ -102,7 +101,15 @@ public final class PeerTransport: @unchecked Sendable {
 
     deinit { close() }
 
+    /// ICE restart with our new credentials: checks start over (with the peer's new credentials, from the
+    /// following `setRemote`), local candidates are kept and reported again so they can be re-trickled, and DTLS
+    /// and SRTP carry on over whichever pair ICE selects next (RFC 8445 §9; media keeps its keys).
+    public func restartICE(with credentials: ICECredentials) throws(ICEError) {
+        try agent.restart(with: credentials)
+    }
+
     /// Applies the client's description: ICE credentials and candidates, DTLS role and expected fingerprint.
+    /// Again after an ICE restart: only the ICE part applies (DTLS keeps running).
     public func setRemote(_ remote: RemoteDescription) throws {
         try agent.addRemoteCredentials(ufrag: remote.iceUfrag, pwd: remote.icePwd)
         for candidate in remote.candidates { try? agent.addRemoteCandidate(sdpLine: candidate) }

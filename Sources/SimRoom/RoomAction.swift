@@ -92,4 +92,7 @@ public enum RoomAction: Sendable, Equatable {
     case stopForwarding(subscriber: ParticipantSID, track: TrackSID)
     /// Record an event.
     case log(EventRecord)
+    /// The participant is gone for good (left, removed, replaced, or its signal did not come back): the media
+    /// layer releases its transports. Not sent when only the signal connection drops (it may resume).
+    case participantRemoved(ParticipantSID)
 }

@@ -210,6 +210,7 @@ public struct RoomManagerStateMachine: Sendable {
         }
         rooms[participant.room]?.participants.removeAll { $0 == sid }
         out.append(.log(record("participant.disconnected", participant, detail: ["reason": .int(Int64(reason.rawValue))])))
+        out.append(.participantRemoved(sid))
         broadcast(participant, into: &out)
         if let room = rooms[participant.room], room.participants.isEmpty {
             armRoomTimer(participant.room, seconds: room.departureTimeout, into: &out)

@@ -5,15 +5,33 @@ import SimMedia
 import SimRoom
 import SimSignal
 
-/// Gives each single-PC signal connection a real transport (ICE + DTLS-SRTP) and reports it to the hub:
-/// gathered candidates are trickled, DTLS connected makes the participant ACTIVE.
+/// Gives each participant its real transports (ICE + DTLS-SRTP): the publisher PC, and in dual-PC also the
+/// subscriber PC. Gathered candidates are trickled; the primary transport's DTLS connected makes the participant
+/// ACTIVE; RTP and RTCP go to the `MediaRouter`.
+///
+/// Ownership: a transport is created for a signal connection (sometimes before the join exists) and becomes its
+/// participant's at `participantBound`. It outlives the signal connection: a participant whose signal drops keeps
+/// its transports (media keeps flowing) until it resumes on a new connection or is removed.
 ///
 /// Lock order: the hub calls in holding its lock, and this service then takes its own; transport events call the
-/// hub without holding this service's lock. Dual-PC connections stay signalling-only for now (issue #3).
+/// hub without holding this service's lock.
 final class MediaService: SignalMediaDelegate, @unchecked Sendable {
+    /// One transport and who it belongs to.
+    private final class Endpoint: @unchecked Sendable {
+        let target: PeerTarget
+        var transport: PeerTransport?
+        var participant: ParticipantSID?
+        var gathering = false
+        /// Local candidates gathered so far (re-trickled after an ICE restart).
+        var candidates: [String] = []
+
+        init(target: PeerTarget) { self.target = target }
+    }
+
     private let lock = NSLock()
-    private var transports: [ConnectionID: PeerTransport] = [:]
-    private var participants: [ConnectionID: ParticipantSID] = [:]
+    /// Transports created for a connection whose participant is not bound yet.
+    private var pending: [ConnectionID: [Endpoint]] = [:]
+    private var endpoints: [ParticipantSID: [PeerTarget: Endpoint]] = [:]
     private let certificate: DTLSCertificate
     private let iceConfiguration: ICEConfiguration
     private let clock: any SimClock
@@ -35,15 +53,20 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     /// RTP packets forwarded to subscribers so far.
     var forwardedPackets: UInt64 { router.forwardedPackets }
 
-    func transportOpened(for connection: ConnectionID, mode: SignalMode) -> LocalTransportParameters? {
-        guard mode == .singlePC else { return nil }
+    func transportOpened(for connection: ConnectionID, target: PeerTarget) -> LocalTransportParameters? {
+        let endpoint = Endpoint(target: target)
         do {
             let transport = try PeerTransport(
                 configuration: iceConfiguration, certificate: certificate, clock: clock, scheduler: scheduler
-            ) { [weak self] event in self?.transportEvent(event, on: connection) }
-            lock.withLock { transports[connection] = transport }
+            ) { [weak self, weak endpoint] event in
+                guard let self, let endpoint else { return }
+                self.transportEvent(event, on: endpoint)
+            }
+            endpoint.transport = transport
+            lock.withLock { pending[connection, default: []].append(endpoint) }
             hub?.log.append(EventRecord(kind: "transport.open", connection: connection, detail: [
-                "ufrag": .string(transport.localCredentials.ufrag), "address": .string(iceConfiguration.localAddresses.first ?? ""),
+                "target": .string(target.rawValue), "ufrag": .string(transport.localCredentials.ufrag),
+                "address": .string(iceConfiguration.localAddresses.first ?? ""),
             ]))
             return LocalTransportParameters(
                 iceUfrag: transport.localCredentials.ufrag, icePwd: transport.localCredentials.pwd, fingerprint: transport.localFingerprint
@@ -54,101 +77,152 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         }
     }
 
-    func remoteDescription(_ description: RemoteTransportDescription, for connection: ConnectionID) {
-        guard let transport = lock.withLock({ transports[connection] }) else { return }
+    func participantBound(_ participant: ParticipantSID, to connection: ConnectionID) {
+        let adopted: [Endpoint] = lock.withLock {
+            let adopted = pending.removeValue(forKey: connection) ?? []
+            for endpoint in adopted {
+                endpoint.participant = participant
+                if let previous = endpoints[participant]?[endpoint.target], previous !== endpoint {
+                    previous.transport.map(router.remove)
+                    previous.transport?.close()
+                }
+                endpoints[participant, default: [:]][endpoint.target] = endpoint
+            }
+            return adopted.filter { !$0.gathering }
+        }
+        // The participant exists now, so gathered candidates can be trickled.
+        for endpoint in adopted {
+            endpoint.gathering = true
+            do {
+                try endpoint.transport?.startGathering()
+            } catch {
+                hub?.log.append(EventRecord(kind: "transport.failed", participant: participant, detail: ["why": .string("gathering: \(error)")]))
+            }
+        }
+    }
+
+    private func transport(_ participant: ParticipantSID, _ target: PeerTarget) -> PeerTransport? {
+        lock.withLock { endpoints[participant]?[target]?.transport }
+    }
+
+    func remoteDescription(_ description: RemoteTransportDescription, participant: ParticipantSID, target: PeerTarget) {
+        guard let transport = transport(participant, target) else { return }
         do {
             try transport.setRemote(PeerTransport.RemoteDescription(
                 iceUfrag: description.iceUfrag, icePwd: description.icePwd, fingerprint: description.fingerprint,
                 weAreDTLSClient: description.weAreDTLSClient, candidates: description.candidates
             ))
         } catch {
-            hub?.log.append(EventRecord(kind: "transport.failed", connection: connection, detail: ["why": .string("remote description: \(error)")]))
-        }
-    }
-
-    func remoteCandidate(_ candidate: String, for connection: ConnectionID) {
-        guard let transport = lock.withLock({ transports[connection] }) else { return }
-        do {
-            try transport.addRemoteCandidate(candidate)
-        } catch {
-            // mDNS (.local) and TCP candidates are expected to be refused; log and go on.
-            hub?.log.append(EventRecord(kind: "transport.candidate_refused", connection: connection, detail: [
-                "candidate": .string(candidate), "why": .string("\(error)"),
+            hub?.log.append(EventRecord(kind: "transport.failed", participant: participant, detail: [
+                "target": .string(target.rawValue), "why": .string("remote description: \(error)"),
             ]))
         }
     }
 
-    func participantBound(_ participant: ParticipantSID, to connection: ConnectionID) {
-        let transport: PeerTransport? = lock.withLock {
-            participants[connection] = participant
-            return transports[connection]
+    func restartICE(_ credentials: ICECredentialPair, participant: ParticipantSID, target: PeerTarget) {
+        let found: (PeerTransport, [String])? = lock.withLock {
+            guard let endpoint = endpoints[participant]?[target], let transport = endpoint.transport else { return nil }
+            return (transport, endpoint.candidates)
         }
-        // The session exists now, so gathered candidates can be trickled.
+        guard let (transport, candidates) = found else { return }
         do {
-            try transport?.startGathering()
+            try transport.restartICE(with: ICECredentials(ufrag: credentials.ufrag, pwd: credentials.pwd))
         } catch {
-            hub?.log.append(EventRecord(kind: "transport.failed", connection: connection, detail: ["why": .string("gathering: \(error)")]))
+            hub?.log.append(EventRecord(kind: "transport.failed", participant: participant, detail: [
+                "target": .string(target.rawValue), "why": .string("ICE restart: \(error)"),
+            ]))
+            return
+        }
+        // Our candidates belong to the old ICE generation on the client's side: trickle them again (later: the
+        // hub is mid-step and must not be re-entered).
+        _ = scheduler.schedule(after: .zero) { [weak self] in
+            for candidate in candidates { self?.hub?.localCandidateGathered(candidate, participant: participant, target: target) }
         }
     }
 
-    func publisherTrack(_ media: PublishedTrackMedia, on connection: ConnectionID) {
-        guard let transport = lock.withLock({ transports[connection] }) else { return }
-        let participant = lock.withLock { participants[connection] }
+    func remoteCandidate(_ candidate: String, participant: ParticipantSID, target: PeerTarget) {
+        guard let transport = transport(participant, target) else { return }
+        do {
+            try transport.addRemoteCandidate(candidate)
+        } catch {
+            // mDNS (.local) and TCP candidates are expected to be refused; log and go on.
+            hub?.log.append(EventRecord(kind: "transport.candidate_refused", participant: participant, detail: [
+                "target": .string(target.rawValue), "candidate": .string(candidate), "why": .string("\(error)"),
+            ]))
+        }
+    }
+
+    func publisherTrack(_ media: PublishedTrackMedia, participant: ParticipantSID) {
+        guard let transport = transport(participant, .publisher) else { return }
         router.publish(track: media.track, on: transport, participant: participant, ssrcs: media.ssrcs, codecs: media.codecs)
     }
 
-    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, on connection: ConnectionID) {
-        guard let transport = lock.withLock({ transports[connection] }) else { return }
-        let participant = lock.withLock { participants[connection] }
+    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, participant: ParticipantSID, target: PeerTarget) {
+        guard let transport = transport(participant, target) else { return }
         router.subscribe(track: downTrack.track, transport: transport, participant: participant, ssrc: downTrack.ssrc,
                          payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate)
     }
 
-    func downTrackRemoved(_ track: TrackSID, on connection: ConnectionID) {
-        guard let transport = lock.withLock({ transports[connection] }) else { return }
+    func downTrackRemoved(_ track: TrackSID, participant: ParticipantSID, target: PeerTarget) {
+        guard let transport = transport(participant, target) else { return }
         router.unsubscribe(track: track, transport: transport)
     }
 
-    func transportClosed(for connection: ConnectionID) {
-        let transport: PeerTransport? = lock.withLock {
-            participants[connection] = nil
-            return transports.removeValue(forKey: connection)
+    func downTrackSettings(_ settings: DownTrackSettings, track: TrackSID, participant: ParticipantSID) {
+        // Simulcast layer selection per subscriber arrives with the simulcast router.
+    }
+
+    func connectionClosed(_ connection: ConnectionID) {
+        let orphans = lock.withLock { pending.removeValue(forKey: connection) ?? [] }
+        for endpoint in orphans { close(endpoint) }
+    }
+
+    func participantRemoved(_ participant: ParticipantSID) {
+        let owned = lock.withLock { endpoints.removeValue(forKey: participant).map { Array($0.values) } ?? [] }
+        for endpoint in owned {
+            close(endpoint)
+            hub?.log.append(EventRecord(kind: "transport.closed", participant: participant, detail: ["target": .string(endpoint.target.rawValue)]))
         }
-        guard let transport else { return }
+    }
+
+    private func close(_ endpoint: Endpoint) {
+        guard let transport = endpoint.transport else { return }
         router.remove(transport)
         transport.close()
-        hub?.log.append(EventRecord(kind: "transport.closed", connection: connection))
     }
 
     /// Closes every transport (server shutdown).
     func closeAll() {
-        let all: [PeerTransport] = lock.withLock {
-            defer { transports.removeAll(); participants.removeAll() }
-            return Array(transports.values)
+        let all: [Endpoint] = lock.withLock {
+            defer { endpoints.removeAll(); pending.removeAll() }
+            return endpoints.values.flatMap(\.values) + pending.values.flatMap { $0 }
         }
-        for transport in all { transport.close() }
+        for endpoint in all { endpoint.transport?.close() }
     }
 
-    private func transportEvent(_ event: PeerTransport.Event, on connection: ConnectionID) {
+    private func transportEvent(_ event: PeerTransport.Event, on endpoint: Endpoint) {
         guard let hub else { return }
+        let participant: ParticipantSID? = lock.withLock { endpoint.participant }
         switch event {
         case .localCandidate(let candidate):
-            hub.localCandidateGathered(candidate, on: connection)
+            lock.withLock { endpoint.candidates.append(candidate) }
+            if let participant { hub.localCandidateGathered(candidate, participant: participant, target: endpoint.target) }
         case .gatheringDone:
-            hub.log.append(EventRecord(kind: "transport.gathered", connection: connection))
+            hub.log.append(EventRecord(kind: "transport.gathered", participant: participant, detail: ["target": .string(endpoint.target.rawValue)]))
         case .connected:
-            let participant = lock.withLock { participants[connection] }
-            hub.log.append(EventRecord(kind: "transport.connected", connection: connection, participant: participant))
-            if let participant { hub.transportConnected(participant) }
+            hub.log.append(EventRecord(kind: "transport.connected", participant: participant, detail: ["target": .string(endpoint.target.rawValue)]))
+            if let participant { hub.transportConnected(participant, target: endpoint.target) }
         case .peerClosed:
-            hub.log.append(EventRecord(kind: "transport.peer_closed", connection: connection))
+            hub.log.append(EventRecord(kind: "transport.peer_closed", participant: participant, detail: ["target": .string(endpoint.target.rawValue)]))
         case .failed(let why):
-            hub.log.append(EventRecord(kind: "transport.failed", connection: connection, detail: ["why": .string(why)]))
+            hub.log.append(EventRecord(kind: "transport.failed", participant: participant, detail: [
+                "target": .string(endpoint.target.rawValue), "why": .string(why),
+            ]))
         case .rtp(let packet):
-            guard let transport = lock.withLock({ transports[connection] }) else { return }
+            guard let transport = endpoint.transport else { return }
             router.rtpReceived(packet, from: transport)
         case .rtcp(let packet):
-            guard let transport = lock.withLock({ transports[connection] }) else { return }
+            guard let transport = endpoint.transport else { return }
             router.rtcpReceived(packet, from: transport)
         }
     }

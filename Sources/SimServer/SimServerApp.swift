@@ -156,6 +156,21 @@ public struct SimServerApp: Sendable {
         router.get("/_sim/state") { _, _ in
             json(hub.inspect { AdminSnapshot(rooms: $0.rooms, connections: 0) }.with(connections: hub.connectionCount))
         }
+        router.post("/_sim/faults") { request, _ in
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            switch OneOffFault.decode(Array(body.readableBytesView)) {
+            case .failure(let problem):
+                return text(400, problem.message)
+            case .success(let fault):
+                switch fault {
+                case .closeSignal(let room, let identity, let code, let reason):
+                    guard hub.closeSignal(room: room, identity: identity, code: code, reason: reason) else {
+                        return text(404, "no participant \(identity) with an open signal connection in room \(room)")
+                    }
+                    return text(200, "applied")
+                }
+            }
+        }
         router.get("/_sim/events") { request, _ in
             let since = request.uri.queryParameters["since"].flatMap { UInt64($0) } ?? 0
             let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 10_000

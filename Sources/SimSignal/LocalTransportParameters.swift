@@ -1,10 +1,8 @@
 import SimCore
 
-/// The ICE credentials and DTLS fingerprint the server puts in its SDP for one PeerConnection.
-///
-/// Signalling-only for now (issue #3 brings the libnice agent and the DTLS certificate whose real fingerprint
-/// replaces this one): the values are well-formed and random per connection, so SDK negotiation succeeds,
-/// but no ICE candidate is offered and no media flows yet.
+/// The ICE credentials and DTLS fingerprint the server puts in its SDP for one PeerConnection: the real
+/// transport's (from the media layer), or random well-formed values when no media layer is attached
+/// (signalling-only engine tests) or a transport could not be created.
 public struct LocalTransportParameters: Sendable, Equatable {
     /// `a=ice-ufrag` (RFC 8839: 4+ ice-chars).
     public var iceUfrag: String

@@ -47,11 +47,14 @@ public struct NegotiatedDownTrack: Sendable, Equatable {
     }
 }
 
-/// A subscription of a single-PC subscriber, as the signal engine tracks it for SDP.
+/// A subscription as the signal engine tracks it for SDP.
 struct DownTrackSlot: Sendable, Equatable {
     var track: TrackSID
     var kind: TrackKind
     var ssrc: UInt32
     var streamID: String
+    /// The section carrying it (single-PC: a client recvonly slot; dual-PC: our subscriber section).
     var mid: String?
+    /// The payload-type map last given to the media layer.
+    var negotiated: [UInt8: UInt8]?
 }

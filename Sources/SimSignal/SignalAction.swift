@@ -42,16 +42,24 @@ public enum SignalAction: Sendable, Equatable {
     case stopForwarding(subscriber: ParticipantSID, track: TrackSID)
     /// Record an event.
     case log(EventRecord)
-    /// The client's offer named its side of the transport: ICE credentials, DTLS fingerprint and role.
-    case remoteDescription(ConnectionID, RemoteTransportDescription)
+    /// The connection's participant is known (join or resume): its transports report to it from now on.
+    case participantBound(ConnectionID, ParticipantSID)
+    /// The client's SDP named its side of a transport: ICE credentials, DTLS fingerprint and role.
+    case remoteDescription(ParticipantSID, PeerTarget, RemoteTransportDescription)
+    /// An ICE restart (RFC 8445 §9): our side of the transport takes these new credentials (already in our SDP).
+    case restartICE(ParticipantSID, PeerTarget, ICECredentialPair)
     /// The client trickled an ICE candidate (`candidate:` SDP line; empty = end of candidates).
-    case addRemoteCandidate(ConnectionID, candidate: String)
-    /// A track published on `connection` with the SSRCs and codecs its offer declared.
-    case publisherTrackMedia(ConnectionID, PublishedTrackMedia)
-    /// A subscription is now in the subscriber's SDP: start sending on `connection`.
-    case downTrackNegotiated(ConnectionID, NegotiatedDownTrack)
-    /// A subscription ended on `connection`: stop sending.
-    case downTrackRemoved(ConnectionID, TrackSID)
+    case addRemoteCandidate(ParticipantSID, PeerTarget, candidate: String)
+    /// A track published by the participant with the SSRCs and codecs its offer declared.
+    case publisherTrackMedia(ParticipantSID, PublishedTrackMedia)
+    /// A subscription is now in the subscriber's SDP: start sending on its `target` transport.
+    case downTrackNegotiated(ParticipantSID, PeerTarget, NegotiatedDownTrack)
+    /// A subscription ended: stop sending.
+    case downTrackRemoved(ParticipantSID, PeerTarget, TrackSID)
+    /// A subscriber's UpdateTrackSettings for a track it receives (simulcast layer choice, pause).
+    case downTrackSettings(ParticipantSID, TrackSID, DownTrackSettings)
+    /// The participant is gone for good: close its transports.
+    case releaseMedia(ParticipantSID)
 }
 
 /// The client's transport parameters, from its offer.

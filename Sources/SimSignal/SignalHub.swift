@@ -15,7 +15,6 @@ public final class SignalHub: @unchecked Sendable {
     private let lock = NSLock()
     private var engine: SignalServerStateMachine
     private var sinks: [ConnectionID: any SignalConnectionSink] = [:]
-    private var transports: Set<ConnectionID> = []
     private let maxMessageSize: Int
     private var timers: [SignalTimer: any TimerHandle] = [:]
     private var nextConnection: UInt64 = 0
@@ -78,34 +77,37 @@ public final class SignalHub: @unchecked Sendable {
             nextConnection += 1
             return (ConnectionID(nextConnection), media)
         }
-        // A transport exists only once the client offers; creating one (ICE agent thread, gathering) happens
-        // outside the lock so other connections' signalling never waits for it.
-        let transport = plan.publisherOffer == nil ? nil : delegate?.transportOpened(for: connection, mode: plan.join.mode)
+        // Transports are created outside the lock (an ICE agent thread starts) so other connections' signalling
+        // never waits: the publisher PC's when the client offers, the subscriber PC's (dual-PC) at join. A resumed
+        // participant keeps its own.
+        var transports: [PeerTarget: LocalTransportParameters] = [:]
+        if let delegate, !plan.isResume {
+            if plan.publisherOffer != nil, let parameters = delegate.transportOpened(for: connection, target: .publisher) {
+                transports[.publisher] = parameters
+            }
+            if plan.join.mode == .dualPC, plan.join.permission.canSubscribe,
+               let parameters = delegate.transportOpened(for: connection, target: .subscriber) {
+                transports[.subscriber] = parameters
+            }
+        }
         return lock.withLock {
             sinks[connection] = sink
-            if transport != nil { transports.insert(connection) }
-            run(engine.connectionOpened(connection, plan: plan, transport: transport, wall: wall))
-            if let participant = engine.rooms.participant(connection: connection)?.sid {
-                media?.participantBound(participant, to: connection)
-            }
+            run(engine.connectionOpened(connection, plan: plan, transports: transports, wall: wall))
             return connection
         }
     }
 
-    /// Creates the transport for a connection's first offer (outside the lock), and hands it to the engine.
+    /// Creates the publisher transport at a participant's first offer (outside the lock), and hands it over.
     private func attachTransportIfOffer(_ request: Livekit_SignalRequest, on connection: ConnectionID) {
         guard case .offer = request.message else { return }
-        let (delegate, mode): ((any SignalMediaDelegate)?, SignalMode?) = lock.withLock {
-            guard sinks[connection] != nil, !transports.contains(connection) else { return (nil, nil) }
-            transports.insert(connection)
-            return (media, engine.mode(for: connection))
+        let delegate: (any SignalMediaDelegate)? = lock.withLock {
+            guard sinks[connection] != nil, engine.needsTransport(connection, target: .publisher) else { return nil }
+            return media
         }
-        guard let delegate, let mode, let parameters = delegate.transportOpened(for: connection, mode: mode) else { return }
+        guard let delegate, let parameters = delegate.transportOpened(for: connection, target: .publisher) else { return }
         lock.withLock {
-            engine.transportAttached(connection, parameters: parameters)
-            if let participant = engine.rooms.participant(connection: connection)?.sid {
-                delegate.participantBound(participant, to: connection)
-            }
+            engine.transportAttached(connection, target: .publisher, parameters: parameters)
+            if let participant = engine.participant(of: connection) { delegate.participantBound(participant, to: connection) }
         }
     }
 
@@ -169,20 +171,37 @@ public final class SignalHub: @unchecked Sendable {
         let wall = clock.wallNow()
         lock.withLock {
             guard sinks.removeValue(forKey: connection) != nil else { return }
-            if transports.remove(connection) != nil { media?.transportClosed(for: connection) }
+            media?.connectionClosed(connection)
             run(engine.connectionClosed(connection, wall: wall))
         }
     }
 
-    /// The media layer gathered a local candidate for `connection` (or finished gathering).
-    public func localCandidateGathered(_ candidate: String, on connection: ConnectionID, final: Bool = false) {
-        lock.withLock { run(engine.localCandidateGathered(connection, candidate: candidate, final: final)) }
+    /// The media layer gathered a local candidate on a participant's `target` transport.
+    public func localCandidateGathered(_ candidate: String, participant: ParticipantSID, target: PeerTarget, final: Bool = false) {
+        lock.withLock { run(engine.localCandidateGathered(participant, target: target, candidate: candidate, final: final)) }
     }
 
-    /// The media layer reports a participant's primary transport up.
-    public func transportConnected(_ participant: ParticipantSID) {
+    /// The media layer reports one of a participant's transports up (the primary one makes it ACTIVE).
+    public func transportConnected(_ participant: ParticipantSID, target: PeerTarget) {
         let wall = clock.wallNow()
-        lock.withLock { run(engine.transportConnected(participant, wall: wall)) }
+        lock.withLock { run(engine.transportConnected(participant, target: target, wall: wall)) }
+    }
+
+    /// A one-off fault: closes a participant's signal WebSocket with `code` and no LeaveRequest, as a network drop
+    /// or a proxy would. The participant stays (its transports too) and may resume. Returns false when no such
+    /// participant has an open signal connection.
+    public func closeSignal(room: RoomName, identity: Identity, code: UInt16, reason: String) -> Bool {
+        let wall = clock.wallNow()
+        return lock.withLock {
+            guard let participant = engine.rooms.participant(room: room, identity: identity), let connection = participant.connection,
+                  let sink = sinks.removeValue(forKey: connection) else { return false }
+            log.append(EventRecord(kind: "fault.applied", connection: connection, room: room, participant: participant.sid, identity: identity,
+                                   tap: .signalOut, detail: ["action": "close_signal", "code": .int(Int64(code)), "why": .string(reason)]))
+            sink.close(code: code, reason: reason)
+            media?.connectionClosed(connection)
+            run(engine.connectionClosed(connection, wall: wall))
+            return true
+        }
     }
 
     /// Runs `body` on the engine (RoomService, admin) and then its actions.
@@ -234,7 +253,7 @@ public final class SignalHub: @unchecked Sendable {
             case .close(let connection, let code, let reason):
                 guard let sink = sinks.removeValue(forKey: connection) else { continue }
                 sink.close(code: code.rawValue, reason: reason)
-                if transports.remove(connection) != nil { media?.transportClosed(for: connection) }
+                media?.connectionClosed(connection)
                 run(engine.connectionClosed(connection, wall: clock.wallNow()))
             case .armTimer(let timer, let delay):
                 timers.removeValue(forKey: timer)?.cancel()
@@ -245,22 +264,33 @@ public final class SignalHub: @unchecked Sendable {
                 break  // the media layer (issue #3) subscribes to these; the room model already logged them
             case .log(let record):
                 log.append(record)
-            case .remoteDescription(let connection, let description):
-                media?.remoteDescription(description, for: connection)
-            case .addRemoteCandidate(let connection, let candidate):
-                media?.remoteCandidate(candidate, for: connection)
-            case .publisherTrackMedia(let connection, let published):
-                log.append(EventRecord(kind: "media.track_routed", connection: connection, detail: [
+            case .participantBound(let connection, let participant):
+                media?.participantBound(participant, to: connection)
+            case .remoteDescription(let participant, let target, let description):
+                media?.remoteDescription(description, participant: participant, target: target)
+            case .restartICE(let participant, let target, let credentials):
+                log.append(EventRecord(kind: "transport.ice_restart", participant: participant, detail: [
+                    "target": .string(target.rawValue), "ufrag": .string(credentials.ufrag),
+                ]))
+                media?.restartICE(credentials, participant: participant, target: target)
+            case .addRemoteCandidate(let participant, let target, let candidate):
+                media?.remoteCandidate(candidate, participant: participant, target: target)
+            case .publisherTrackMedia(let participant, let published):
+                log.append(EventRecord(kind: "media.track_routed", participant: participant, detail: [
                     "track": .string(published.track.rawValue), "ssrcs": .strings(published.ssrcs.map(String.init)),
                 ]))
-                media?.publisherTrack(published, on: connection)
-            case .downTrackNegotiated(let connection, let downTrack):
-                log.append(EventRecord(kind: "media.downtrack_negotiated", connection: connection, detail: [
-                    "track": .string(downTrack.track.rawValue), "ssrc": .int(Int64(downTrack.ssrc)),
+                media?.publisherTrack(published, participant: participant)
+            case .downTrackNegotiated(let participant, let target, let downTrack):
+                log.append(EventRecord(kind: "media.downtrack_negotiated", participant: participant, detail: [
+                    "track": .string(downTrack.track.rawValue), "ssrc": .int(Int64(downTrack.ssrc)), "target": .string(target.rawValue),
                 ]))
-                media?.downTrackNegotiated(downTrack, on: connection)
-            case .downTrackRemoved(let connection, let track):
-                media?.downTrackRemoved(track, on: connection)
+                media?.downTrackNegotiated(downTrack, participant: participant, target: target)
+            case .downTrackRemoved(let participant, let target, let track):
+                media?.downTrackRemoved(track, participant: participant, target: target)
+            case .downTrackSettings(let participant, let track, let settings):
+                media?.downTrackSettings(settings, track: track, participant: participant)
+            case .releaseMedia(let participant):
+                media?.participantRemoved(participant)
             }
         }
     }

@@ -1,27 +1,37 @@
 import SimCore
 import SimRoom
 
-/// The media layer as the signal hub sees it: one transport per signal connection (single-PC for now).
+/// The media layer as the signal hub sees it: up to two transports per participant (single-PC: the publisher PC;
+/// dual-PC: publisher and subscriber PCs), owned by the participant so they outlive a dropped signal connection
+/// and carry on after a resume.
 ///
 /// The hub calls `transportOpened` outside its lock (it may take milliseconds: an ICE agent starts) and the others
 /// under it, in the order the engine decided; implementations must not block and must not call back into the hub
 /// synchronously (report gathered candidates and connection state later, through
 /// `SignalHub.localCandidateGathered` and `SignalHub.transportConnected`).
 public protocol SignalMediaDelegate: AnyObject, Sendable {
-    /// A connection made its first offer: create its transport and return its ICE/DTLS identity (nil: signalling only).
-    func transportOpened(for connection: ConnectionID, mode: SignalMode) -> LocalTransportParameters?
-    /// The client's offer described its side: credentials, fingerprint, our DTLS role, candidates in the SDP.
-    func remoteDescription(_ description: RemoteTransportDescription, for connection: ConnectionID)
-    /// The client trickled a candidate (empty string: end of candidates).
-    func remoteCandidate(_ candidate: String, for connection: ConnectionID)
-    /// The connection's participant is known (the transport reports `transportConnected` for it).
+    /// Creates the `target` transport for `connection` (its participant may not exist yet) and returns its ICE/DTLS
+    /// identity (nil: signalling only). It belongs to the participant from `participantBound` on.
+    func transportOpened(for connection: ConnectionID, target: PeerTarget) -> LocalTransportParameters?
+    /// The connection's participant is known (join, resume, or a transport created after the join): transports
+    /// created for the connection become the participant's, and gather.
     func participantBound(_ participant: ParticipantSID, to connection: ConnectionID)
-    /// A track was published on `connection` with these SSRCs and codecs: route its RTP.
-    func publisherTrack(_ media: PublishedTrackMedia, on connection: ConnectionID)
-    /// A subscription is in `connection`'s SDP: forward the track to it.
-    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, on connection: ConnectionID)
-    /// A subscription on `connection` ended.
-    func downTrackRemoved(_ track: TrackSID, on connection: ConnectionID)
-    /// The signal connection is gone: close its transport.
-    func transportClosed(for connection: ConnectionID)
+    /// The client's SDP described its side of the `target` transport: credentials, fingerprint, our DTLS role.
+    func remoteDescription(_ description: RemoteTransportDescription, participant: ParticipantSID, target: PeerTarget)
+    /// ICE restart: our side of the `target` transport takes new credentials (already in our SDP).
+    func restartICE(_ credentials: ICECredentialPair, participant: ParticipantSID, target: PeerTarget)
+    /// The client trickled a candidate for the `target` transport (empty string: end of candidates).
+    func remoteCandidate(_ candidate: String, participant: ParticipantSID, target: PeerTarget)
+    /// A track the participant publishes, with its SSRCs and codecs: route its RTP.
+    func publisherTrack(_ media: PublishedTrackMedia, participant: ParticipantSID)
+    /// A subscription is in the participant's SDP: forward the track on its `target` transport.
+    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, participant: ParticipantSID, target: PeerTarget)
+    /// A subscription ended.
+    func downTrackRemoved(_ track: TrackSID, participant: ParticipantSID, target: PeerTarget)
+    /// The subscriber's settings for a track it receives (simulcast layer, pause).
+    func downTrackSettings(_ settings: DownTrackSettings, track: TrackSID, participant: ParticipantSID)
+    /// The signal connection is gone: transports never bound to a participant close; the others wait for a resume.
+    func connectionClosed(_ connection: ConnectionID)
+    /// The participant is gone for good: close its transports.
+    func participantRemoved(_ participant: ParticipantSID)
 }

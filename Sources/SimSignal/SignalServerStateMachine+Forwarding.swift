@@ -3,45 +3,51 @@ import SimProto
 import SimRoom
 import SimSDP
 
-/// Single-PC subscriptions: place each subscribed track on one of the client's recvonly slots. The server never
-/// offers in single-PC (reference §3.3, §8.10): it sends `media_sections_requirement` and answers the re-offer.
+/// Subscriptions in the SDP. Single-PC: each subscribed track goes on one of the client's recvonly slots; the server
+/// never offers there (reference §3.3, §8.10): it sends `media_sections_requirement` and answers the re-offer.
+/// Dual-PC: the server offers the subscriber PC, one section per track, reusing released ones (§3.5).
 extension SignalServerStateMachine {
-    /// The connection of a single-PC participant with a transport-bearing session.
-    func singlePCConnection(of participant: ParticipantSID) -> ConnectionID? {
-        guard let connection = rooms.participants[participant]?.connection,
-              sessions[connection]?.plan.join.mode == .singlePC else { return nil }
-        return connection
-    }
-
     mutating func addDownTrack(_ subscriber: ParticipantSID, _ track: TrackSID) -> [SignalAction] {
-        guard let connection = singlePCConnection(of: subscriber), sessions[connection]?.downTracks[track] == nil,
+        guard let state = media[subscriber], state.downTracks[track] == nil,
               let publisher = rooms.publisher(of: track), let index = publisher.trackIndex(track) else { return [] }
         let kind = publisher.tracks[index].kind
         let slot = DownTrackSlot(track: track, kind: kind, ssrc: random.nextUInt32() | 1, streamID: "\(publisher.sid.rawValue)|\(track.rawValue)", mid: nil)
-        sessions[connection]?.downTracks[track] = slot
-        return [requestOffer(connection)]
+        media[subscriber]?.downTracks[track] = slot
+        if state.mode == .dualPC {
+            placeInSubscriberSection(subscriber, track: track, kind: kind)
+            offersDue.insert(subscriber)
+            return []
+        }
+        return requestOffer(subscriber)
     }
 
     mutating func removeDownTrack(_ subscriber: ParticipantSID, _ track: TrackSID) -> [SignalAction] {
-        guard let connection = singlePCConnection(of: subscriber), sessions[connection]?.downTracks.removeValue(forKey: track) != nil else { return [] }
-        return [.downTrackRemoved(connection, track), requestOffer(connection)]
+        guard let state = media[subscriber], state.downTracks[track] != nil else { return [] }
+        media[subscriber]?.downTracks[track] = nil
+        var out: [SignalAction] = [.downTrackRemoved(subscriber, state.downTarget, track)]
+        if state.mode == .dualPC {
+            if let index = state.sections.firstIndex(where: { $0.track == track }) { media[subscriber]?.sections[index].track = nil }
+            offersDue.insert(subscriber)
+        } else {
+            out += requestOffer(subscriber)
+        }
+        return out
     }
 
     /// `media_sections_requirement`: how many more recvonly sections the client must add (0/0 just asks for a new
-    /// offer, which LiveKit also does to renegotiate).
-    func requestOffer(_ connection: ConnectionID) -> SignalAction {
+    /// offer, which LiveKit also does to renegotiate). Nothing while the signal is down: a resuming client offers.
+    func requestOffer(_ subscriber: ParticipantSID) -> [SignalAction] {
+        guard let connection = rooms.participants[subscriber]?.connection, let state = media[subscriber] else { return [] }
         var requirement = Livekit_MediaSectionsRequirement()
-        if let session = sessions[connection] {
-            let unplaced = session.downTracks.values.filter { $0.mid == nil }
-            requirement.numAudios = UInt32(unplaced.filter { $0.kind == .audio }.count)
-            requirement.numVideos = UInt32(unplaced.filter { $0.kind == .video }.count)
-        }
-        return .send(connection, response(.mediaSectionsRequirement(requirement)))
+        let unplaced = state.downTracks.values.filter { $0.mid == nil }
+        requirement.numAudios = UInt32(unplaced.filter { $0.kind == .audio }.count)
+        requirement.numVideos = UInt32(unplaced.filter { $0.kind == .video }.count)
+        return [.send(connection, response(.mediaSectionsRequirement(requirement)))]
     }
 
-    /// Assigns subscriptions to the offer's recvonly sections (keeping earlier placements), for the answer.
-    mutating func placeDownTracks(_ connection: ConnectionID, in offer: SessionDescription) -> [MediaID: OutgoingTrack] {
-        guard var session = sessions[connection], !session.downTracks.isEmpty else { return [:] }
+    /// Single-PC: assigns subscriptions to the offer's recvonly sections (keeping earlier placements).
+    mutating func placeDownTracks(_ subscriber: ParticipantSID, in offer: SessionDescription) -> [MediaID: OutgoingTrack] {
+        guard var state = media[subscriber], !state.downTracks.isEmpty else { return [:] }
         var free: [TrackKind: [String]] = [:]
         var receiving = Set<String>()
         for media in offer.media where media.direction.receives && !media.isRejected {
@@ -54,50 +60,58 @@ extension SignalServerStateMachine {
             }
         }
         // Keep placements whose section still receives; drop the others.
-        for (track, slot) in session.downTracks {
+        for (track, slot) in state.downTracks {
             if let mid = slot.mid, receiving.contains(mid) {
                 free[slot.kind]?.removeAll { $0 == mid }
             } else {
-                session.downTracks[track]?.mid = nil
+                state.downTracks[track]?.mid = nil
+                state.downTracks[track]?.negotiated = nil
             }
         }
-        for track in session.downTracks.keys.sorted() where session.downTracks[track]?.mid == nil {
-            guard let kind = session.downTracks[track]?.kind, let mid = free[kind]?.first else { continue }
+        for track in state.downTracks.keys.sorted() where state.downTracks[track]?.mid == nil {
+            guard let kind = state.downTracks[track]?.kind, let mid = free[kind]?.first else { continue }
             free[kind]?.removeFirst()
-            session.downTracks[track]?.mid = mid
+            state.downTracks[track]?.mid = mid
         }
-        sessions[connection] = session
+        media[subscriber] = state
         var outgoing: [MediaID: OutgoingTrack] = [:]
-        for slot in session.downTracks.values {
+        for slot in state.downTracks.values {
             guard let mid = slot.mid else { continue }
             outgoing[MediaID(mid)] = OutgoingTrack(streamID: slot.streamID, trackID: slot.track.rawValue, ssrc: slot.ssrc)
         }
         return outgoing
     }
 
-    /// After answering: the media layer learns each placed subscription's SSRC and payload type mapping.
-    func negotiatedDownTracks(_ connection: ConnectionID, answer: SDPAnswer) -> [SignalAction] {
-        guard let session = sessions[connection] else { return [] }
+    /// Single-PC, after answering: the media layer learns each placed subscription's SSRC and payload types
+    /// (again only when the mapping changed, so a renegotiation does not reset a running down track).
+    mutating func negotiatedDownTracks(_ subscriber: ParticipantSID, answer: SDPAnswer) -> [SignalAction] {
+        guard let state = media[subscriber] else { return [] }
         var out: [SignalAction] = []
-        for slot in session.downTracks.values.sorted(by: { $0.track < $1.track }) {
-            guard let mid = slot.mid, let section = answer.section(MediaID(mid)), section.accepted,
-                  let published = publishedMedia[slot.track] else { continue }
-            var map: [UInt8: UInt8] = [:]
-            for (publisherPT, name) in published.codecs where name != "rtx" {
-                if let match = section.codecs.first(where: { $0.encodingName.lowercased() == name }) {
-                    map[publisherPT] = match.payloadType.value
-                }
-            }
-            guard !map.isEmpty else { continue }
-            let clockRate = published.clockRates.values.first ?? (slot.kind == .audio ? 48_000 : 90_000)
-            out.append(.downTrackNegotiated(connection, NegotiatedDownTrack(track: slot.track, kind: slot.kind, ssrc: slot.ssrc, payloadTypes: map, clockRate: clockRate)))
+        for slot in state.downTracks.values.sorted(by: { $0.track < $1.track }) {
+            guard let mid = slot.mid, let section = answer.section(MediaID(mid)), section.accepted else { continue }
+            let names = Dictionary(section.codecs.map { ($0.encodingName.lowercased(), $0.payloadType.value) }, uniquingKeysWith: { first, _ in first })
+            out += negotiate(subscriber, slot: slot, subscriberPayloadTypes: names)
         }
         return out
     }
 
+    /// Maps the publisher's payload types to the subscriber's by codec name and, when new or changed, tells the
+    /// media layer.
+    mutating func negotiate(_ subscriber: ParticipantSID, slot: DownTrackSlot, subscriberPayloadTypes: [String: UInt8]) -> [SignalAction] {
+        guard let published = publishedMedia[slot.track], let target = media[subscriber]?.downTarget else { return [] }
+        var map: [UInt8: UInt8] = [:]
+        for (publisherPT, name) in published.codecs where name != "rtx" {
+            if let match = subscriberPayloadTypes[name] { map[publisherPT] = match }
+        }
+        guard !map.isEmpty, slot.negotiated != map else { return [] }
+        media[subscriber]?.downTracks[slot.track]?.negotiated = map
+        let clockRate = published.clockRates.values.first ?? (slot.kind == .audio ? 48_000 : 90_000)
+        return [.downTrackNegotiated(subscriber, target, NegotiatedDownTrack(track: slot.track, kind: slot.kind, ssrc: slot.ssrc, payloadTypes: map, clockRate: clockRate))]
+    }
+
     /// Records the SSRCs and codecs of tracks this offer publishes.
-    mutating func recordPublishedMedia(_ connection: ConnectionID, offer: SessionDescription) -> [SignalAction] {
-        guard let participant = rooms.participant(connection: connection) else { return [] }
+    mutating func recordPublishedMedia(_ sid: ParticipantSID, offer: SessionDescription) -> [SignalAction] {
+        guard let participant = rooms.participants[sid] else { return [] }
         var out: [SignalAction] = []
         for track in participant.publishedTracks where publishedMedia[track.sid] == nil {
             guard let section = offer.media.first(where: { $0.mid?.rawValue == track.mid }) else { continue }
@@ -113,7 +127,8 @@ extension SignalServerStateMachine {
             let media = PublishedTrackMedia(track: track.sid, kind: track.kind, ssrcs: section.ssrcs.filter { !repair.contains($0) },
                                             codecs: codecs, clockRates: rates.isEmpty ? clockRates : rates)
             publishedMedia[track.sid] = media
-            out.append(.publisherTrackMedia(connection, media))
+            publishedSections[track.sid] = section
+            out.append(.publisherTrackMedia(sid, media))
         }
         return out
     }

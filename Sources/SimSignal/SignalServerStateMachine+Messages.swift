@@ -92,19 +92,30 @@ extension SignalServerStateMachine {
 
     /// Answers a publisher offer and tells the room model which tracks it sends.
     mutating func publisherOffer(_ connection: ConnectionID, sdp: String, id: UInt32, wall: Date) -> [SignalAction] {
-        guard let session = sessions[connection] else { return [] }
+        guard sessions[connection] != nil else { return [] }
+        guard let sid = participant(of: connection), var state = media[sid], let ours = state.transports[.publisher] else {
+            return [dropped(connection, "offer before join")]
+        }
         let offer: SessionDescription
         do {
             offer = try SDPParser.parse(sdp)
         } catch {
             return frameRejected(connection, code: .invalidPayload, reason: "malformed SDP offer: \(error)")
         }
+        var out: [SignalAction] = []
+        let firstUsable = offer.media.first { !$0.isRejected } ?? offer.media.first
+        if isICERestart(sid, target: .publisher, remoteUfrag: firstUsable?.iceUfrag ?? offer.iceUfrag),
+           let restart = restartLocalICE(sid, target: .publisher) {
+            out.append(restart)
+        }
+        state = media[sid] ?? state
+        let transport = state.transports[.publisher] ?? ours
         let configuration = SDPAnswerConfiguration(
-            iceUfrag: session.transport.iceUfrag, icePwd: session.transport.icePwd,
-            fingerprint: DTLSFingerprint(algorithm: session.transport.fingerprintAlgorithm, value: session.transport.fingerprint),
-            sessionID: UInt64(connection.value) &+ 1_000_000
+            iceUfrag: transport.iceUfrag, icePwd: transport.icePwd,
+            fingerprint: DTLSFingerprint(algorithm: transport.fingerprintAlgorithm, value: transport.fingerprint),
+            sessionID: UInt64(state.nextOfferID) &+ 1_000_000
         )
-        let outgoing = session.plan.join.mode == .singlePC ? placeDownTracks(connection, in: offer) : [:]
+        let outgoing = state.mode == .singlePC ? placeDownTracks(sid, in: offer) : [:]
         let answer: SDPAnswer
         do {
             answer = try SDPAnswerBuilder(configuration: configuration).answer(to: offer, outgoingTracks: outgoing)
@@ -118,8 +129,10 @@ extension SignalServerStateMachine {
         for (mid, track) in outgoing where answer.section(mid)?.outgoingTrackID != nil {
             description.midToTrackID[mid.rawValue] = track.trackID
         }
-        var out: [SignalAction] = [.send(connection, response(.answer(description)))]
-        if let remote = Self.remoteTransport(of: offer, answer: answer) { out.append(.remoteDescription(connection, remote)) }
+        out.append(.send(connection, response(.answer(description))))
+        if let remote = Self.remoteTransport(of: offer, answer: answer) {
+            out += applyRemote(remote, firstMid: answer.sections.first(where: \.accepted)?.mid.rawValue, participant: sid, target: .publisher)
+        }
         let sections = offer.publishedSections.compactMap { section -> OfferedTrackSection? in
             let kind: TrackKind
             switch section.kind {
@@ -130,62 +143,13 @@ extension SignalServerStateMachine {
             return OfferedTrackSection(mid: section.mid.rawValue, kind: kind, trackID: section.trackID, mimeType: section.mimeType ?? "", rids: section.rids.map(\.rawValue))
         }
         out += map(rooms.handle(.publisherOfferReceived(connection, sections), wall: wall))
-        out += recordPublishedMedia(connection, offer: offer)
-        out += negotiatedDownTracks(connection, answer: answer)
+        out += recordPublishedMedia(sid, offer: offer)
+        if state.mode == .singlePC { out += negotiatedDownTracks(sid, answer: answer) }
         return out
-    }
-
-    /// Dual-PC: the server's subscriber offer (an `m=application` section, as LiveKit offers for its data channels;
-    /// media sections arrive with the media layer).
-    mutating func subscriberOffer(_ connection: ConnectionID, iceRestart: Bool) -> [SignalAction] {
-        guard var session = sessions[connection] else { return [] }
-        if iceRestart { session.transport = LocalTransportParameters(generator: &random) }
-        let id = session.nextOfferID
-        session.nextOfferID &+= 1
-        session.subscriberOfferSent = true
-        sessions[connection] = session
-        var description = Livekit_SessionDescription()
-        description.type = "offer"
-        description.id = id
-        description.sdp = SubscriberOffer.text(transport: session.transport, sessionID: UInt64(connection.value) &+ 2_000_000, version: UInt64(id))
-        return [.send(connection, response(.offer(description)))]
-    }
-}
-
-/// The text of the server's subscriber-PC offer.
-enum SubscriberOffer {
-    static func text(transport: LocalTransportParameters, sessionID: UInt64, version: UInt64) -> String {
-        [
-            "v=0",
-            "o=- \(sessionID) \(version) IN IP4 0.0.0.0",
-            "s=-",
-            "t=0 0",
-            "a=group:BUNDLE 0",
-            "a=msid-semantic: WMS",
-            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
-            "c=IN IP4 0.0.0.0",
-            "a=ice-ufrag:\(transport.iceUfrag)",
-            "a=ice-pwd:\(transport.icePwd)",
-            "a=ice-options:trickle",
-            "a=fingerprint:\(transport.fingerprintAlgorithm) \(transport.fingerprint)",
-            "a=setup:actpass",
-            "a=mid:0",
-            "a=sctp-port:5000",
-            "a=max-message-size:262144",
-            "",
-        ].joined(separator: "\r\n")
     }
 }
 
 extension SignalServerStateMachine {
-    /// A client trickle: its candidate goes to the media transport (malformed JSON is a logged drop).
-    func remoteCandidate(_ connection: ConnectionID, _ trickle: Livekit_TrickleRequest) -> [SignalAction] {
-        guard let candidate = CandidateInit.candidate(fromJSON: trickle.candidateInit) else {
-            return [dropped(connection, "trickle candidateInit is not an RTCIceCandidateInit JSON object")]
-        }
-        return [.addRemoteCandidate(connection, candidate: candidate)]
-    }
-
     /// The client's side of the transport from its offer (session-level values as fallback).
     static func remoteTransport(of offer: SessionDescription, answer: SDPAnswer) -> RemoteTransportDescription? {
         guard let first = offer.media.first(where: { !$0.isRejected }) ?? offer.media.first,

@@ -3,6 +3,7 @@ import SimAuth
 import SimCore
 import SimProto
 import SimRoom
+import SimSDP
 
 /// The LiveKit signalling engine for the whole server: per-connection sessions over the shared room model.
 ///
@@ -13,11 +14,8 @@ public struct SignalServerStateMachine: Sendable {
     struct Session: Sendable {
         var plan: ConnectPlan
         var encoding: SignalEncoding = .binary
-        var transport: LocalTransportParameters
-        var nextOfferID: UInt32
-        var subscriberOfferSent = false
-        /// Single-PC subscriptions and the recvonly mids they occupy.
-        var downTracks: [TrackSID: DownTrackSlot] = [:]
+        /// Transports the media layer created before the participant existed (a v1 join carrying its offer).
+        var openedTransports: [PeerTarget: LocalTransportParameters] = [:]
     }
 
     /// Settings.
@@ -25,6 +23,13 @@ public struct SignalServerStateMachine: Sendable {
     /// The room model.
     public internal(set) var rooms: RoomManagerStateMachine
     var sessions: [ConnectionID: Session] = [:]
+    /// Media negotiation state per participant (survives a resume).
+    var media: [ParticipantSID: ParticipantMedia] = [:]
+    /// Dual-PC subscribers whose layout changed during this step: one offer each at the end of the step, once
+    /// every publication it needs is recorded.
+    var offersDue: Set<ParticipantSID> = []
+    /// The publisher's SDP section per published track (the codec template of subscriber offers).
+    var publishedSections: [TrackSID: MediaDescription] = [:]
     let keys: [APIKey: String]
     let nodeID: NodeID
     var random: SIDGenerator
@@ -52,11 +57,6 @@ public struct SignalServerStateMachine: Sendable {
     /// The PeerConnection layout of `connection`.
     public func mode(for connection: ConnectionID) -> SignalMode? { sessions[connection]?.plan.join.mode }
 
-    /// The media layer created `connection`'s transport (at its first offer): later SDP carries its identity.
-    public mutating func transportAttached(_ connection: ConnectionID, parameters: LocalTransportParameters) {
-        sessions[connection]?.transport = parameters
-    }
-
     /// How frames on `connection` are encoded.
     public func encoding(for connection: ConnectionID) -> SignalEncoding { sessions[connection]?.encoding ?? .binary }
 
@@ -74,13 +74,17 @@ public struct SignalServerStateMachine: Sendable {
     // MARK: Events
 
     /// A validated WebSocket opened: join or resume, then apply what a v1 JoinRequest carried.
-    /// `transport` is the media layer's ICE/DTLS identity for this connection; without one, random well-formed
-    /// parameters are used (signalling-only).
-    public mutating func connectionOpened(_ connection: ConnectionID, plan: ConnectPlan, transport: LocalTransportParameters? = nil, wall: Date) -> [SignalAction] {
+    /// `transports` are the media layer's ICE/DTLS identities created for this connection (a resumed participant
+    /// keeps its own); targets without one get random well-formed parameters (signalling-only).
+    public mutating func connectionOpened(_ connection: ConnectionID, plan: ConnectPlan, transports: [PeerTarget: LocalTransportParameters] = [:], wall: Date) -> [SignalAction] {
+        let out = openConnection(connection, plan: plan, transports: transports, wall: wall)
+        return out + flushSubscriberOffers()
+    }
+
+    private mutating func openConnection(_ connection: ConnectionID, plan: ConnectPlan, transports: [PeerTarget: LocalTransportParameters], wall: Date) -> [SignalAction] {
         var plan = plan
         plan.join.connection = connection
-        let parameters = transport ?? LocalTransportParameters(generator: &random)
-        sessions[connection] = Session(plan: plan, transport: parameters, nextOfferID: random.nextUInt32() % 256 + 1)
+        sessions[connection] = Session(plan: plan, openedTransports: transports)
         var out: [SignalAction] = [idleDeadline(connection), .log(EventRecord(
             kind: "connection.open", connection: connection, room: plan.join.room, identity: plan.join.identity,
             detail: [
@@ -92,13 +96,18 @@ public struct SignalServerStateMachine: Sendable {
             let actions = rooms.handle(.resumeRequested(connection, room: plan.join.room, identity: plan.join.identity, permission: plan.join.permission), wall: wall)
             let resumed = actions.contains(.send(connection, .reconnect))
             out += map(actions)
-            if resumed, plan.join.mode == .dualPC, sessions[connection] != nil {
-                out += subscriberOffer(connection, iceRestart: true)
+            out += bindMedia(connection)
+            if resumed, sessions[connection] != nil, let sid = participant(of: connection), media[sid]?.transports[.subscriber] != nil {
+                // Reference §3.9: the server restarts ICE on the PeerConnection it offers.
+                media[sid]?.restartPending = true
+                media[sid]?.offerInFlight = nil  // an answer to an offer made on the dead connection never comes
+                out += subscriberOffer(sid)
             }
         } else {
             out += map(rooms.handle(.joinRequested(plan.join), wall: wall))
             guard rooms.participant(connection: connection) != nil else { return out }
-            if plan.join.mode == .dualPC, plan.join.permission.canSubscribe { out += subscriberOffer(connection, iceRestart: false) }
+            out += bindMedia(connection)
+            if let sid = participant(of: connection), media[sid]?.transports[.subscriber] != nil { out += subscriberOffer(sid) }
         }
         guard rooms.participant(connection: connection) != nil else { return out }
         out += refreshToken(connection, wall: wall)
@@ -112,7 +121,8 @@ public struct SignalServerStateMachine: Sendable {
         guard sessions[connection] != nil else { return [] }
         sessions[connection]?.encoding = encoding
         let idle = idleDeadline(connection)
-        return [idle] + handleRequest(connection, request, wall: wall)
+        let out = [idle] + handleRequest(connection, request, wall: wall)
+        return out + flushSubscriberOffers()
     }
 
     /// Any message from the client re-arms its idle deadline (LiveKit: the signal is "recent" within ping_timeout).
@@ -135,11 +145,11 @@ public struct SignalServerStateMachine: Sendable {
             return [.send(connection, response(.pongResp(pong)))]
         case .offer(let description):
             return publisherOffer(connection, sdp: description.sdp, id: description.id, wall: wall)
-        case .answer:
+        case .answer(let description):
             if sessions[connection]?.plan.join.mode == .singlePC {
                 return [dropped(connection, "answer on a single-PC connection: the server never offers")]
             }
-            return []
+            return subscriberAnswer(connection, sdp: description.sdp, id: description.id)
         case .trickle(let trickle):
             return remoteCandidate(connection, trickle)
         case .updateLayers, .subscriptionPermission, .updateAudioTrack, .updateVideoTrack:
@@ -160,6 +170,7 @@ public struct SignalServerStateMachine: Sendable {
             settings.fps = update.fps
             settings.priority = update.priority
             return map(rooms.handle(.trackSettingsUpdated(connection, trackSIDs: update.trackSids.map(TrackSID.init), settings), wall: wall))
+                + downTrackSettings(connection, update)
         case .updateMetadata(let update):
             return map(rooms.handle(.metadataUpdateRequested(connection, metadata: update.metadata, name: update.name, attributes: update.attributes, requestID: update.requestID), wall: wall))
         case .leave:
@@ -189,27 +200,16 @@ public struct SignalServerStateMachine: Sendable {
         var out: [SignalAction] = [.cancelTimer(.refreshToken(connection)), .cancelTimer(.signalIdle(connection))]
         out.append(.log(EventRecord(kind: "connection.close", connection: connection, room: session.plan.join.room, identity: session.plan.join.identity)))
         out += map(rooms.handle(.connectionClosed(connection), wall: wall))
-        return out
-    }
-
-    /// The media layer reports a participant's primary transport connected.
-    public mutating func transportConnected(_ participant: ParticipantSID, wall: Date) -> [SignalAction] {
-        map(rooms.handle(.transportConnected(participant), wall: wall))
-    }
-
-    /// The media layer gathered a local ICE candidate (`candidate:` SDP line) for `connection`'s transport:
-    /// trickled to the client on the publisher target (single-PC).
-    public func localCandidateGathered(_ connection: ConnectionID, candidate: String, final: Bool = false) -> [SignalAction] {
-        guard sessions[connection] != nil else { return [] }
-        var trickle = Livekit_TrickleRequest()
-        trickle.candidateInit = CandidateInit.json(candidate: candidate, sdpMid: "0", sdpMLineIndex: 0)
-        trickle.target = Livekit_SignalTarget(rawValue: 0) ?? .publisher
-        trickle.final = final
-        return [.send(connection, response(.trickle(trickle)))]
+        return out + flushSubscriberOffers()
     }
 
     /// A timer fired.
     public mutating func timerFired(_ timer: SignalTimer, wall: Date) -> [SignalAction] {
+        let out = fire(timer, wall: wall)
+        return out + flushSubscriberOffers()
+    }
+
+    private mutating func fire(_ timer: SignalTimer, wall: Date) -> [SignalAction] {
         switch timer {
         case .room(let timer): map(rooms.handle(.timerFired(timer), wall: wall))
         case .refreshToken(let connection): refreshToken(connection, wall: wall)
@@ -223,7 +223,7 @@ public struct SignalServerStateMachine: Sendable {
 
     /// Runs a RoomService operation on the room model and maps its actions.
     public mutating func admin<Value>(_ operation: (inout RoomManagerStateMachine) -> Result<(Value, [RoomAction]), RoomError>) -> Result<(Value, [SignalAction]), RoomError> {
-        operation(&rooms).map { value, actions in (value, map(actions)) }
+        operation(&rooms).map { value, actions in (value, map(actions) + flushSubscriberOffers()) }
     }
 
     // MARK: Pieces
@@ -268,6 +268,8 @@ public struct SignalServerStateMachine: Sendable {
                 out.append(.stopForwarding(subscriber: subscriber, track: track))
                 out += removeDownTrack(subscriber, track)
             case .log(let record): out.append(.log(record))
+            case .participantRemoved(let sid):
+                if media.removeValue(forKey: sid) != nil { out.append(.releaseMedia(sid)) }
             }
         }
         return out

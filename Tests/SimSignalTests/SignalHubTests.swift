@@ -57,7 +57,9 @@ import Testing
         guard case .join(let join)? = sink.responses.first?.message, case .offer(let offer)? = sink.responses[1].message else { return }
         #expect(join.subscriberPrimary)
         #expect(offer.id >= 1 && offer.id <= 256)
-        #expect(try SDPParser.parse(offer.sdp).media.first?.kind == .application)
+        // No data channels yet: an inactive audio placeholder gives the subscriber PC its transport.
+        let section = try #require(try SDPParser.parse(offer.sdp).media.first)
+        #expect(section.kind == .audio && section.direction == .inactive && section.setup == .actpass)
     }
 
     @Test func pingAndPingReqAreAnsweredImmediately() throws {

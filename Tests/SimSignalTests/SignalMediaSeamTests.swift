@@ -14,20 +14,23 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
     let parameters = LocalTransportParameters(iceUfrag: "srvU", icePwd: "serverpasswordserverpass", fingerprint: "AA:BB")
 
     private func record(_ call: String) { lock.withLock { calls.append(call) } }
-    func transportOpened(for connection: ConnectionID, mode: SignalMode) -> LocalTransportParameters? {
-        record("opened \(connection)")
+    func transportOpened(for connection: ConnectionID, target: PeerTarget) -> LocalTransportParameters? {
+        record("opened \(connection) \(target)")
         return parameters
     }
-    func remoteDescription(_ description: RemoteTransportDescription, for connection: ConnectionID) {
-        lock.withLock { remote = description }
-        record("remote \(connection)")
-    }
-    func remoteCandidate(_ candidate: String, for connection: ConnectionID) { record("candidate \(candidate)") }
     func participantBound(_ participant: ParticipantSID, to connection: ConnectionID) { record("bound \(connection)") }
-    func transportClosed(for connection: ConnectionID) { record("closed \(connection)") }
-    func publisherTrack(_ media: PublishedTrackMedia, on connection: ConnectionID) { record("published \(media.track)") }
-    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, on connection: ConnectionID) { record("downtrack \(downTrack.track)") }
-    func downTrackRemoved(_ track: TrackSID, on connection: ConnectionID) { record("removed \(track)") }
+    func remoteDescription(_ description: RemoteTransportDescription, participant: ParticipantSID, target: PeerTarget) {
+        lock.withLock { remote = description }
+        record("remote \(target)")
+    }
+    func restartICE(_ credentials: ICECredentialPair, participant: ParticipantSID, target: PeerTarget) { record("restart \(target) \(credentials.ufrag)") }
+    func remoteCandidate(_ candidate: String, participant: ParticipantSID, target: PeerTarget) { record("candidate \(target) \(candidate)") }
+    func publisherTrack(_ media: PublishedTrackMedia, participant: ParticipantSID) { record("published \(media.track)") }
+    func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, participant: ParticipantSID, target: PeerTarget) { record("downtrack \(target) \(downTrack.track)") }
+    func downTrackRemoved(_ track: TrackSID, participant: ParticipantSID, target: PeerTarget) { record("removed \(target) \(track)") }
+    func downTrackSettings(_ settings: DownTrackSettings, track: TrackSID, participant: ParticipantSID) { record("settings \(track) q\(settings.quality)") }
+    func connectionClosed(_ connection: ConnectionID) { record("closed \(connection)") }
+    func participantRemoved(_ participant: ParticipantSID) { record("released \(participant)") }
 }
 
 @Suite struct SignalMediaSeamTests {
@@ -44,16 +47,17 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         #expect(answer.sdp.contains("a=setup:passive"))
         let remote = try #require(media.remote)
         #expect(!remote.weAreDTLSClient && remote.fingerprintAlgorithm == "sha-256" && !remote.iceUfrag.isEmpty)
-        #expect(media.calls.prefix(3) == ["opened \(connection)", "remote \(connection)", "bound \(connection)"])
+        #expect(media.calls.prefix(3) == ["opened \(connection) publisher", "bound \(connection)", "remote publisher"])
 
         var request = Livekit_SignalRequest()
         var trickle = Livekit_TrickleRequest()
         trickle.candidateInit = #"{"candidate":"candidate:1 1 udp 2122260223 198.18.0.2 50000 typ host","sdpMid":"0","sdpMLineIndex":0}"#
         request.message = .trickle(trickle)
         hub.received(.binary(try request.serializedBytes()), on: connection)
-        #expect(media.calls.last == "candidate candidate:1 1 udp 2122260223 198.18.0.2 50000 typ host")
+        #expect(media.calls.last == "candidate publisher candidate:1 1 udp 2122260223 198.18.0.2 50000 typ host")
 
-        hub.localCandidateGathered("candidate:9 1 udp 1 198.18.0.1 40000 typ host", on: connection)
+        let participant = try #require(hub.inspect { $0.participant(of: connection) })
+        hub.localCandidateGathered("candidate:9 1 udp 1 198.18.0.1 40000 typ host", participant: participant, target: .publisher)
         guard case .trickle(let out)? = sink.responses.last?.message else { Issue.record("no trickle"); return }
         #expect(out.target.rawValue == 0)
         let json = try JSONSerialization.jsonObject(with: Data(out.candidateInit.utf8)) as? [String: Any]
@@ -61,6 +65,8 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
 
         hub.closed(connection)
         #expect(media.calls.last == "closed \(connection)")
+        // The participant waits for a resume with its transports; leaving for good releases them.
+        #expect(!media.calls.contains("released \(participant)"))
     }
 
     @Test func malformedTrickleIsALoggedDrop() throws {

@@ -69,6 +69,10 @@ void c_sim_nice_string_free(char *string);
 /* Sets the peer's ICE credentials. Returns 1 on success, 0 on failure. */
 int c_sim_nice_agent_set_remote_credentials(c_sim_nice_agent *agent, const char *ufrag, const char *pwd);
 
+/* ICE restart (RFC 8445 §9) of the stream: libnice forgets remote candidates and checks and restarts them, keeps
+ * its local candidates, and takes `ufrag`/`pwd` as the new local credentials. Returns 1 on success, 0 otherwise. */
+int c_sim_nice_agent_restart(c_sim_nice_agent *agent, const char *ufrag, const char *pwd);
+
 /* Starts gathering local candidates. Host candidates are reported synchronously on the calling thread.
  * Returns 1 on success, 0 on failure. */
 int c_sim_nice_agent_gather(c_sim_nice_agent *agent);
