@@ -49,6 +49,7 @@ let package = Package(
         ),
         .target(name: "SimRoom", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(name: "SimFaults", dependencies: ["SimCore"], swiftSettings: swiftSettings),
+        .target(name: "SimDecart", dependencies: ["SimCore", "SimFaults"], swiftSettings: swiftSettings),
         .target(name: "SimRTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
             name: "SimMedia",
@@ -68,7 +69,7 @@ let package = Package(
         .target(
             name: "SimServer",
             dependencies: [
-                "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia",
+                "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia", "SimDecart",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -119,6 +120,7 @@ let package = Package(
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimDecartTests", dependencies: ["SimDecart", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimSignalTests",
             dependencies: [

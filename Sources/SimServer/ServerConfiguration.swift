@@ -1,6 +1,7 @@
 import Foundation
 import SimAuth
 import SimCore
+import SimDecart
 import SimRoom
 import SimSignal
 import Yams
@@ -28,6 +29,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var room = RoomManagerConfiguration()
     /// Signalling settings.
     public var signal = SignalConfiguration()
+    /// Decart realtime (`/v1/stream`) settings.
+    public var decart = DecartConfiguration()
 
     /// Dev defaults.
     public init() {}
@@ -98,6 +101,23 @@ public struct ServerConfiguration: Sendable, Equatable {
                     case "ping_timeout": signal.pingTimeout = Int32(try positive(value, path))
                     case "server_version": signal.serverVersion = try string(value, path)
                     case "region": signal.region = try string(value, path)
+                    default: throw LoadError(description: "unknown key \(path)")
+                    }
+                }
+            case "decart":
+                for (sub, value) in try mapping(value, key) {
+                    let path = "decart.\(sub)"
+                    switch sub {
+                    case "api_keys":
+                        guard let list = value as? [Any] else { throw LoadError(description: "\(path): expected a list of keys") }
+                        decart.apiKeys = Set(try list.enumerated().map { try string($1, "\(path)[\($0)]") })
+                    case "models":
+                        guard let list = value as? [Any] else { throw LoadError(description: "\(path): expected a list of model names") }
+                        decart.models = Set(try list.enumerated().map { try string($1, "\(path)[\($0)]") })
+                    case "max_active_sessions": decart.maxActiveSessions = try positive(value, path)
+                    case "max_waiting_sessions": decart.maxWaitingSessions = try int(value, path)
+                    case "max_session_seconds": decart.maxSessionDuration = .seconds(try positive(value, path))
+                    case "room_prefix": decart.roomNamePrefix = try string(value, path)
                     default: throw LoadError(description: "unknown key \(path)")
                     }
                 }

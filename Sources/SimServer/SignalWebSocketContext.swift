@@ -9,6 +9,8 @@ struct SignalWebSocketContext: RequestContext, WebSocketRequestContext {
     var coreContext: CoreRequestContextStorage
     let webSocket: WebSocketHandlerReference<Self>
     let plan = PlanBox()
+    /// The raw query of a `/v1/stream` upgrade (its `api_key` may arrive unencoded).
+    let rawQuery = StringBox()
 
     init(source: Source) {
         coreContext = .init(source: source)
@@ -20,6 +22,16 @@ struct SignalWebSocketContext: RequestContext, WebSocketRequestContext {
         private let lock = NSLock()
         private var stored: ConnectPlan?
         var value: ConnectPlan? {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
+
+    /// A string set by the upgrade decision.
+    final class StringBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: String?
+        var value: String? {
             get { lock.withLock { stored } }
             set { lock.withLock { stored = newValue } }
         }

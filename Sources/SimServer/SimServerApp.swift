@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import SimAuth
 import SimCore
+import SimDecart
 import SimSignal
 
 /// The sfusim HTTP/WebSocket server: LiveKit signalling, RoomService, admin API. The only Hummingbird user.
@@ -22,8 +23,9 @@ public struct SimServerApp: Sendable {
         self.logger = logger
     }
 
-    /// Largest WebSocket frame the transport accepts; the hub itself refuses signal messages over 2 MiB with 1009.
-    static let transportFrameLimit = 8 * 1024 * 1024
+    /// Largest WebSocket frame the transport accepts: above the Decart decoder's limit (multi-MB base64 images),
+    /// so an oversized control frame gets an `error` frame; the signal hub refuses messages over 2 MiB with 1009.
+    static let transportFrameLimit = DecartMessageDecoder.defaultMaximumFrameBytes + 8 * 1024 * 1024
 
     /// Builds the hub (engine, validator, clock, event log) for this configuration.
     public func makeHub(clock: any SimClock = SystemClock(), seed: UInt64) throws -> SignalHub {
@@ -51,15 +53,28 @@ public struct SimServerApp: Sendable {
         return media
     }
 
+    /// The Decart `/v1/stream` front end: its engine and shell over the same event log, and the room side.
+    func makeDecart(hub: SignalHub, seed: UInt64) -> (DecartHub, DecartService) {
+        let scheduler = NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let decart = DecartHub(engine: DecartSessionStateMachine(configuration: configuration.decart, seed: seed ^ 0x4445_4341_5254),
+                               clock: hub.clock, log: hub.log, scheduler: scheduler)
+        let key = configuration.keys.keys.sorted().first ?? DevCredentials.apiKey
+        let service = DecartService(signal: hub, scheduler: scheduler, apiKey: key, secret: configuration.keys[key] ?? "", logger: logger)
+        service.decart = decart
+        decart.attachRooms(service)
+        return (decart, service)
+    }
+
     /// Serves until SIGINT or SIGTERM; `onReady` runs once listening with the bound port.
     public func run(onReady: @escaping @Sendable (ReadyInfo) -> Void = { _ in }) async throws {
         let seed = configuration.seed ?? UInt64.random(in: 1...UInt64.max)
         let hub = try makeHub(seed: seed)
         let media = try makeMedia(hub: hub)
+        let (decart, decartService) = makeDecart(hub: hub, seed: seed)
         let configuration = self.configuration
         let app = Application(
-            router: Self.makeRouter(hub: hub),
-            server: Self.serverBuilder(hub: hub),
+            router: Self.makeRouter(hub: hub, decart: decartService),
+            server: Self.serverBuilder(hub: hub, decart: decart, service: decartService),
             configuration: ApplicationConfiguration(address: .hostname(configuration.bind, port: configuration.port), serverName: "sfusim"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -70,6 +85,7 @@ public struct SimServerApp: Sendable {
                     httpURL: "http://\(host):\(port)", livekitURL: "ws://\(host):\(port)", adminURL: "http://\(host):\(port)/_sim",
                     apiKey: key.rawValue, apiSecret: configuration.keys[key] ?? "", seed: seed
                 )
+                decartService.setAddress(livekitURL: info.livekitURL, endpoint: DecartServerEndpoint(ip: configuration.nodeIP ?? configuration.bind, port: port))
                 hub.log.append(EventRecord(kind: "server.ready", detail: ["port": .int(Int64(port)), "seed": .string(String(seed))]))
                 onReady(info)
             },
@@ -85,8 +101,8 @@ public struct SimServerApp: Sendable {
     /// No WebSocket-level pings: clients ping at the application level (`ping_req`), and the engine closes a
     /// connection silent for longer than `ping_timeout`; a ping task and timer per connection made concurrent
     /// joins ~3x slower.
-    static func serverBuilder(hub: SignalHub) -> HTTPServerBuilder {
-        let webSocketResponder = makeWebSocketRouter(hub: hub).buildResponder()
+    static func serverBuilder(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil) -> HTTPServerBuilder {
+        let webSocketResponder = makeWebSocketRouter(hub: hub, decart: decart, service: service).buildResponder()
         return HTTPServerBuilder { responder in
             SignalServerChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
@@ -121,10 +137,21 @@ public struct SimServerApp: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func makeRouter(hub: SignalHub) -> Router<BasicRequestContext> {
+    static func makeRouter(hub: SignalHub, decart: DecartService? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         let roomService = RoomService(hub: hub)
         router.get("/") { _, _ in text(200, "OK") }
+        if let decart {
+            // Decart viewers (reference §5): receive-only credentials for a live session's room.
+            router.post("/watch-stream/:room") { request, context in
+                let room = RoomName(context.parameters.get("room") ?? "")
+                guard let key = request.headers.first(where: { $0.name.canonicalName == "x-api-key" })?.value, decart.accepts(apiKey: key) else {
+                    return text(401, "invalid api key")
+                }
+                guard let watch = decart.watch(room: room) else { return text(404, "no live session in room \(room)") }
+                return json(WatchStreamResponse(livekitURL: watch.url, token: watch.token, roomName: room.rawValue, sessionID: watch.sessionID.rawValue))
+            }
+        }
         for path in [SignalPath.rtc, .rtcV1] {
             // Reached only when no WebSocket upgrade happened: a declined upgrade gets LiveKit's HTTP error,
             // a plain GET gets 404 with an empty body (reference §1.1, §1.7).
@@ -179,8 +206,17 @@ public struct SimServerApp: Sendable {
         return router
     }
 
-    static func makeWebSocketRouter(hub: SignalHub) -> Router<SignalWebSocketContext> {
+    static func makeWebSocketRouter(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil) -> Router<SignalWebSocketContext> {
         let router = Router(context: SignalWebSocketContext.self)
+        if let decart, let service {
+            router.ws("/v1/stream") { request, context in
+                context.rawQuery.value = request.uri.query ?? ""
+                return .upgrade([:])
+            } onUpgrade: { inbound, outbound, context in
+                let query = DecartConnectQuery(rawQuery: context.requestContext.rawQuery.value ?? "")
+                try await serveDecart(query: query, endpoint: service.endpoint, hub: decart, inbound: inbound, outbound: outbound)
+            }
+        }
         for path in [SignalPath.rtc, .rtcV1] {
             router.ws(RouterPath(stringLiteral: path.rawValue)) { request, context in
                 // Validated before upgrading; a refusal falls through to the HTTP route, which answers with the error.
@@ -250,5 +286,52 @@ extension AdminSnapshot {
         var copy = self
         copy.connections = connections
         return copy
+    }
+}
+
+extension SimServerApp {
+    /// Pumps one `/v1/stream` WebSocket: JSON text frames in and out; binary frames are counted and refused.
+    static func serveDecart(query: DecartConnectQuery, endpoint: DecartServerEndpoint, hub: DecartHub,
+                            inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let (stream, continuation) = AsyncStream.makeStream(of: WebSocketSignalSink.Item.self)
+        let connection = hub.open(query: query, endpoint: endpoint, sink: WebSocketSignalSink(continuation: continuation))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await item in stream {
+                    switch item {
+                    case .frame(.binary(let bytes)): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                    case .frame(.text(let text)): try await outbound.write(.text(text))
+                    case .close(let code, let reason):
+                        try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                        return
+                    }
+                }
+            }
+            do {
+                for try await message in inbound.messages(maxSize: transportFrameLimit) {
+                    switch message {
+                    case .text(let text): hub.received(text: text, on: connection)
+                    case .binary(let buffer): hub.received(binaryCount: buffer.readableBytes, on: connection)
+                    }
+                }
+            } catch {
+                hub.log.append(EventRecord(kind: "control.error", connection: connection, detail: ["error": .string("\(error)")]))
+            }
+            hub.closed(connection, code: nil, reason: "")
+            continuation.finish()
+            try await group.waitForAll()
+        }
+    }
+}
+
+/// `POST /watch-stream/{room}` body (reference §5).
+struct WatchStreamResponse: Encodable {
+    var livekitURL: String
+    var token: String
+    var roomName: String
+    var sessionID: String
+
+    enum CodingKeys: String, CodingKey {
+        case livekitURL = "livekit_url", token, roomName = "room_name", sessionID = "session_id"
     }
 }

@@ -1,0 +1,219 @@
+import Foundation
+import SimCore
+import SimFaults
+
+/// Where the hub writes one `/v1/stream` connection's frames; implemented by the WebSocket shell and by tests.
+public protocol DecartControlSink: Sendable {
+    /// Queues a JSON text frame, in order.
+    func write(_ text: String)
+    /// Closes the WebSocket with a code and reason after the queued frames.
+    func close(code: UInt16, reason: String)
+}
+
+/// The room and media side of Decart sessions as the hub sees it (LiveKit rooms, the inference-server
+/// participant, the aiortc peer). The hub calls it holding its lock, in the order the engine decided;
+/// implementations must not block and must report back later (through `DecartHub.notify`), never synchronously.
+public protocol DecartRoomDelegate: AnyObject, Sendable {
+    /// Create the session's LiveKit room and the client's token; answer `.roomCreated` or `.roomCreationFailed`.
+    func createRoom(for connection: ConnectionID, request: DecartRoomRequest)
+    /// The session is over: remove its room and everything in it.
+    func releaseRoom(for connection: ConnectionID, room: RoomName)
+    /// Start the generator: the inference-server participant (LiveKit) or the peer's output (aiortc).
+    func startInference(for connection: ConnectionID, parameters: DecartInferenceParameters)
+    /// The generation state changed (`initial`: the first state, arriving while the generator already runs).
+    func stateChanged(for connection: ConnectionID, state: DecartGenerationState, initial: Bool)
+    /// Stop the generator.
+    func stopInference(for connection: ConnectionID)
+    /// Start the aiortc peer with the client's offer; answer `.peerAnswered`, then candidates and `.peerConnected`.
+    func startPeer(for connection: ConnectionID, offerSDP: String)
+    /// A client ICE candidate for the peer; nil: the client finished gathering.
+    func addRemoteCandidate(for connection: ConnectionID, candidate: DecartICECandidate?)
+    /// Close the aiortc peer.
+    func closePeer(for connection: ConnectionID)
+}
+
+/// The shell around `DecartSessionStateMachine` for `/v1/stream`: one lock around the engine, decoding outside it,
+/// the `control.in` / `control.out` taps, the event log (`control.in.<type>`, `control.out.<type>`), timers, and
+/// the room delegate. Transport-agnostic, like `SignalHub`.
+public final class DecartHub: @unchecked Sendable {
+    private let lock = NSLock()
+    private var engine: DecartSessionStateMachine
+    private let decoder: DecartMessageDecoder
+    private var sinks: [ConnectionID: any DecartControlSink] = [:]
+    private var timers: [DecartTimer: any TimerHandle] = [:]
+    private var nextConnection: UInt64
+    private weak var rooms: (any DecartRoomDelegate)?
+    private let scheduler: any TimerScheduler
+    /// The time source.
+    public let clock: any SimClock
+    /// The event log (shared with the LiveKit side).
+    public let log: EventLog
+    /// Fault filters at `control.in` / `control.out`.
+    public let taps: TapChain
+
+    /// A hub over `engine`. Connection ids start at `firstConnection` so they never collide with the signal hub's
+    /// in the shared event log.
+    public init(engine: DecartSessionStateMachine, clock: any SimClock, log: EventLog, scheduler: any TimerScheduler,
+                taps: TapChain = TapChain(), firstConnection: UInt64 = 1_000_000) {
+        self.engine = engine
+        decoder = engine.decoder
+        self.clock = clock
+        self.log = log
+        self.scheduler = scheduler
+        self.taps = taps
+        nextConnection = firstConnection
+    }
+
+    /// Connects the room side (set once, before serving).
+    public func attachRooms(_ delegate: any DecartRoomDelegate) {
+        lock.withLock { rooms = delegate }
+    }
+
+    /// The engine's settings.
+    public var configuration: DecartConfiguration { engine.configuration }
+
+    /// Reads the engine without changing it.
+    public func inspect<Value>(_ body: (DecartSessionStateMachine) -> Value) -> Value {
+        lock.withLock { body(engine) }
+    }
+
+    /// How many control connections are open.
+    public var connectionCount: Int { lock.withLock { sinks.count } }
+
+    // MARK: Connections
+
+    /// A `/v1/stream` WebSocket opened.
+    @discardableResult
+    public func open(query: DecartConnectQuery, endpoint: DecartServerEndpoint, sink: any DecartControlSink, rules: DecartRules? = nil) -> ConnectionID {
+        let now = clock.now()
+        return lock.withLock {
+            nextConnection += 1
+            let connection = ConnectionID(nextConnection)
+            sinks[connection] = sink
+            log.append(EventRecord(kind: "control.open", connection: connection, detail: [
+                "model": .string(query.model ?? ""), "user_agent": .string(query.userAgent ?? ""),
+            ]))
+            run(engine.handle(.connectionOpened(connection, query: query, endpoint: endpoint, rules: rules), now: now))
+            return connection
+        }
+    }
+
+    /// A text frame arrived: decoded outside the lock, then through the `control.in` tap.
+    public func received(text: String, on connection: ConnectionID) {
+        let decoded: Result<DecartDecodedFrame, DecartDecodeError>
+        do {
+            decoded = .success(try decoder.decode(text))
+        } catch {
+            decoded = .failure(error)
+        }
+        let now = clock.now()
+        lock.withLock {
+            guard sinks[connection] != nil else { return }
+            switch decoded {
+            case .success(let frame):
+                let kind = frame.message.type
+                let context = TapContext(tap: .controlIn, kind: kind, connection: connection)
+                if case .drop(let reason) = taps.decide(context) {
+                    log.append(faultRecord(context, reason: reason))
+                    return
+                }
+                log.append(EventRecord(kind: "control.in.\(kind)", connection: connection, tap: .controlIn, direction: .inbound,
+                                       detail: DecartMessageDescription.detail(of: frame.message)))
+                run(engine.handle(.messageReceived(connection, frame), now: now))
+            case .failure(let error):
+                run(engine.handle(.frameRejected(connection, error), now: now))
+            }
+        }
+    }
+
+    /// A binary frame arrived (the protocol has none).
+    public func received(binaryCount: Int, on connection: ConnectionID) {
+        let now = clock.now()
+        lock.withLock {
+            guard sinks[connection] != nil else { return }
+            run(engine.handle(.binaryFrameReceived(connection, byteCount: binaryCount), now: now))
+        }
+    }
+
+    /// The WebSocket closed (by the peer or after our close).
+    public func closed(_ connection: ConnectionID, code: UInt16?, reason: String) {
+        let now = clock.now()
+        lock.withLock {
+            guard sinks.removeValue(forKey: connection) != nil else { return }
+            log.append(EventRecord(kind: "control.close", connection: connection, detail: [
+                "code": .int(Int64(code ?? 1005)), "reason": .string(reason),
+            ]))
+            run(engine.handle(.connectionClosed(connection, code: code, reason: reason), now: now))
+        }
+    }
+
+    /// The room or media side reports back (room created, the client published, peer answered, frame counts…).
+    public func notify(_ event: DecartEvent) {
+        let now = clock.now()
+        lock.withLock { run(engine.handle(event, now: now)) }
+    }
+
+    // MARK: Running actions (lock held)
+
+    private func timerFired(_ timer: DecartTimer) {
+        let now = clock.now()
+        lock.withLock {
+            guard timers.removeValue(forKey: timer) != nil else { return }
+            run(engine.handle(.timerFired(timer), now: now))
+        }
+    }
+
+    private func run(_ actions: [DecartAction]) {
+        for action in actions {
+            switch action {
+            case .send(let connection, let message):
+                guard let sink = sinks[connection] else { continue }
+                let context = TapContext(tap: .controlOut, kind: message.type, connection: connection)
+                if case .drop(let reason) = taps.decide(context) {
+                    log.append(faultRecord(context, reason: reason))
+                    continue
+                }
+                log.append(EventRecord(kind: "control.out.\(message.type)", connection: connection, tap: .controlOut, direction: .outbound,
+                                       detail: DecartMessageDescription.detail(of: message)))
+                sink.write(DecartMessageEncoder.encode(message))
+            case .close(let connection, let code, let reason):
+                guard let sink = sinks.removeValue(forKey: connection) else { continue }
+                log.append(EventRecord(kind: "control.close", connection: connection, detail: [
+                    "code": .int(Int64(code.rawValue)), "reason": .string(reason), "by": "server",
+                ]))
+                sink.close(code: code.rawValue, reason: reason)
+                run(engine.handle(.connectionClosed(connection, code: code.rawValue, reason: reason), now: clock.now()))
+            case .armTimer(let timer, let delay):
+                timers.removeValue(forKey: timer)?.cancel()
+                timers[timer] = scheduler.schedule(after: delay) { [weak self] in self?.timerFired(timer) }
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            case .log(let record):
+                log.append(record)
+            case .createRoom(let connection, let request):
+                rooms?.createRoom(for: connection, request: request)
+            case .releaseRoom(let connection, let room):
+                rooms?.releaseRoom(for: connection, room: room)
+            case .startInference(let connection, let parameters):
+                rooms?.startInference(for: connection, parameters: parameters)
+            case .setInitialState(let connection, let state):
+                rooms?.stateChanged(for: connection, state: state, initial: true)
+            case .updateState(let connection, let state):
+                rooms?.stateChanged(for: connection, state: state, initial: false)
+            case .stopInference(let connection):
+                rooms?.stopInference(for: connection)
+            case .startPeer(let connection, let sdp):
+                rooms?.startPeer(for: connection, offerSDP: sdp)
+            case .addRemoteCandidate(let connection, let candidate):
+                rooms?.addRemoteCandidate(for: connection, candidate: candidate)
+            case .closePeer(let connection):
+                rooms?.closePeer(for: connection)
+            }
+        }
+    }
+
+    private func faultRecord(_ context: TapContext, reason: String) -> EventRecord {
+        EventRecord(kind: "fault.applied", connection: context.connection, tap: context.tap,
+                    detail: ["action": "drop", "message": .string(context.kind), "why": .string(reason)])
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import SimAuth
+import SimCore
+import SimDecart
+import SimRoom
+import SimSignal
+
+/// The room side of Decart sessions: each session gets a LiveKit room on this server and a client token with
+/// join, publish and subscribe rights; the client's video publication in that room is reported back to the
+/// control engine (`publisherVideoPublished`), which then starts generation.
+///
+/// Reports to the Decart hub are scheduled, never made synchronously: the hub calls in holding its lock, and
+/// event-log listeners run inside the signal hub's lock.
+final class DecartService: DecartRoomDelegate, @unchecked Sendable {
+    private struct Session {
+        var room: RoomName
+        var sessionID: DecartSessionID
+        var clientIdentity: Identity
+    }
+
+    private let lock = NSLock()
+    private var sessions: [ConnectionID: Session] = [:]
+    private var byRoom: [RoomName: ConnectionID] = [:]
+    private let signal: SignalHub
+    private let scheduler: any TimerScheduler
+    private let apiKey: APIKey
+    private let secret: String
+    private let logger: Logger
+    private var listener: UInt64?
+    private var address: (url: String, endpoint: DecartServerEndpoint) = ("", DecartServerEndpoint(ip: "127.0.0.1", port: 0))
+    weak var decart: DecartHub?
+
+    /// The LiveKit URL clients are given.
+    var livekitURL: String { lock.withLock { address.url } }
+    /// Where clients reach this server (`session_id{server_ip, server_port}`).
+    var endpoint: DecartServerEndpoint { lock.withLock { address.endpoint } }
+
+    /// Set once the server listens.
+    func setAddress(livekitURL: String, endpoint: DecartServerEndpoint) {
+        lock.withLock { address = (livekitURL, endpoint) }
+    }
+
+    /// Whether `key` may use the Decart API (the control engine's rule: any non-empty key unless a list is set).
+    func accepts(apiKey key: String) -> Bool {
+        guard !key.isEmpty else { return false }
+        guard let keys = decart?.configuration.apiKeys else { return true }
+        return keys.contains(key)
+    }
+
+    init(signal: SignalHub, scheduler: any TimerScheduler, apiKey: APIKey, secret: String, logger: Logger) {
+        self.signal = signal
+        self.scheduler = scheduler
+        self.apiKey = apiKey
+        self.secret = secret
+        self.logger = logger
+        listener = signal.log.addListener { [weak self] event in self?.observe(event) }
+    }
+
+    deinit {
+        if let listener { signal.log.removeListener(listener) }
+    }
+
+    /// Runs `body` soon, outside every hub lock.
+    private func later(_ body: @escaping @Sendable () -> Void) {
+        _ = scheduler.schedule(after: .zero, body)
+    }
+
+    /// The client's video publication in a session room starts generation.
+    private func observe(_ event: SimEvent) {
+        let record = event.record
+        guard record.kind == "track.published", case .string("video")? = record.detail["kind"], let room = record.room else { return }
+        let connection: ConnectionID? = lock.withLock {
+            guard let connection = byRoom[room], let session = sessions[connection], record.identity == session.clientIdentity else { return nil }
+            return connection
+        }
+        guard let connection else { return }
+        later { [weak self] in self?.decart?.notify(.publisherVideoPublished(connection)) }
+    }
+
+    /// A token for `identity` in `room` (subscribe-only for viewers).
+    func token(identity: Identity, room: RoomName, canPublish: Bool) -> String {
+        var builder = AccessTokenBuilder(apiKey: apiKey, secret: secret)
+        builder.identity = identity
+        builder.video = VideoGrant(roomJoin: true, room: room, canPublish: canPublish, canSubscribe: true, canPublishData: canPublish)
+        return builder.jwt(now: Date())
+    }
+
+    /// `POST /watch-stream/{room}`: receive-only credentials for a live session's room, or nil.
+    func watch(room: RoomName) -> (url: String, token: String, sessionID: DecartSessionID)? {
+        let session: Session? = lock.withLock { byRoom[room].flatMap { sessions[$0] } }
+        guard let session else { return nil }
+        let viewer = Identity("viewer-\(UUID().uuidString.prefix(8).lowercased())")
+        return (livekitURL, token(identity: viewer, room: room, canPublish: false), session.sessionID)
+    }
+
+    // MARK: DecartRoomDelegate
+
+    func createRoom(for connection: ConnectionID, request: DecartRoomRequest) {
+        let identity = Identity("client-\(request.sessionID.rawValue)")
+        lock.withLock {
+            sessions[connection] = Session(room: request.roomName, sessionID: request.sessionID, clientIdentity: identity)
+            byRoom[request.roomName] = connection
+        }
+        later { [weak self] in
+            guard let self else { return }
+            _ = self.signal.withEngine { engine, wall in
+                engine.createRoom(CreateRoomParameters(name: request.roomName, emptyTimeout: 300, departureTimeout: 20), wall: wall)
+            }
+            let token = self.token(identity: identity, room: request.roomName, canPublish: true)
+            self.decart?.notify(.roomCreated(connection, livekitURL: self.livekitURL, token: token, roomName: request.roomName))
+        }
+    }
+
+    func releaseRoom(for connection: ConnectionID, room: RoomName) {
+        lock.withLock {
+            sessions[connection] = nil
+            if byRoom[room] == connection { byRoom[room] = nil }
+        }
+        later { [weak self] in
+            _ = self?.signal.withEngine { engine, _ in ((), engine.deleteRoom(room)) }
+        }
+    }
+
+    func startInference(for connection: ConnectionID, parameters: DecartInferenceParameters) {
+        signal.log.append(EventRecord(kind: "decart.inference.start", connection: connection, room: parameters.room, detail: [
+            "session_id": .string(parameters.sessionID.rawValue), "passthrough": .bool(parameters.state == nil),
+        ]))
+    }
+
+    func stateChanged(for connection: ConnectionID, state: DecartGenerationState, initial: Bool) {
+        signal.log.append(EventRecord(kind: initial ? "decart.inference.initial_state" : "decart.inference.state", connection: connection))
+    }
+
+    func stopInference(for connection: ConnectionID) {
+        signal.log.append(EventRecord(kind: "decart.inference.stop", connection: connection))
+    }
+
+    func startPeer(for connection: ConnectionID, offerSDP: String) {
+        later { [weak self] in
+            self?.decart?.notify(.peerFailed(connection, reason: "the aiortc transport is not available yet"))
+        }
+    }
+
+    func addRemoteCandidate(for connection: ConnectionID, candidate: DecartICECandidate?) {}
+
+    func closePeer(for connection: ConnectionID) {}
+}

@@ -1,0 +1,20 @@
+import Foundation
+import SimCore
+import SimRoom
+
+/// Room operations for other protocol front ends (Decart sessions create and remove their LiveKit rooms).
+extension SignalServerStateMachine {
+    /// Creates (or returns the existing) room; the actions notify nobody unless the room already had participants.
+    public mutating func createRoom(_ parameters: CreateRoomParameters, wall: Date) -> (Room, [SignalAction]) {
+        let (room, actions) = rooms.createRoom(parameters, wall: wall)
+        return (room, map(actions) + flushSubscriberOffers())
+    }
+
+    /// Removes a room and everyone in it (Leave ROOM_DELETED to connected clients); nothing when it is gone already.
+    public mutating func deleteRoom(_ name: RoomName) -> [SignalAction] {
+        switch rooms.deleteRoom(name) {
+        case .success(let actions): map(actions) + flushSubscriberOffers()
+        case .failure: []
+        }
+    }
+}
