@@ -54,6 +54,9 @@ public final class MediaRouter: @unchecked Sendable {
     private var publications: [TrackSID: Publication] = [:]
     private var tracksBySSRC: [ObjectIdentifier: [UInt32: TrackSID]] = [:]
     private var downTracks: [TrackSID: [ObjectIdentifier: DownTrack]] = [:]
+    /// Echo tracks (a server-side participant re-sending another track): source → echoes, echo → source.
+    private var echoes: [TrackSID: [TrackSID]] = [:]
+    private var echoSources: [TrackSID: TrackSID] = [:]
     private var forwarded: UInt64 = 0
     private var dropped: UInt64 = 0
     private var retransmitted: UInt64 = 0
@@ -98,6 +101,15 @@ public final class MediaRouter: @unchecked Sendable {
         }
     }
 
+    /// `track` re-sends `source`'s RTP to its own subscribers (the Decart inference server's echo): each of its
+    /// down tracks munges independently; keyframe requests for it go to `source`'s publisher.
+    public func echo(track: TrackSID, source: TrackSID) {
+        lock.withLock {
+            echoes[source, default: []].append(track)
+            echoSources[track] = source
+        }
+    }
+
     /// Starts forwarding `track` to `transport` with `ssrc`; asks the publisher for a keyframe.
     public func subscribe(track: TrackSID, transport: PeerTransport, participant: ParticipantSID? = nil, ssrc: UInt32, payloadTypes: [UInt8: UInt8], clockRate: UInt32) {
         lock.withLock {
@@ -131,8 +143,16 @@ public final class MediaRouter: @unchecked Sendable {
         lock.withLock {
             guard let track = tracksBySSRC[ObjectIdentifier(transport)]?[header.ssrc.value],
                   let publication = publications[track], let codec = publication.codecs[header.payloadType], codec != "rtx",
-                  let subscribers = downTracks[track], !subscribers.isEmpty,
                   passes(.mediaRTP, participant: publication.participant, track: track) else { return }
+            for echo in echoes[track] ?? [] { forward(packet, header: header, codec: codec, track: echo) }
+            forward(packet, header: header, codec: codec, track: track)
+        }
+    }
+
+    /// Forwards one publisher packet to `track`'s down tracks (lock held).
+    private func forward(_ packet: [UInt8], header: RTPPacket, codec: String, track: TrackSID) {
+        do {
+            guard let subscribers = downTracks[track], !subscribers.isEmpty else { return }
             let isKeyframe = VideoCodec(mimeType: codec).map { KeyframeDetector.isKeyframeStart(payload: header.payload, codec: $0) } ?? true
             let incoming = RTPMunger.IncomingPacket(
                 layer: .high, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
@@ -215,7 +235,8 @@ public final class MediaRouter: @unchecked Sendable {
     }
 
     /// Sends a PLI for `track` to its publisher (lock held), at most every `keyframeRequestInterval` unless forced.
-    private func requestKeyframe(_ track: TrackSID, force: Bool) {
+    private func requestKeyframe(_ requested: TrackSID, force: Bool) {
+        let track = echoSources[requested] ?? requested
         guard var publication = publications[track], let mediaSSRC = publication.ssrcs.first else { return }
         let now = clock.now()
         if !force, let last = publication.lastKeyframeRequest, now - last < Self.keyframeRequestInterval { return }

@@ -17,6 +17,12 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         var room: RoomName
         var sessionID: DecartSessionID
         var clientIdentity: Identity
+        /// The client's first video track (whatever its name or source, reference §4.5).
+        var clientVideo: TrackSID?
+        /// The inference server's signal connection, once it joined.
+        var inference: ConnectionID?
+        /// Its echo track.
+        var echo: TrackSID?
     }
 
     private let lock = NSLock()
@@ -69,9 +75,12 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
     /// The client's video publication in a session room starts generation.
     private func observe(_ event: SimEvent) {
         let record = event.record
-        guard record.kind == "track.published", case .string("video")? = record.detail["kind"], let room = record.room else { return }
+        guard record.kind == "track.published", case .string("video")? = record.detail["kind"], let room = record.room,
+              case .string(let track)? = record.detail["track"] else { return }
         let connection: ConnectionID? = lock.withLock {
-            guard let connection = byRoom[room], let session = sessions[connection], record.identity == session.clientIdentity else { return nil }
+            guard let connection = byRoom[room], let session = sessions[connection], record.identity == session.clientIdentity,
+                  session.clientVideo == nil else { return nil }
+            sessions[connection]?.clientVideo = TrackSID(track)
             return connection
         }
         guard let connection else { return }
@@ -122,10 +131,30 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         }
     }
 
+    /// The inference server joins the session's room as `inference-server-<session>` and publishes the client's
+    /// own video back as a new track (the echo generator; the generation state does not change the picture).
     func startInference(for connection: ConnectionID, parameters: DecartInferenceParameters) {
         signal.log.append(EventRecord(kind: "decart.inference.start", connection: connection, room: parameters.room, detail: [
             "session_id": .string(parameters.sessionID.rawValue), "passthrough": .bool(parameters.state == nil),
         ]))
+        guard let room = parameters.room else { return }
+        later { [weak self] in self?.joinInferenceServer(connection, room: room, sessionID: parameters.sessionID) }
+    }
+
+    private func joinInferenceServer(_ connection: ConnectionID, room: RoomName, sessionID: DecartSessionID) {
+        guard let session = lock.withLock({ sessions[connection] }), session.inference == nil else { return }
+        let identity = Identity("inference-server-\(sessionID.rawValue)")
+        let request = ConnectRequest(path: .rtc, query: [
+            "access_token": token(identity: identity, room: room, canPublish: true), "protocol": "16", "sdk": "sfusim-inference",
+        ], authorization: nil)
+        guard case .success(let plan) = signal.validate(request), let (signalConnection, _) = signal.joinVirtual(plan) else {
+            decart?.notify(.sessionEndRequested(connection, reason: .error, errorText: "the inference server could not join room \(room)"))
+            return
+        }
+        lock.withLock { sessions[connection]?.inference = signalConnection }
+        guard let source = session.clientVideo else { return }
+        let echo = signal.publishEcho(on: signalConnection, of: source, name: "inference-output")
+        lock.withLock { sessions[connection]?.echo = echo }
     }
 
     func stateChanged(for connection: ConnectionID, state: DecartGenerationState, initial: Bool) {
@@ -134,6 +163,12 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
 
     func stopInference(for connection: ConnectionID) {
         signal.log.append(EventRecord(kind: "decart.inference.stop", connection: connection))
+        let inference: ConnectionID? = lock.withLock {
+            defer { sessions[connection]?.inference = nil; sessions[connection]?.echo = nil }
+            return sessions[connection]?.inference
+        }
+        guard let inference else { return }
+        later { [weak self] in self?.signal.leaveVirtual(inference) }
     }
 
     func startPeer(for connection: ConnectionID, offerSDP: String) {

@@ -172,6 +172,10 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         // Simulcast layer selection per subscriber arrives with the simulcast router.
     }
 
+    func echoTrack(_ track: TrackSID, source: TrackSID) {
+        router.echo(track: track, source: source)
+    }
+
     func connectionClosed(_ connection: ConnectionID) {
         let orphans = lock.withLock { pending.removeValue(forKey: connection) ?? [] }
         for endpoint in orphans { close(endpoint) }

@@ -20,11 +20,14 @@ public struct ConnectPlan: Sendable, Equatable {
     public var publisherOffer: (sdp: String, id: UInt32)?
     /// The client's SDK name (from ClientInfo or `sdk=`), for the event log.
     public var sdk: String
+    /// A participant that lives inside the server (the Decart inference server): no socket, no transport, no
+    /// keepalive; its media is produced by the server.
+    public var isVirtual = false
 
     /// Compares everything but the offer tuple's labels.
     public static func == (lhs: ConnectPlan, rhs: ConnectPlan) -> Bool {
         lhs.path == rhs.path && lhs.token == rhs.token && lhs.join == rhs.join && lhs.isResume == rhs.isResume
-            && lhs.resumeSID == rhs.resumeSID && lhs.addTracks == rhs.addTracks && lhs.sdk == rhs.sdk
+            && lhs.resumeSID == rhs.resumeSID && lhs.addTracks == rhs.addTracks && lhs.sdk == rhs.sdk && lhs.isVirtual == rhs.isVirtual
             && lhs.publisherOffer?.sdp == rhs.publisherOffer?.sdp && lhs.publisherOffer?.id == rhs.publisherOffer?.id
     }
 }

@@ -60,6 +60,8 @@ public enum SignalAction: Sendable, Equatable {
     case downTrackSettings(ParticipantSID, TrackSID, DownTrackSettings)
     /// The participant is gone for good: close its transports.
     case releaseMedia(ParticipantSID)
+    /// A virtual track re-sends `source`'s RTP (the Decart inference server's echo).
+    case echoTrack(TrackSID, source: TrackSID)
 }
 
 /// The client's transport parameters, from its offer.

@@ -81,7 +81,7 @@ public final class SignalHub: @unchecked Sendable {
         // never waits: the publisher PC's when the client offers, the subscriber PC's (dual-PC) at join. A resumed
         // participant keeps its own.
         var transports: [PeerTarget: LocalTransportParameters] = [:]
-        if let delegate, !plan.isResume {
+        if let delegate, !plan.isResume, !plan.isVirtual {
             if plan.publisherOffer != nil, let parameters = delegate.transportOpened(for: connection, target: .publisher) {
                 transports[.publisher] = parameters
             }
@@ -185,6 +185,47 @@ public final class SignalHub: @unchecked Sendable {
     public func transportConnected(_ participant: ParticipantSID, target: PeerTarget) {
         let wall = clock.wallNow()
         lock.withLock { run(engine.transportConnected(participant, target: target, wall: wall)) }
+    }
+
+    /// Joins a participant that lives inside the server (no socket, no transport), ACTIVE at once; its
+    /// messages go nowhere (they are still logged). Returns its connection and SID, or nil if the join failed.
+    public func joinVirtual(_ plan: ConnectPlan) -> (ConnectionID, ParticipantSID)? {
+        var plan = plan
+        plan.isVirtual = true
+        let wall = clock.wallNow()
+        return lock.withLock {
+            nextConnection += 1
+            let connection = ConnectionID(nextConnection)
+            sinks[connection] = DiscardingSink()
+            run(engine.connectionOpened(connection, plan: plan, wall: wall))
+            guard let participant = engine.participant(of: connection) else {
+                sinks[connection] = nil
+                return nil
+            }
+            run(engine.virtualParticipantActive(connection, wall: wall))
+            return (connection, participant)
+        }
+    }
+
+    /// A virtual participant leaves (as a client's `leave` would).
+    public func leaveVirtual(_ connection: ConnectionID) {
+        let wall = clock.wallNow()
+        lock.withLock {
+            guard sinks[connection] != nil else { return }
+            var leave = Livekit_SignalRequest()
+            leave.message = .leave(Livekit_LeaveRequest())
+            run(engine.requestReceived(connection, leave, encoding: .binary, wall: wall))
+        }
+    }
+
+    /// Publishes on a virtual participant a track echoing `source`'s media.
+    public func publishEcho(on connection: ConnectionID, of source: TrackSID, name: String) -> TrackSID? {
+        let wall = clock.wallNow()
+        return lock.withLock {
+            let (track, actions) = engine.publishEcho(connection, of: source, name: name, wall: wall)
+            run(actions)
+            return track
+        }
     }
 
     /// A one-off fault: closes a participant's signal WebSocket with `code` and no LeaveRequest, as a network drop
@@ -291,6 +332,9 @@ public final class SignalHub: @unchecked Sendable {
                 media?.downTrackSettings(settings, track: track, participant: participant)
             case .releaseMedia(let participant):
                 media?.participantRemoved(participant)
+            case .echoTrack(let track, let source):
+                log.append(EventRecord(kind: "media.echo", detail: ["track": .string(track.rawValue), "source": .string(source.rawValue)]))
+                media?.echoTrack(track, source: source)
             }
         }
     }
@@ -313,4 +357,10 @@ public final class SignalHub: @unchecked Sendable {
             identity: context.identity, tap: context.tap, detail: ["action": "drop", "message": .string(context.kind), "why": .string(reason)]
         )
     }
+}
+
+/// The sink of a virtual participant: it has no socket.
+struct DiscardingSink: SignalConnectionSink {
+    func write(_ frame: SignalFrame) {}
+    func close(code: UInt16, reason: String) {}
 }

@@ -34,4 +34,6 @@ public protocol SignalMediaDelegate: AnyObject, Sendable {
     func connectionClosed(_ connection: ConnectionID)
     /// The participant is gone for good: close its transports.
     func participantRemoved(_ participant: ParticipantSID)
+    /// `track` (a virtual participant's) carries `source`'s RTP to its own subscribers.
+    func echoTrack(_ track: TrackSID, source: TrackSID)
 }

@@ -85,7 +85,7 @@ public struct SignalServerStateMachine: Sendable {
         var plan = plan
         plan.join.connection = connection
         sessions[connection] = Session(plan: plan, openedTransports: transports)
-        var out: [SignalAction] = [idleDeadline(connection), .log(EventRecord(
+        var out: [SignalAction] = [plan.isVirtual ? nil : idleDeadline(connection)].compactMap { $0 } + [.log(EventRecord(
             kind: "connection.open", connection: connection, room: plan.join.room, identity: plan.join.identity,
             detail: [
                 "path": .string(plan.path.rawValue), "mode": .string(plan.join.mode.rawValue), "resume": .bool(plan.isResume),
@@ -106,6 +106,7 @@ public struct SignalServerStateMachine: Sendable {
         } else {
             out += map(rooms.handle(.joinRequested(plan.join), wall: wall))
             guard rooms.participant(connection: connection) != nil else { return out }
+            if plan.isVirtual { return out }
             out += bindMedia(connection)
             if let sid = participant(of: connection), media[sid]?.transports[.subscriber] != nil { out += subscriberOffer(sid) }
         }

@@ -31,6 +31,7 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
     func downTrackSettings(_ settings: DownTrackSettings, track: TrackSID, participant: ParticipantSID) { record("settings \(track) q\(settings.quality)") }
     func connectionClosed(_ connection: ConnectionID) { record("closed \(connection)") }
     func participantRemoved(_ participant: ParticipantSID) { record("released \(participant)") }
+    func echoTrack(_ track: TrackSID, source: TrackSID) { record("echo \(track) of \(source)") }
 }
 
 @Suite struct SignalMediaSeamTests {
