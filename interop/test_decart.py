@@ -278,3 +278,81 @@ async def test_bad_frames_get_error_frames_and_the_sessions_keep_working(server)
         await other.send({"type": "livekit_join"})
         assert (await other.until("livekit_room_info"))["room_name"]
     assert any(e["kind"] == "control.in.prompt" for e in sfu.events())
+
+
+# -- aiortc transport (JS ≤ 0.0.68, reference §4.1): sfusim itself is the peer
+
+
+class StripeTrack:
+    """An aiortc video track of stripe-coded frames (publisher `index`, counter mod 64)."""
+
+    def __new__(cls, index: int):
+        from aiortc import VideoStreamTrack
+        import av
+        import numpy
+
+        width, height = 320, 240
+
+        class Track(VideoStreamTrack):
+            def __init__(self):
+                super().__init__()
+                self.sent = 0
+
+            async def recv(self):
+                pts, time_base = await self.next_timestamp()  # aiortc paces the source at 30 fps
+                value = (index << COUNTER_BITS) | (self.sent % (1 << COUNTER_BITS))
+                self.sent += 1
+                bits = numpy.array([(value >> (7 - b)) & 1 for b in range(8)], dtype=numpy.uint8) * 255
+                row = numpy.repeat(bits, width // 8)
+                image = numpy.repeat(numpy.repeat(row[numpy.newaxis, :, numpy.newaxis], height, axis=0), 3, axis=2)
+                frame = av.VideoFrame.from_ndarray(numpy.ascontiguousarray(image), format="rgb24")
+                frame.pts, frame.time_base = pts, time_base
+                return frame
+
+        return Track()
+
+
+def read_av_stripes(frame) -> int:
+    image = frame.to_ndarray(format="rgb24")
+    height, width = image.shape[0], image.shape[1]
+    stripe, y, value = width // 8, height // 2, 0
+    for bit in range(8):
+        value = (value << 1) | (1 if image[y, bit * stripe + stripe // 2, 0] > 128 else 0)
+    return value
+
+
+async def test_aiortc_client_gets_its_own_video_back_on_the_same_peer_connection(decart_sfu):
+    from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+    from aiortc.sdp import candidate_from_sdp
+
+    async with Control.open(decart_sfu, user_agent="decart-js-sdk/0.0.68") as control:
+        # The initial state before any SDP, acked before the offer (reference §4.1 step 2).
+        await control.send({"type": "prompt", "prompt": "a harbour", "enhance_prompt": False})
+        assert (await control.until("prompt_ack"))["success"] is True
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        remote = asyncio.get_running_loop().create_future()
+        pc.on("track", lambda track: track.kind == "video" and not remote.done() and remote.set_result(track))
+        pc.addTrack(StripeTrack(2))
+        try:
+            await pc.setLocalDescription(await pc.createOffer())
+            await control.send({"type": "offer", "sdp": pc.localDescription.sdp})
+            answer = await control.until("answer")
+            assert "a=sendrecv" in answer["sdp"] and "a=candidate:" in answer["sdp"]
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type="answer"))
+            await control.send({"type": "ice-candidate", "candidate": None})  # the JS client ends with a null candidate
+            track = await asyncio.wait_for(remote, 15)
+            values: list[int] = []
+            async with asyncio.timeout(20):
+                while len(values) < 2 * FPS:
+                    values.append(read_av_stripes(await track.recv()))
+            assert all(v >> COUNTER_BITS == 2 for v in values), values[:20]
+            counters = unwrap(values)
+            assert counters == sorted(counters), counters[:40]
+            await control.until("generation_started")
+            trickled = [m for m in control.messages if m["type"] == "ice-candidate"]
+            for message in trickled:
+                assert message["candidate"] is not None  # the server never sends a null candidate (iOS/Python reject it)
+                candidate_from_sdp(message["candidate"]["candidate"].removeprefix("candidate:"))
+        finally:
+            await pc.close()
+    assert any(e["kind"] == "control.in.offer" for e in decart_sfu.events())

@@ -28,6 +28,11 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
     private let lock = NSLock()
     private var sessions: [ConnectionID: Session] = [:]
     private var byRoom: [RoomName: ConnectionID] = [:]
+    private var peers: [ConnectionID: EchoPeer] = [:]
+    /// Client candidates that arrived before the peer existed (nil: end of candidates).
+    private var heldCandidates: [ConnectionID: [String?]] = [:]
+    /// The media layer (nil when media is disabled): the aiortc path's transports.
+    weak var media: MediaService?
     private let signal: SignalHub
     private let scheduler: any TimerScheduler
     private let apiKey: APIKey
@@ -172,12 +177,63 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
     }
 
     func startPeer(for connection: ConnectionID, offerSDP: String) {
-        later { [weak self] in
-            self?.decart?.notify(.peerFailed(connection, reason: "the aiortc transport is not available yet"))
+        later { [weak self] in self?.openPeer(connection, offerSDP: offerSDP) }
+    }
+
+    /// The aiortc transport: sfusim answers as the peer and echoes the client's video on the same connection.
+    private func openPeer(_ connection: ConnectionID, offerSDP: String) {
+        guard let media else {
+            decart?.notify(.peerFailed(connection, reason: "media is disabled on this server (no node_ip)"))
+            return
+        }
+        do {
+            let peer = try EchoPeer(offerSDP: offerSDP, id: "\(connection.value)", media: media) { [weak self] event in
+                self?.peerEvent(event, on: connection)
+            }
+            let pending: [String?] = lock.withLock {
+                peers[connection] = peer
+                defer { heldCandidates[connection] = nil }
+                return heldCandidates[connection] ?? []
+            }
+            try peer.start()
+            for candidate in pending { peer.addRemoteCandidate(candidate) }
+        } catch {
+            decart?.notify(.peerFailed(connection, reason: "\(error)"))
         }
     }
 
-    func addRemoteCandidate(for connection: ConnectionID, candidate: DecartICECandidate?) {}
+    private func peerEvent(_ event: EchoPeer.Event, on connection: ConnectionID) {
+        switch event {
+        case .answered(let sdp, let candidates):
+            decart?.notify(.peerAnswered(connection, sdp: sdp))
+            for candidate in candidates {
+                decart?.notify(.peerCandidateGathered(connection, DecartICECandidate(candidate: candidate, sdpMid: "0", sdpMLineIndex: 0)))
+            }
+            decart?.notify(.peerCandidateGathered(connection, nil))
+        case .connected:
+            decart?.notify(.peerConnected(connection))
+        case .failed(let why):
+            decart?.notify(.peerFailed(connection, reason: why))
+        }
+    }
 
-    func closePeer(for connection: ConnectionID) {}
+    func addRemoteCandidate(for connection: ConnectionID, candidate: DecartICECandidate?) {
+        let peer: EchoPeer? = lock.withLock {
+            guard let peer = peers[connection] else {
+                heldCandidates[connection, default: []].append(candidate?.candidate)
+                return nil
+            }
+            return peer
+        }
+        peer?.addRemoteCandidate(candidate?.candidate)
+    }
+
+    func closePeer(for connection: ConnectionID) {
+        let peer: EchoPeer? = lock.withLock {
+            heldCandidates[connection] = nil
+            return peers.removeValue(forKey: connection)
+        }
+        guard let peer else { return }
+        later { [weak self] in self?.media?.closeEcho(peer.transport) }
+    }
 }

@@ -172,6 +172,32 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         // Simulcast layer selection per subscriber arrives with the simulcast router.
     }
 
+    // MARK: Standalone peers (Decart aiortc)
+
+    /// A transport that belongs to no participant (an `EchoPeer`).
+    func makeTransport(onEvent: @escaping @Sendable (PeerTransport.Event) -> Void) throws -> PeerTransport {
+        try PeerTransport(configuration: iceConfiguration, certificate: certificate, clock: clock, scheduler: scheduler, onEvent: onEvent)
+    }
+
+    /// Routes an echo peer: the client's video (its SSRCs and codecs) back to the same transport on `outgoingSSRC`.
+    func routeEcho(id: String, transport: PeerTransport, ssrcs: [UInt32], codecs: [UInt8: String], outgoingSSRC: UInt32, payloadTypes: [UInt8: UInt8]) {
+        let track = TrackSID("TR_echo_\(id)")
+        router.publish(track: track, on: transport, ssrcs: ssrcs, codecs: codecs)
+        router.subscribe(track: track, transport: transport, ssrc: outgoingSSRC, payloadTypes: payloadTypes, clockRate: 90_000)
+    }
+
+    /// RTP from an echo peer.
+    func echoRTP(_ packet: [UInt8], from transport: PeerTransport) { router.rtpReceived(packet, from: transport) }
+
+    /// RTCP from an echo peer.
+    func echoRTCP(_ packet: [UInt8], from transport: PeerTransport) { router.rtcpReceived(packet, from: transport) }
+
+    /// Closes an echo peer's transport and forgets its routes.
+    func closeEcho(_ transport: PeerTransport) {
+        router.remove(transport)
+        transport.close()
+    }
+
     func echoTrack(_ track: TrackSID, source: TrackSID) {
         router.echo(track: track, source: source)
     }

@@ -71,6 +71,7 @@ public struct SimServerApp: Sendable {
         let hub = try makeHub(seed: seed)
         let media = try makeMedia(hub: hub)
         let (decart, decartService) = makeDecart(hub: hub, seed: seed)
+        decartService.media = media
         let configuration = self.configuration
         let app = Application(
             router: Self.makeRouter(hub: hub, decart: decartService),
