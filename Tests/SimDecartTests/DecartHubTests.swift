@@ -1,0 +1,115 @@
+import Foundation
+import SimCore
+import SimFaults
+import SimTestKit
+import Testing
+@testable import SimDecart
+
+/// Records what the hub writes on one control connection.
+final class RecordingControlSink: DecartControlSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var frames: [String] = []
+    private(set) var closed: (code: UInt16, reason: String)?
+
+    func write(_ text: String) { lock.withLock { frames.append(text) } }
+    func close(code: UInt16, reason: String) { lock.withLock { closed = (code, reason) } }
+
+    /// The `type` of every frame written, in order.
+    var types: [String] {
+        lock.withLock { frames }.compactMap { text in
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["type"] as? String
+        }
+    }
+}
+
+/// Records what the hub asks the room side to do.
+final class FakeRooms: DecartRoomDelegate, @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var calls: [String] = []
+    private(set) var rooms: [ConnectionID: DecartRoomRequest] = [:]
+
+    private func record(_ call: String) { lock.withLock { calls.append(call) } }
+    func createRoom(for connection: ConnectionID, request: DecartRoomRequest) {
+        lock.withLock { rooms[connection] = request }
+        record("create \(request.roomName)")
+    }
+    func releaseRoom(for connection: ConnectionID, room: RoomName) { record("release \(room)") }
+    func startInference(for connection: ConnectionID, parameters: DecartInferenceParameters) { record("start") }
+    func stateChanged(for connection: ConnectionID, state: DecartGenerationState, initial: Bool) { record(initial ? "initial" : "state") }
+    func stopInference(for connection: ConnectionID) { record("stop") }
+    func startPeer(for connection: ConnectionID, offerSDP: String) { record("peer") }
+    func addRemoteCandidate(for connection: ConnectionID, candidate: DecartICECandidate?) { record("candidate") }
+    func closePeer(for connection: ConnectionID) { record("close peer") }
+}
+
+/// Drops one message kind at a tap.
+struct DropKind: TapFilter {
+    let kind: String
+    func decide(_ context: TapContext) -> TapVerdict { context.kind == kind ? .drop(reason: "test drops \(kind)") : .pass }
+}
+
+@Suite struct DecartHubTests {
+    let clock = ManualClock()
+    let endpoint = DecartServerEndpoint(ip: "198.18.0.1", port: 7880)
+
+    func hub(_ configuration: DecartConfiguration = DecartConfiguration(), taps: TapChain = TapChain()) -> (DecartHub, FakeRooms, ManualTimerScheduler) {
+        let scheduler = ManualTimerScheduler(clock: clock)
+        let hub = DecartHub(engine: DecartSessionStateMachine(configuration: configuration, seed: 3), clock: clock,
+                            log: EventLog(clock: clock), scheduler: scheduler, taps: taps)
+        let rooms = FakeRooms()
+        hub.attachRooms(rooms)
+        return (hub, rooms, scheduler)
+    }
+
+    @Test func aLeanJoinGetsRoomInfoOnceTheRoomExistsAndEveryFrameIsLogged() throws {
+        let (hub, rooms, scheduler) = hub()
+        let sink = RecordingControlSink()
+        let connection = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage&user_agent=decart-js-sdk/0.1.9"), endpoint: endpoint, sink: sink)
+        hub.received(text: #"{"type":"livekit_join","passthrough":false}"#, on: connection)
+        hub.received(text: #"{"type":"prompt","prompt":"a cat","enhance_prompt":false}"#, on: connection)
+        let request = try #require(rooms.rooms[connection])
+        #expect(!sink.types.contains("livekit_room_info"))  // not before the room exists
+        hub.notify(.roomCreated(connection, livekitURL: "ws://198.18.0.1:7880", token: "jwt", roomName: request.roomName))
+        #expect(sink.types.contains("prompt_ack") && sink.types.contains("livekit_room_info"))
+        hub.notify(.publisherVideoPublished(connection))
+        #expect(sink.types.last == "generation_started" && rooms.calls.contains("start"))
+        scheduler.advance(by: .seconds(1))
+        #expect(sink.types.last == "generation_tick")
+        let kinds = hub.log.events().map(\.record.kind)
+        #expect(kinds.contains("control.in.livekit_join") && kinds.contains("control.in.prompt"))
+        #expect(kinds.contains("control.out.livekit_room_info") && kinds.contains("control.out.generation_tick"))
+
+        hub.closed(connection, code: 1000, reason: "bye")
+        #expect(rooms.calls.contains("stop") && rooms.calls.contains("release \(request.roomName)"))
+        scheduler.advance(by: .seconds(3))
+        #expect(sink.types.filter { $0 == "generation_tick" }.count == 1)  // the tick timer went with the session
+    }
+
+    @Test func tapsDropControlMessagesBothWaysAndLogTheFault() throws {
+        let taps = TapChain()
+        taps.install(DropKind(kind: "prompt_ack"), at: .controlOut)
+        taps.install(DropKind(kind: "set_image"), at: .controlIn)
+        let (hub, _, _) = hub(taps: taps)
+        let sink = RecordingControlSink()
+        let connection = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage"), endpoint: endpoint, sink: sink)
+        hub.received(text: #"{"type":"prompt","prompt":"x"}"#, on: connection)
+        hub.received(text: #"{"type":"set_image","image_data":null}"#, on: connection)
+        #expect(!sink.types.contains("prompt_ack") && !sink.types.contains("set_image_ack"))
+        let faults = hub.log.events().filter { $0.record.kind == "fault.applied" }
+        #expect(faults.map(\.record.tap) == [.controlOut, .controlIn])
+        #expect(!hub.log.events().contains { $0.record.kind == "control.in.set_image" })
+    }
+
+    @Test func badFramesGetErrorFramesAndAnotherSessionIsUnaffected() {
+        let (hub, _, _) = hub()
+        let sink = RecordingControlSink(), other = RecordingControlSink()
+        let connection = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage"), endpoint: endpoint, sink: sink)
+        let second = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage"), endpoint: endpoint, sink: other)
+        hub.received(text: "{not json", on: connection)
+        hub.received(binaryCount: 12, on: connection)
+        #expect(sink.types == ["error", "error"] && sink.closed == nil)
+        hub.received(text: #"{"type":"prompt","prompt":"ok"}"#, on: second)
+        #expect(other.types == ["prompt_ack"])
+        #expect(connection != second && connection.value > 1_000_000)  // never collides with signal connections
+    }
+}
