@@ -5,72 +5,77 @@ import SimRTP
 
 /// Routes published tracks' RTP from publisher transports to subscriber transports.
 ///
-/// Each subscription (down track) has its own SSRC, payload-type mapping and `RTPMunger` (contiguous sequence
-/// numbers, continuous timestamps, start on a keyframe). Header extensions are blanked rather than remapped (ids
-/// differ between peers; receivers do not need them to decode). Keyframes: a PLI goes to the publisher when a
-/// subscription starts, while it waits for a keyframe (at most every 500 ms), and when a subscriber sends PLI/FIR.
-/// Subscriber NACKs are answered from each down track's `DownTrackPacketCache` (the munged packet is resent as is:
-/// the subscriber's sequence numbers are ours, so a NACK cannot be forwarded upstream without translation).
+/// **Streams.** A publication's RTP streams are known by SSRC: the ones the publisher's SDP lists (`a=ssrc`), and
+/// the ones learned from the first packet of an unknown SSRC that carries the mid / rid / repaired-rid header
+/// extensions (`RTPStreamIdentification`): libwebrtc simulcast offers list no SSRCs, and unified-plan offers often
+/// omit them. A learned binding is kept for the life of the publication, since libwebrtc stops sending those
+/// extensions once it gets receiver reports. Repair (RTX) streams are recognised and never forwarded: subscriber
+/// NACKs are answered from our own cache. Packets of an SSRC that cannot be bound are dropped.
 ///
-/// Every packet crosses the `media.rtp` / `media.rtcp` taps: RTP from the publisher (keyed by publisher and track),
-/// RTP to each subscriber (keyed by subscriber and track), subscriber RTCP in and PLI out. A dropped packet is
-/// counted (`tapDrops`), not logged one by one.
+/// **Simulcast.** Each down track forwards one layer, chosen by its `SimulcastLayerSelector` from the layers that
+/// are active (`SimulcastLayerActivity`: a layer is active from its first packet until another layer's packet
+/// arrives more than `layerInactivityTimeout` after its last one) and the subscriber's settings
+/// (`updateSubscriberSettings`; the highest active layer by default). When the target changes the router sends a
+/// PLI for the target layer's SSRC and the down track's `RTPMunger` keeps forwarding the current layer until the
+/// target's next keyframe, then switches with continuous sequence numbers and timestamps.
+///
+/// **Echoes.** A track may re-send another track's RTP to its own subscribers (`echo(track:source:)`): its down
+/// tracks follow the source's layers, and their keyframe requests go to the source's publisher.
+///
+/// **Down tracks.** Each subscription has its own SSRC, payload-type mapping and munger. Header extensions are
+/// blanked rather than remapped (ids differ between peers; receivers do not need them to decode). Keyframes: a
+/// PLI for the target layer goes to the publisher when a subscription starts or switches, while it waits for a
+/// keyframe (at most every 500 ms per layer), and when a subscriber sends PLI/FIR. Subscriber NACKs are answered
+/// from each down track's `DownTrackPacketCache`. REMB, transport-cc, SR, RR and SDES from either side are
+/// ignored (no bandwidth estimation is modelled); nothing is sent upstream for them.
+///
+/// **Allocation.** In steady state the forward path allocates nothing: the packet is copied into the down track's
+/// reusable buffer (capacity for a full packet plus the SRTP trailer), munged and protected in place, cached by
+/// copying into preallocated slots; per-layer state lives in inline slots and payload types in a fixed table.
+/// Learning a stream, a layer change, keyframe requests and sender reports (once a second) may allocate.
+///
+/// Every packet crosses the `media.rtp` / `media.rtcp` taps: RTP from the publisher (keyed by publisher and
+/// track), RTP to each subscriber (keyed by subscriber and track), subscriber RTCP in and PLI out. A dropped packet
+/// is counted (`tapDrops`), not logged one by one.
 ///
 /// One lock guards all routing state; sends happen under it (lock order: router, then transport).
 public final class MediaRouter: @unchecked Sendable {
-    private struct Publication {
-        var publisher: PeerTransport
-        var participant: ParticipantSID?
-        var ssrcs: [UInt32]
-        var codecs: [UInt8: String]
-        var lastKeyframeRequest: SimInstant?
-    }
-
-    /// One subscription's state. A class: it is mutated in place on every packet, and its packet cache is large
-    /// (copy-on-write of a struct copy would duplicate the whole cache per packet).
-    private final class DownTrack {
-        let transport: PeerTransport
-        let participant: ParticipantSID?
-        let ssrc: UInt32
-        var munger: RTPMunger
-        var reports: SenderReportGenerator
-        var lastReport: SimInstant?
-        var cache = DownTrackPacketCache()
-
-        init(transport: PeerTransport, participant: ParticipantSID?, ssrc: UInt32, munger: RTPMunger, clockRate: UInt32) {
-            self.transport = transport
-            self.participant = participant
-            self.ssrc = ssrc
-            self.munger = munger
-            reports = SenderReportGenerator(ssrc: ssrc, clockRate: clockRate)
-        }
-    }
-
-    /// Minimum spacing of keyframe requests for one track.
+    /// Minimum spacing of unforced keyframe requests for one layer of a track.
     public static let keyframeRequestInterval: Duration = .milliseconds(500)
 
-    private let lock = NSLock()
-    private let clock: any SimClock
-    private var publications: [TrackSID: Publication] = [:]
-    private var tracksBySSRC: [ObjectIdentifier: [UInt32: TrackSID]] = [:]
-    private var downTracks: [TrackSID: [ObjectIdentifier: DownTrack]] = [:]
-    /// Echo tracks (a server-side participant re-sending another track): source → echoes, echo → source.
-    private var echoes: [TrackSID: [TrackSID]] = [:]
-    private var echoSources: [TrackSID: TrackSID] = [:]
-    private var forwarded: UInt64 = 0
-    private var dropped: UInt64 = 0
-    private var retransmitted: UInt64 = 0
+    let lock = NSLock()
+    let clock: any SimClock
+    /// Every track with a publication or a subscription (lock held).
+    var tracks: [TrackSID: RoutedTrack] = [:]
+    /// Per publisher transport: SSRC → stream (lock held).
+    var routes: [ObjectIdentifier: [UInt32: StreamRoute]] = [:]
+    var forwarded: UInt64 = 0
+    var dropped: UInt64 = 0
+    var retransmitted: UInt64 = 0
     /// Fault filters at `media.rtp` and `media.rtcp`.
     public let taps: TapChain
     /// How often each down track sends a sender report (RFC 3550 §6.2 suggests about every 5 s; LiveKit sends
     /// about every second), piggybacked on forwarding: no timer per track.
     public let senderReportInterval: Duration
+    /// How long a simulcast layer may stay silent, while another layer of the track sends, before it counts as
+    /// inactive (see `SimulcastLayerActivity`).
+    public let layerInactivityTimeout: Duration
 
     /// A router on `clock` whose packets cross `taps`.
-    public init(clock: any SimClock, taps: TapChain = TapChain(), senderReportInterval: Duration = .seconds(1)) {
+    ///
+    /// - Parameters:
+    ///   - clock: the time source for keyframe-request spacing, sender reports and layer activity.
+    ///   - taps: fault filters at `media.rtp` / `media.rtcp`.
+    ///   - senderReportInterval: spacing of sender reports per down track (default 1 s).
+    ///   - layerInactivityTimeout: silence after which a simulcast layer is inactive (default 1 s).
+    public init(
+        clock: any SimClock, taps: TapChain = TapChain(), senderReportInterval: Duration = .seconds(1),
+        layerInactivityTimeout: Duration = SimulcastLayerActivity.defaultInactivityTimeout
+    ) {
         self.clock = clock
         self.taps = taps
         self.senderReportInterval = senderReportInterval
+        self.layerInactivityTimeout = layerInactivityTimeout
     }
 
     /// RTP packets forwarded so far (all down tracks).
@@ -83,7 +88,7 @@ public final class MediaRouter: @unchecked Sendable {
     public var tapDrops: UInt64 { lock.withLock { dropped } }
 
     /// Whether the taps let a packet through (lock held); counts drops.
-    private func passes(_ tap: TapPoint, participant: ParticipantSID?, track: TrackSID) -> Bool {
+    func passes(_ tap: TapPoint, participant: ParticipantSID?, track: TrackSID) -> Bool {
         guard taps.count(at: tap) > 0 else { return true }
         let context = TapContext(tap: tap, kind: tap == .mediaRTP ? "rtp" : "rtcp", participant: participant, track: track)
         if case .drop = taps.decide(context) {
@@ -93,158 +98,205 @@ public final class MediaRouter: @unchecked Sendable {
         return true
     }
 
-    /// A publisher's track: its SSRCs and payload-type → codec names, from its offer.
-    public func publish(track: TrackSID, on transport: PeerTransport, participant: ParticipantSID? = nil, ssrcs: [UInt32], codecs: [UInt8: String]) {
+    // MARK: Publications and subscriptions
+
+    /// A publisher's track, from its offer (and, for simulcast, its AddTrack request).
+    ///
+    /// Publishing a track again replaces the earlier publication (its learned SSRCs are forgotten) and re-selects
+    /// every down track's layer.
+    ///
+    /// - Parameters:
+    ///   - track: the track.
+    ///   - transport: the publisher's transport.
+    ///   - participant: the publisher, for the taps.
+    ///   - ssrcs: the SSRCs its section lists (`a=ssrc`; RTX ones may be included, they are recognised by payload
+    ///     type). Bound to the single layer `.high`; ignored for a simulcast track, whose SSRCs are learned from the
+    ///     rid extension.
+    ///   - codecs: payload type → encoding name (`vp8`, `opus`, `rtx`, …); other payload types are dropped.
+    ///   - streams: the section's mid, its `a=rid … send` ids and the mid / rid / repaired-rid extension ids, for
+    ///     learning SSRCs the SDP does not list (default: none; only `ssrcs` are routed).
+    ///   - layerSizes: each layer's width and height (LiveKit `AddTrackRequest.layers`), for subscribers that ask
+    ///     by size; `isActive` is ignored (activity comes from the packets).
+    public func publish(
+        track: TrackSID, on transport: any MediaTransport, participant: ParticipantSID? = nil, ssrcs: [UInt32],
+        codecs: [UInt8: String], streams: RTPStreamIdentification = .none, layerSizes: [SimulcastLayerInfo] = []
+    ) {
         lock.withLock {
-            publications[track] = Publication(publisher: transport, participant: participant, ssrcs: ssrcs, codecs: codecs)
-            for ssrc in ssrcs { tracksBySSRC[ObjectIdentifier(transport), default: [:]][ssrc] = track }
+            let entry = routedTrack(track)
+            if let old = entry.publication { forgetRoutes(of: entry, on: ObjectIdentifier(old.publisher)) }
+            let publication = Publication(
+                publisher: transport, participant: participant, streams: streams, listedSSRCs: ssrcs, codecs: codecs,
+                layerSizes: layerSizes, inactivityTimeout: layerInactivityTimeout
+            )
+            entry.publication = publication
+            if !streams.isSimulcast {
+                let key = ObjectIdentifier(transport)
+                for ssrc in ssrcs { routes[key, default: [:]][ssrc] = StreamRoute(track: entry, layer: .high) }
+            }
+            layersChanged(of: entry, now: clock.now())
         }
     }
 
-    /// `track` re-sends `source`'s RTP to its own subscribers (the Decart inference server's echo): each of its
-    /// down tracks munges independently; keyframe requests for it go to `source`'s publisher.
+    /// Starts forwarding `track` to `transport` with `ssrc`; the selector picks a layer and a PLI asks the
+    /// publisher for its keyframe.
+    ///
+    /// - Parameters:
+    ///   - track: the published track.
+    ///   - transport: the subscriber's transport.
+    ///   - participant: the subscriber, for the taps.
+    ///   - ssrc: the down track's SSRC (our answer's `a=ssrc`).
+    ///   - payloadTypes: publisher payload type → the subscriber's payload type.
+    ///   - clockRate: the codec's RTP clock rate.
+    ///   - settings: the subscriber's settings so far (`UpdateTrackSettings`; default: the best layer).
+    public func subscribe(
+        track: TrackSID, transport: any MediaTransport, participant: ParticipantSID? = nil, ssrc: UInt32,
+        payloadTypes: [UInt8: UInt8], clockRate: UInt32, settings: SimulcastSubscriberSettings = SimulcastSubscriberSettings()
+    ) {
+        lock.withLock {
+            let entry = routedTrack(track)
+            let key = ObjectIdentifier(transport)
+            entry.downTracks.removeAll { ObjectIdentifier($0.transport) == key }
+            let downTrack = DownTrack(
+                transport: transport, participant: participant, ssrc: ssrc,
+                munger: RTPMunger(ssrc: ssrc, clockRate: clockRate, payloadTypes: RTPMunger.PayloadTypeMap(payloadTypes)),
+                selector: SimulcastLayerSelector(settings: settings), clockRate: clockRate
+            )
+            entry.downTracks.append(downTrack)
+            let decision = downTrack.selector.layersChanged(entry.feed?.publication.layerInfos() ?? [])
+            var keyframes = SimulcastLayerSlots(repeating: false)
+            apply(decision, to: downTrack, keyframes: &keyframes)
+            requestKeyframes(keyframes, for: entry, now: clock.now())
+        }
+    }
+
+    /// A subscriber's settings for `track` changed (LiveKit `UpdateTrackSettings`: `disabled`, `quality`, `width`,
+    /// `height`): the down track re-selects its layer. On a new target the publisher gets a PLI for that layer's SSRC
+    /// and the switch happens at its next keyframe; pausing stops forwarding at once.
+    ///
+    /// - Returns: whether `transport` subscribes to `track` (settings for an unknown down track are not kept: pass
+    ///   them to `subscribe` instead).
+    @discardableResult
+    public func updateSubscriberSettings(track: TrackSID, transport: any MediaTransport, settings: SimulcastSubscriberSettings) -> Bool {
+        lock.withLock {
+            let key = ObjectIdentifier(transport)
+            guard let entry = tracks[track], let downTrack = entry.downTracks.first(where: { ObjectIdentifier($0.transport) == key }) else {
+                return false
+            }
+            var keyframes = SimulcastLayerSlots(repeating: false)
+            apply(downTrack.selector.settingsChanged(settings), to: downTrack, keyframes: &keyframes)
+            requestKeyframes(keyframes, for: entry, now: clock.now())
+            return true
+        }
+    }
+
+    /// `track` re-sends `source`'s RTP to its own subscribers (the Decart inference server's echo): each of its down
+    /// tracks munges independently and follows `source`'s layers; keyframe requests for it go to `source`'s
+    /// publisher. A track echoes one source; a loop (a source echoing its own echo) is refused.
     public func echo(track: TrackSID, source: TrackSID) {
         lock.withLock {
-            echoes[source, default: []].append(track)
-            echoSources[track] = source
-        }
-    }
-
-    /// Starts forwarding `track` to `transport` with `ssrc`; asks the publisher for a keyframe.
-    public func subscribe(track: TrackSID, transport: PeerTransport, participant: ParticipantSID? = nil, ssrc: UInt32, payloadTypes: [UInt8: UInt8], clockRate: UInt32) {
-        lock.withLock {
-            var munger = RTPMunger(ssrc: ssrc, clockRate: clockRate, payloadTypes: RTPMunger.PayloadTypeMap(payloadTypes))
-            munger.targetLayerChanged(to: .high)
-            downTracks[track, default: [:]][ObjectIdentifier(transport)] = DownTrack(
-                transport: transport, participant: participant, ssrc: ssrc, munger: munger, clockRate: clockRate
-            )
-            requestKeyframe(track, force: true)
+            let entry = routedTrack(track)
+            let sourceEntry = routedTrack(source)
+            guard entry.echoSource == nil else { return }
+            var ancestor: RoutedTrack? = sourceEntry
+            while let next = ancestor {
+                if next === entry { return }
+                ancestor = next.echoSource
+            }
+            entry.echoSource = sourceEntry
+            sourceEntry.echoes.append(entry)
+            layersChanged(of: entry, now: clock.now())
         }
     }
 
     /// Stops forwarding `track` to `transport`.
-    public func unsubscribe(track: TrackSID, transport: PeerTransport) {
-        _ = lock.withLock { downTracks[track]?.removeValue(forKey: ObjectIdentifier(transport)) }
-    }
-
-    /// Forgets everything about a closing transport (its publications and its subscriptions).
-    public func remove(_ transport: PeerTransport) {
+    public func unsubscribe(track: TrackSID, transport: any MediaTransport) {
         let key = ObjectIdentifier(transport)
         lock.withLock {
-            tracksBySSRC[key] = nil
-            publications = publications.filter { $0.value.publisher !== transport }
-            for track in downTracks.keys { downTracks[track]?[key] = nil }
+            guard let entry = tracks[track] else { return }
+            entry.downTracks.removeAll { ObjectIdentifier($0.transport) == key }
+            dropIfUnused(entry)
         }
     }
 
-    /// A decrypted RTP packet from `transport`.
-    public func rtpReceived(_ packet: [UInt8], from transport: PeerTransport) {
-        guard let header = try? RTPPacket(parsing: packet) else { return }
+    /// Forgets everything about a closing transport (its publications, learned SSRCs and subscriptions). Down
+    /// tracks of its publications stay (they pause) until unsubscribed, so a republished track resumes them.
+    public func remove(_ transport: any MediaTransport) {
+        let key = ObjectIdentifier(transport)
         lock.withLock {
-            guard let track = tracksBySSRC[ObjectIdentifier(transport)]?[header.ssrc.value],
-                  let publication = publications[track], let codec = publication.codecs[header.payloadType], codec != "rtx",
-                  passes(.mediaRTP, participant: publication.participant, track: track) else { return }
-            for echo in echoes[track] ?? [] { forward(packet, header: header, codec: codec, track: echo) }
-            forward(packet, header: header, codec: codec, track: track)
-        }
-    }
-
-    /// Forwards one publisher packet to `track`'s down tracks (lock held).
-    private func forward(_ packet: [UInt8], header: RTPPacket, codec: String, track: TrackSID) {
-        do {
-            guard let subscribers = downTracks[track], !subscribers.isEmpty else { return }
-            let isKeyframe = VideoCodec(mimeType: codec).map { KeyframeDetector.isKeyframeStart(payload: header.payload, codec: $0) } ?? true
-            let incoming = RTPMunger.IncomingPacket(
-                layer: .high, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
-                payloadType: header.payloadType, payloadLength: header.payload.count, isKeyframe: isKeyframe
-            )
+            routes[key] = nil
             let now = clock.now()
-            var waiting = false
-            for downTrack in subscribers.values {
-                let decision = downTrack.munger.packetReceived(incoming, now: now)
-                waiting = waiting || downTrack.munger.isWaitingForKeyframe
-                guard case .forward(let seq, let timestamp, let ssrc, let payloadType) = decision else { continue }
-                var out = packet
-                out.reserveCapacity(packet.count + SRTPContext.trailerSlack)
-                _ = RTPPacket.setSequenceNumber(seq, in: &out)
-                _ = RTPPacket.setTimestamp(timestamp, in: &out)
-                _ = RTPPacket.setSSRC(SSRC(ssrc), in: &out)
-                _ = RTPPacket.setPayloadType(payloadType, in: &out)
-                _ = RTPPacket.remapHeaderExtensionIDs(in: &out) { _ in nil }
-                // Cached before the tap: an impaired packet was sent as far as the SFU knows, so a NACK recovers it.
-                downTrack.cache.store(seq: seq, bytes: out)
-                guard passes(.mediaRTP, participant: downTrack.participant, track: track) else { continue }
-                if (try? downTrack.transport.sendRTP(&out)) != nil {
-                    forwarded += 1
-                    downTrack.reports.packetSent(timestamp: timestamp, payloadLength: header.payload.count, now: now)
-                    sendSenderReportIfDue(downTrack, track: track, now: now)
+            for entry in tracks.values {
+                entry.downTracks.removeAll { ObjectIdentifier($0.transport) == key }
+                if let publication = entry.publication, ObjectIdentifier(publication.publisher) == key {
+                    entry.publication = nil
+                    layersChanged(of: entry, now: now)
                 }
+                dropIfUnused(entry)
             }
-            if waiting { requestKeyframe(track, force: false) }
         }
     }
 
-    /// A decrypted RTCP compound packet from `transport`: subscriber PLI/FIR become a PLI to the publisher.
-    public func rtcpReceived(_ packet: [UInt8], from transport: PeerTransport) {
-        guard let packets = try? RTCPPacket.parseCompound(packet) else { return }
+    // MARK: Inspection
+
+    /// The layers of `track` (or of the track it echoes) that are active now (every declared layer of a single-layer
+    /// track), lowest first.
+    public func activeLayers(track: TrackSID) -> [SimulcastLayer] {
+        lock.withLock { tracks[track]?.feed?.publication.layerInfos().filter(\.isActive).map(\.layer) ?? [] }
+    }
+
+    /// The layer `transport`'s down track of `track` targets and the one it forwards now, or `nil` without such a
+    /// down track.
+    public func forwardedLayers(track: TrackSID, transport: any MediaTransport) -> (target: SimulcastLayer?, current: SimulcastLayer?)? {
         let key = ObjectIdentifier(transport)
-        lock.withLock {
-            for rtcp in packets {
-                let mediaSSRC: UInt32
-                switch rtcp {
-                case .pli(let pli): mediaSSRC = pli.mediaSSRC.value
-                case .fir(let fir): mediaSSRC = fir.entries.first?.ssrc.value ?? fir.mediaSSRC.value
-                case .nack(let nack):
-                    answerNACK(nack, from: key)
-                    continue
-                default: continue
-                }
-                for (track, subscribers) in downTracks where subscribers[key]?.ssrc == mediaSSRC {
-                    if passes(.mediaRTCP, participant: subscribers[key]?.participant, track: track) { requestKeyframe(track, force: true) }
-                }
-            }
+        return lock.withLock {
+            guard let downTrack = tracks[track]?.downTracks.first(where: { ObjectIdentifier($0.transport) == key }) else { return nil }
+            return (downTrack.munger.targetLayer, downTrack.munger.currentLayer)
         }
     }
 
-    /// Resends the packets a subscriber reports lost, from its down track's cache (lock held).
-    private func answerNACK(_ nack: RTCPNack, from key: ObjectIdentifier) {
-        for (track, subscribers) in downTracks {
-            guard let downTrack = subscribers[key], downTrack.ssrc == nack.mediaSSRC.value,
-                  passes(.mediaRTCP, participant: downTrack.participant, track: track) else { continue }
-            for seq in nack.lostSequenceNumbers {
-                guard let cached = downTrack.cache.packet(for: seq) else { continue }
-                var packet = Array(cached)
-                packet.reserveCapacity(packet.count + SRTPContext.trailerSlack)
-                if (try? downTrack.transport.sendRTP(&packet)) != nil { retransmitted += 1 }
-            }
+    // MARK: Helpers (lock held)
+
+    /// The entry for `track`, created when missing.
+    func routedTrack(_ track: TrackSID) -> RoutedTrack {
+        if let entry = tracks[track] { return entry }
+        let entry = RoutedTrack(track: track)
+        tracks[track] = entry
+        return entry
+    }
+
+    /// Removes `entry`'s SSRC bindings on the transport `key`.
+    func forgetRoutes(of entry: RoutedTrack, on key: ObjectIdentifier) {
+        routes[key] = routes[key]?.filter { $0.value.track !== entry }
+    }
+
+    /// Drops an entry with neither publication nor subscriptions nor echo relations.
+    func dropIfUnused(_ entry: RoutedTrack) {
+        if entry.publication == nil, entry.downTracks.isEmpty, entry.echoSource == nil, entry.echoes.isEmpty {
+            tracks[entry.track] = nil
         }
     }
 
-    /// A sender report to the subscriber when the interval has passed (lock held): NTP and RTP clocks for A/V sync.
-    private func sendSenderReportIfDue(_ downTrack: DownTrack, track: TrackSID, now: SimInstant) {
-        if let last = downTrack.lastReport, now - last < senderReportInterval { return }
-        guard let report = downTrack.reports.report(now: now, wallNow: Date()),
-              passes(.mediaRTCP, participant: downTrack.participant, track: track) else { return }
-        downTrack.lastReport = now
-        var bytes = RTCPPacket.senderReport(RTCPSenderReport(
-            ssrc: SSRC(report.ssrc), ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp,
-            packetCount: report.packetCount, octetCount: report.octetCount
-        )).serialized()
-        bytes.reserveCapacity(bytes.count + SRTPContext.trailerSlack)
-        try? downTrack.transport.sendRTCP(&bytes)
+    /// Feeds the feeding publication's layers (none without one) to every down track's selector, the echoes' too.
+    func layersChanged(of entry: RoutedTrack, now: SimInstant) {
+        let layers = entry.feed?.publication.layerInfos() ?? []
+        var keyframes = SimulcastLayerSlots(repeating: false)
+        for downTrack in entry.downTracks {
+            apply(downTrack.selector.layersChanged(layers), to: downTrack, keyframes: &keyframes)
+        }
+        requestKeyframes(keyframes, for: entry, now: now)
+        for echo in entry.echoes { layersChanged(of: echo, now: now) }
     }
 
-    /// Sends a PLI for `track` to its publisher (lock held), at most every `keyframeRequestInterval` unless forced.
-    private func requestKeyframe(_ requested: TrackSID, force: Bool) {
-        let track = echoSources[requested] ?? requested
-        guard var publication = publications[track], let mediaSSRC = publication.ssrcs.first else { return }
-        let now = clock.now()
-        if !force, let last = publication.lastKeyframeRequest, now - last < Self.keyframeRequestInterval { return }
-        publication.lastKeyframeRequest = now
-        publications[track] = publication
-        guard passes(.mediaRTCP, participant: publication.participant, track: track) else { return }
-        var pli = RTCPPacket.pli(RTCPPictureLossIndication(senderSSRC: SSRC(1), mediaSSRC: SSRC(mediaSSRC))).serialized()
-        pli.reserveCapacity(pli.count + SRTPContext.trailerSlack)
-        try? publication.publisher.sendRTCP(&pli)
+    /// Hands a selector decision to the down track's munger; notes the layer to ask a keyframe for.
+    func apply(_ decision: SimulcastLayerSelector.Decision, to downTrack: DownTrack, keyframes: inout SimulcastLayerSlots<Bool>) {
+        if decision.targetChanged { downTrack.munger.targetLayerChanged(to: decision.targetLayer) }
+        if decision.requestKeyframe, let layer = decision.targetLayer { keyframes[layer] = true }
+    }
+
+    /// One forced PLI per noted layer.
+    func requestKeyframes(_ keyframes: SimulcastLayerSlots<Bool>, for entry: RoutedTrack, now: SimInstant) {
+        for layer in SimulcastLayer.allCases where keyframes[layer] {
+            requestKeyframe(entry, layer: layer, force: true, now: now)
+        }
     }
 }

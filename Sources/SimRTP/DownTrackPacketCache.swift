@@ -54,8 +54,26 @@ public struct DownTrackPacketCache: Sendable {
     /// - Returns: `false` when not stored: empty, larger than `maxPacketSize`, or older than the window.
     @discardableResult
     public mutating func store(seq: UInt16, bytes: some Collection<UInt8>) -> Bool {
-        let count = bytes.count
-        guard count > 0, count <= maxPacketSize else { return false }
+        if let stored = bytes.withContiguousStorageIfAvailable({ store(seq: seq, buffer: UnsafeRawBufferPointer($0)) }) {
+            return stored
+        }
+        return store(seq: seq, bytes: Array(bytes))
+    }
+
+    /// Keeps a copy of a packet just sent (the forwarder's call: not generic, one copy into the slot).
+    ///
+    /// - Parameters:
+    ///   - seq: the packet's outgoing sequence number.
+    ///   - bytes: the packet as sent.
+    /// - Returns: `false` when not stored: empty, larger than `maxPacketSize`, or older than the window.
+    @discardableResult
+    public mutating func store(seq: UInt16, bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { store(seq: seq, buffer: $0) }
+    }
+
+    private mutating func store(seq: UInt16, buffer: UnsafeRawBufferPointer) -> Bool {
+        let count = buffer.count
+        guard count > 0, count <= maxPacketSize, let source = buffer.baseAddress else { return false }
         if let newest {
             let ahead = seq &- newest
             if ahead != 0, ahead < 0x8000 {
@@ -78,17 +96,9 @@ public struct DownTrackPacketCache: Sendable {
         }
         let slot = slot(for: seq)
         let base = slot * maxPacketSize
-        let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
-            storage.withUnsafeMutableBufferPointer { target in
-                for index in 0..<source.count { target[base + index] = source[index] }
-            }
-        }
-        if copied == nil {
-            var index = base
-            for byte in bytes {
-                storage[index] = byte
-                index += 1
-            }
+        storage.withUnsafeMutableBytes { target in
+            // The slot lies inside the storage: base + count ≤ capacity × maxPacketSize.
+            target.baseAddress.map { ($0 + base).copyMemory(from: source, byteCount: count) }
         }
         lengths[slot] = UInt16(count)
         sequences[slot] = seq

@@ -91,6 +91,23 @@ extension RTPPacket {
         }
     }
 
+    /// Blanks every RFC 8285 element of `packet`, a copy of `header`'s bytes (same layout, indices from 0), by
+    /// overwriting the extension data with padding (zero) bytes (RFC 8285 §4.2/§4.3): the packet keeps its length
+    /// and stays valid, and the forwarder needs no second parse. Opaque (non-RFC 8285) extensions are left alone.
+    /// - Returns: false, changing nothing, when `packet` is shorter than `header`'s extension.
+    @discardableResult
+    public static func blankHeaderExtensions(of header: RTPPacket, in packet: inout [UInt8]) -> Bool {
+        switch header.headerExtensionProfile {
+        case .oneByte, .twoByte: break
+        case .other, nil: return true
+        }
+        let base = header.bytes.startIndex
+        let range = (header.headerExtensionRange.lowerBound - base)..<(header.headerExtensionRange.upperBound - base)
+        guard range.upperBound <= packet.count else { return false }
+        for index in range { packet[index] = 0 }
+        return true
+    }
+
     private static func hasFixedHeader(_ packet: [UInt8]) -> Bool {
         packet.count >= fixedHeaderLength && packet[0] >> 6 == version
     }

@@ -21,6 +21,17 @@ private func check<T: Equatable>(_ actual: T, _ expected: T, sourceLocation: Sou
         #expect(cache.packet(for: 9) == nil)
     }
 
+    @Test func storesSlicesAndNonContiguousCollectionsLikeArrays() {
+        var cache = DownTrackPacketCache()
+        let packet = Self.bytes(3, count: 30)
+        check(cache.store(seq: 3, bytes: packet[5...]), true)
+        #expect(cache.packet(for: 3).map(Array.init) == Array(packet[5...]))
+        check(cache.store(seq: 4, bytes: (0..<7).lazy.map { UInt8($0) }), true)
+        #expect(cache.packet(for: 4).map(Array.init) == [0, 1, 2, 3, 4, 5, 6])
+        check(cache.store(seq: 5, bytes: [UInt8](repeating: 1, count: 1501)), false)
+        check(cache.store(seq: 5, bytes: [UInt8]()), false)
+    }
+
     @Test func capacityRoundsUpToAPowerOfTwo() {
         #expect(DownTrackPacketCache(capacity: 500).capacity == 512)
         #expect(DownTrackPacketCache(capacity: 3).capacity == 4)

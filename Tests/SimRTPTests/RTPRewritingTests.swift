@@ -83,3 +83,31 @@ import Testing
         #expect(bytes == RTPFixtures.minimal)
     }
 }
+
+@Suite struct BlankHeaderExtensionsTests {
+    @Test func blanksElementsOfACopyKeepingLengthAndPayload() throws {
+        let header = try RTPPacket(parsing: RTPFixtures.oneByteFull)
+        var copy = RTPFixtures.oneByteFull
+        #expect(RTPPacket.blankHeaderExtensions(of: header, in: &copy))
+        let blanked = try RTPPacket(parsing: copy)
+        #expect(copy.count == RTPFixtures.oneByteFull.count)
+        #expect(Array(blanked.headerExtensions).isEmpty)
+        #expect(blanked.payload == header.payload && blanked.csrcs == header.csrcs)
+    }
+
+    @Test func worksOnASliceAndLeavesOpaqueExtensionsAlone() throws {
+        let padded = [0xEE, 0xEE] + RTPFixtures.twoByte
+        let header = try RTPPacket(parsing: padded[2...])
+        var copy = RTPFixtures.twoByte
+        #expect(RTPPacket.blankHeaderExtensions(of: header, in: &copy))
+        #expect(Array(try RTPPacket(parsing: copy).headerExtensions).isEmpty)
+        // Profile 0x1234 is not RFC 8285: its data is opaque and kept.
+        var opaque: [UInt8] = [0x90, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0x12, 0x34, 0, 1, 0xAA, 0xBB, 0xCC, 0xDD, 0xFF]
+        let opaqueHeader = try RTPPacket(parsing: opaque)
+        let before = opaque
+        #expect(RTPPacket.blankHeaderExtensions(of: opaqueHeader, in: &opaque))
+        #expect(opaque == before)
+        var short: [UInt8] = Array(RTPFixtures.oneByteFull.prefix(14))
+        #expect(!RTPPacket.blankHeaderExtensions(of: try RTPPacket(parsing: RTPFixtures.oneByteFull), in: &short))
+    }
+}

@@ -1,0 +1,112 @@
+import SimCore
+import SimRTP
+
+extension MediaRouter {
+    /// A decrypted RTP packet from `transport`: routed to every down track of its track. Allocation-free in steady
+    /// state (see the type's documentation).
+    public func rtpReceived(_ packet: [UInt8], from transport: any MediaTransport) {
+        guard let header = try? RTPPacket(parsing: packet) else { return }
+        let key = ObjectIdentifier(transport)
+        lock.withLock {
+            guard let route = routes[key]?[header.ssrc.value] ?? learnStream(of: header, from: key),
+                  let layer = route.layer else { return }
+            forward(header, layer: layer, of: route.track)
+        }
+    }
+
+    /// Binds an SSRC the SDP did not list, from its mid / rid / repaired-rid extensions (lock held); `nil` when no
+    /// publication of the transport claims it (the packet is dropped, and the next one is looked at afresh).
+    func learnStream(of header: RTPPacket, from key: ObjectIdentifier) -> StreamRoute? {
+        for entry in tracks.values {
+            guard let publication = entry.publication, ObjectIdentifier(publication.publisher) == key,
+                  publication.streams.canLearnSSRCs else { continue }
+            let isRepairPayload = publication.payloads[header.payloadType] == .repair
+            let route: StreamRoute
+            switch publication.streams.classify(header) {
+            case .media(let layer): route = StreamRoute(track: entry, layer: isRepairPayload ? nil : layer)
+            case .repair: route = StreamRoute(track: entry, layer: nil)
+            case .undetermined where isRepairPayload: route = StreamRoute(track: entry, layer: nil)
+            case .undetermined, .otherTrack: continue
+            }
+            routes[key, default: [:]][header.ssrc.value] = route
+            return route
+        }
+        return nil
+    }
+
+    /// Updates the layer's activity and forwards the packet to each down track that takes it, the echoes' too
+    /// (lock held).
+    private func forward(_ header: RTPPacket, layer: SimulcastLayer, of entry: RoutedTrack) {
+        guard let publication = entry.publication, case .media(let codec) = publication.payloads[header.payloadType] else { return }
+        let now = clock.now()
+        let ssrc = header.ssrc.value
+        if publication.layerSSRCs[layer] != ssrc { publication.layerSSRCs[layer] = ssrc }
+        if publication.activity?.packetReceived(layer: layer, now: now) == true { layersChanged(of: entry, now: now) }
+        guard !entry.downTracks.isEmpty || entry.echoes.contains(where: { !$0.downTracks.isEmpty }),
+              passes(.mediaRTP, participant: publication.participant, track: entry.track) else { return }
+
+        let payload = header.payload
+        var isKeyframe = true
+        if let codec { isKeyframe = KeyframeDetector.isKeyframeStart(payload: payload, codec: codec) }
+        let incoming = RTPMunger.IncomingPacket(
+            layer: layer, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
+            payloadType: header.payloadType, payloadLength: payload.count, isKeyframe: isKeyframe
+        )
+        var waiting = SimulcastLayerSlots(repeating: false)
+        var anyWaiting = false
+        forward(header, incoming, to: entry, now: now, waiting: &waiting, anyWaiting: &anyWaiting)
+        for echo in entry.echoes {
+            forward(header, incoming, to: echo, now: now, waiting: &waiting, anyWaiting: &anyWaiting)
+        }
+        if anyWaiting {
+            for target in SimulcastLayer.allCases where waiting[target] {
+                requestKeyframe(entry, layer: target, force: false, now: now)
+            }
+        }
+    }
+
+    /// Runs the packet through each of `entry`'s down tracks; notes the layers they wait for a keyframe of.
+    private func forward(
+        _ header: RTPPacket, _ incoming: RTPMunger.IncomingPacket, to entry: RoutedTrack, now: SimInstant,
+        waiting: inout SimulcastLayerSlots<Bool>, anyWaiting: inout Bool
+    ) {
+        for downTrack in entry.downTracks {
+            let decision = downTrack.munger.packetReceived(incoming, now: now)
+            if downTrack.munger.isWaitingForKeyframe, let target = downTrack.munger.targetLayer {
+                waiting[target] = true
+                anyWaiting = true
+            }
+            guard case .forward(let seq, let timestamp, let outSSRC, let payloadType) = decision else { continue }
+            send(header, on: downTrack, of: entry, seq: seq, timestamp: timestamp, ssrc: outSSRC, payloadType: payloadType, now: now)
+        }
+    }
+
+    /// Munges a copy of the packet in the down track's reusable buffer, caches it, and sends it (lock held).
+    private func send(
+        _ header: RTPPacket, on downTrack: DownTrack, of entry: RoutedTrack, seq: UInt16, timestamp: UInt32, ssrc: UInt32,
+        payloadType: UInt8, now: SimInstant
+    ) {
+        // Move the buffer out so it is uniquely referenced while we write to it (no copy-on-write), and back after.
+        var out: [UInt8] = []
+        swap(&out, &downTrack.scratch)
+        defer { swap(&out, &downTrack.scratch) }
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: header.bytes)
+        RTPPacket.setSequenceNumber(seq, in: &out)
+        RTPPacket.setTimestamp(timestamp, in: &out)
+        RTPPacket.setSSRC(SSRC(ssrc), in: &out)
+        RTPPacket.setPayloadType(payloadType, in: &out)
+        RTPPacket.blankHeaderExtensions(of: header, in: &out)
+        // Cached before the tap: an impaired packet was sent as far as the SFU knows, so a NACK recovers it.
+        downTrack.cache.store(seq: seq, bytes: out)
+        guard passes(.mediaRTP, participant: downTrack.participant, track: entry.track) else { return }
+        do {
+            try downTrack.transport.sendRTP(&out)
+        } catch {
+            return  // not connected yet, or closing: the subscriber NACKs or PLIs once it is up
+        }
+        forwarded += 1
+        downTrack.reports.packetSent(timestamp: timestamp, payloadLength: header.payloadRange.count, now: now)
+        sendSenderReportIfDue(downTrack, track: entry.track, now: now)
+    }
+}
