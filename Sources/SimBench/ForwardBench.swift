@@ -7,30 +7,58 @@ import SimRTP
 /// 1 publisher → N subscribers through `MediaRouter`, over real ICE (127.0.0.1), DTLS and SRTP: every peer is a
 /// `PeerTransport` pair (the server side and a synthetic client side), so each forwarded packet is decrypted,
 /// munged, and re-encrypted per subscriber exactly as in `sfusim serve`.
+///
+/// Besides whole-process throughput (synthetic peers included) it reports the server side alone: the CPU time the
+/// thread spent inside `MediaRouter.rtpReceived` (munging, caching, SRTP protect and the UDP send of every
+/// forwarded packet), measured per call with `CLOCK_THREAD_CPUTIME_ID`, as forwarded packets per second per core;
+/// and the same with the publisher-side ICE receive thread added. With `--allocs` (run it through
+/// `scripts/bench-allocs`, which preloads a malloc counter) it reports mallocs per forwarded packet inside
+/// `rtpReceived` and for the whole process.
 struct Forward: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Forwarding throughput and added latency, 1 publisher → N subscribers (SRTP both ways).")
+    static let configuration = CommandConfiguration(abstract: "Forwarding throughput, server CPU per packet and added latency, 1 publisher → N subscribers (SRTP both ways).")
 
     @Option(help: "Subscribers.") var subscribers = 10
     @Option(help: "Packets per throughput round.") var packets = 20_000
     @Option(help: "Packets per second for the latency round.") var rate = 10_000
     @Option(help: "Seconds of the latency round.") var seconds = 3
     @Option(help: "RTP payload bytes.") var payload = 1000
-    @Option(name: .customLong("repeat"), help: "Throughput rounds; the median is reported.") var repetitions = 3
+    @Option(name: .customLong("repeat"), help: "Throughput rounds; medians are reported.") var repetitions = 5
+    @Flag(help: "Count mallocs per forwarded packet (needs the LD_PRELOAD counter: use scripts/bench-allocs).") var allocs = false
 
     func run() async throws {
         try MediaLibraries.initializeOnce()
-        let rig = try await ForwardRig(subscribers: subscribers)
+        let counter = allocs ? try AllocationCounter() : nil
+        let rig = try await ForwardRig(subscribers: subscribers, allocationCounter: counter)
         defer { rig.close() }
-        var rates: [Double] = []
+        // One unmeasured round first: learning, cache slots and buffers reach their steady state.
+        _ = try await rig.blast(packets: min(packets, 2_000), payload: payload)
+        var rates: [Double] = [], perCore: [Double] = [], perCoreWithReceive: [Double] = []
+        var routerAllocs: [Double] = [], processAllocs: [Double] = []
         for round in 0..<repetitions {
-            let (forwarded, elapsed, cpu) = try await rig.blast(packets: packets, payload: payload)
-            let perSecond = Double(forwarded) / elapsed
+            let result = try await rig.blast(packets: packets, payload: payload)
+            let perSecond = Double(result.forwarded) / result.elapsed
+            let routerRate = Double(result.forwarded) / result.routerCPU
+            let serverRate = Double(result.forwarded) / (result.routerCPU + result.receiveThreadCPU)
             rates.append(perSecond)
-            print("round \(round + 1): forwarded \(forwarded) of \(packets * subscribers) packets in \(format(elapsed * 1000, 0)) ms = \(format(perSecond, 0)) pkt/s; process CPU \(format(cpu * 100, 0)) % of one core")
+            perCore.append(routerRate)
+            perCoreWithReceive.append(serverRate)
+            var line = "round \(round + 1): forwarded \(result.forwarded) of \(packets * subscribers) packets in \(format(result.elapsed * 1000, 0)) ms = \(format(perSecond, 0)) pkt/s; process CPU \(format(result.processCPUShare * 100, 0)) % of one core; router CPU \(format(result.routerCPU * 1000, 1)) ms = \(format(routerRate, 0)) pkt/s per core (\(format(serverRate, 0)) with the publisher-side ICE receive thread)"
+            if let allocations = result.allocations, result.forwarded > 0 {
+                let router = Double(allocations.router) / Double(result.forwarded)
+                let process = Double(allocations.process) / Double(result.forwarded)
+                routerAllocs.append(router)
+                processAllocs.append(process)
+                line += "; mallocs per forwarded packet: router \(format(router, 3)), whole process \(format(process, 2))"
+            }
+            print(line)
+        }
+        if counter != nil {
+            print("forward_allocs subscribers=\(subscribers) payload=\(payload) repeats=\(repetitions) router_mallocs_per_forwarded_pkt_median=\(format(Stats(routerAllocs).median, 3)) process_mallocs_per_forwarded_pkt_median=\(format(Stats(processAllocs).median, 2))")
+            return  // the latency round would be measured with the counter's overhead
         }
         let latencies = try await rig.paced(rate: rate, seconds: seconds, payload: payload)
         let stats = Stats(latencies)
-        print("forward subscribers=\(subscribers) payload=\(payload) forwarded_pkt_per_s_median=\(format(Stats(rates).median, 0)) latency_rate=\(rate) added_latency_p50_ms=\(format(stats.median, 3)) p99_ms=\(format(stats.percentile(99), 3)) samples=\(latencies.count)")
+        print("forward subscribers=\(subscribers) payload=\(payload) repeats=\(repetitions) forwarded_pkt_per_s_median=\(format(Stats(rates).median, 0)) router_pkt_per_core_s_median=\(format(Stats(perCore).median, 0)) server_pkt_per_core_s_median=\(format(Stats(perCoreWithReceive).median, 0)) latency_rate=\(rate) added_latency_p50_ms=\(format(stats.median, 3)) p99_ms=\(format(stats.percentile(99), 3)) samples=\(latencies.count)")
     }
 }
 
@@ -40,20 +68,30 @@ final class ForwardRig: @unchecked Sendable {
     let publisherClient: PeerTransport
     var transports: [PeerTransport] = []
     let counter = ReceiveCounter()
+    let meter: ForwardMeter
+    /// The publisher-side server transport's ICE loop thread (its UDP receive), for the server CPU figure.
+    let publisherReceiveThread: ThreadCPU?
     var nextSequence: UInt16 = 1
     static let track = TrackSID("TR_VCbench")
     static let publisherSSRC: UInt32 = 0x1234
 
-    init(subscribers: Int) async throws {
+    init(subscribers: Int, allocationCounter: AllocationCounter? = nil) async throws {
         let clock = SystemClock()
         let scheduler = DispatchTimerScheduler()
         router = MediaRouter(clock: clock)
-        let (publisherServer, publisherClient) = try await Self.pair(clock: clock, scheduler: scheduler, router: router, counter: nil)
+        let meter = ForwardMeter(allocationCounter: allocationCounter)
+        self.meter = meter
+        let iceThreadsBefore = ThreadCPU.threads(named: "sfusim-ice")
+        let receiveThreads = ThreadIDBox()
+        let (publisherServer, publisherClient) = try await Self.pair(clock: clock, scheduler: scheduler, router: router, counter: nil, meter: meter) {
+            receiveThreads.ids = ThreadCPU.threads(named: "sfusim-ice").subtracting(iceThreadsBefore)
+        }
+        publisherReceiveThread = receiveThreads.ids.count == 1 ? receiveThreads.ids.first.map(ThreadCPU.init(id:)) : nil
         self.publisherClient = publisherClient
         transports += [publisherServer, publisherClient]
         router.publish(track: Self.track, on: publisherServer, ssrcs: [Self.publisherSSRC], codecs: [96: "vp8"])
         for index in 0..<subscribers {
-            let (server, client) = try await Self.pair(clock: clock, scheduler: scheduler, router: router, counter: counter)
+            let (server, client) = try await Self.pair(clock: clock, scheduler: scheduler, router: router, counter: counter, meter: meter)
             transports += [server, client]
             router.subscribe(track: Self.track, transport: server, ssrc: 0x5000 + UInt32(index), payloadTypes: [96: 96], clockRate: 90_000)
         }
@@ -61,19 +99,22 @@ final class ForwardRig: @unchecked Sendable {
 
     func close() { for transport in transports { transport.close() } }
 
-    /// A connected server-side / client-side transport pair; server-side RTP/RTCP goes to the router.
-    static func pair(clock: any SimClock, scheduler: any TimerScheduler, router: MediaRouter, counter: ReceiveCounter?) async throws -> (PeerTransport, PeerTransport) {
+    /// A connected server-side / client-side transport pair; server-side RTP/RTCP goes to the router (RTP through
+    /// `meter`). `serverCreated` runs once the server side (and its ICE thread) exists.
+    static func pair(clock: any SimClock, scheduler: any TimerScheduler, router: MediaRouter, counter: ReceiveCounter?, meter: ForwardMeter,
+                     serverCreated: () -> Void = {}) async throws -> (PeerTransport, PeerTransport) {
         let serverEvents = AsyncStream.makeStream(of: PeerTransport.Event.self)
         let clientEvents = AsyncStream.makeStream(of: PeerTransport.Event.self)
         let serverBox = TransportBox()
         let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: clock, scheduler: scheduler) { event in
             switch event {
-            case .rtp(let packet): if let transport = serverBox.transport { router.rtpReceived(packet, from: transport) }
+            case .rtp(let packet): if let transport = serverBox.transport { meter.measure { router.rtpReceived(packet, from: transport) } }
             case .rtcp(let packet): if let transport = serverBox.transport { router.rtcpReceived(packet, from: transport) }
             default: serverEvents.continuation.yield(event)
             }
         }
         serverBox.transport = server
+        serverCreated()
         let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: clock, scheduler: scheduler) { event in
             if case .rtp(let packet) = event { counter?.received(packet) } else { clientEvents.continuation.yield(event) }
         }
@@ -110,16 +151,36 @@ final class ForwardRig: @unchecked Sendable {
         return bytes
     }
 
-    /// Sends `packets` as fast as the publisher's socket takes them, then waits until forwarding stops; returns the
-    /// forwarded count, the seconds from the first send to the last forward, and the process's CPU share meanwhile.
-    func blast(packets: Int, payload: Int) async throws -> (UInt64, Double, Double) {
+    /// What one throughput round measured.
+    struct BlastResult {
+        /// Packets forwarded (all subscribers).
+        var forwarded: UInt64
+        /// Seconds from the first send to the last forward.
+        var elapsed: Double
+        /// The process's CPU share meanwhile (1 = one core).
+        var processCPUShare: Double
+        /// CPU seconds spent inside `MediaRouter.rtpReceived`.
+        var routerCPU: Double
+        /// CPU seconds of the publisher-side ICE receive thread (0 when it could not be identified).
+        var receiveThreadCPU: Double
+        /// Mallocs inside `rtpReceived` and in the whole process, with `--allocs`.
+        var allocations: (router: UInt64, process: UInt64)?
+    }
+
+    /// Sends `packets` as fast as the publisher's socket takes them, then waits until forwarding stops.
+    func blast(packets: Int, payload: Int) async throws -> BlastResult {
+        // Built before the measured window: the synthetic publisher's packet construction is not the server's.
+        let datagrams = (0..<packets).map { _ in
+            defer { nextSequence &+= 1 }
+            return packet(sequence: nextSequence, payload: payload, sentAt: 0)
+        }
         let before = router.forwardedPackets
+        let meterBefore = meter.snapshot()
+        let receiveBefore = publisherReceiveThread?.cpuSeconds() ?? 0
         let cpuBefore = processCPUSeconds()
         let clock = ContinuousClock()
         let start = clock.now
-        for _ in 0..<packets {
-            var bytes = packet(sequence: nextSequence, payload: payload, sentAt: 0)
-            nextSequence &+= 1
+        for var bytes in datagrams {
             try publisherClient.sendRTP(&bytes)
         }
         var last = router.forwardedPackets
@@ -132,8 +193,18 @@ final class ForwardRig: @unchecked Sendable {
                 lastChange = clock.now
             }
         }
+        let meterAfter = meter.snapshot()
         let elapsed = milliseconds(lastChange - start) / 1000
-        return (last - before, elapsed, (processCPUSeconds() - cpuBefore) / milliseconds(clock.now - start) * 1000)
+        let allocations = meter.allocationCounter.map { _ in
+            (router: meterAfter.routerAllocations - meterBefore.routerAllocations, process: meterAfter.processAllocations - meterBefore.processAllocations)
+        }
+        return BlastResult(
+            forwarded: last - before, elapsed: elapsed,
+            processCPUShare: (processCPUSeconds() - cpuBefore) / milliseconds(clock.now - start) * 1000,
+            routerCPU: Double(meterAfter.routerCPUNanoseconds - meterBefore.routerCPUNanoseconds) / 1e9,
+            receiveThreadCPU: (publisherReceiveThread?.cpuSeconds() ?? 0) - receiveBefore,
+            allocations: allocations
+        )
     }
 
     /// Sends at `rate` for `seconds`; returns each received packet's send → receive latency in ms (includes the
@@ -158,6 +229,11 @@ final class ForwardRig: @unchecked Sendable {
 /// Holds the server-side transport for its own event closure.
 final class TransportBox: @unchecked Sendable {
     var transport: PeerTransport?
+}
+
+/// Holds thread ids found while a transport is created.
+final class ThreadIDBox: @unchecked Sendable {
+    var ids: Set<Int32> = []
 }
 
 /// Counts packets subscribers received and their latency (send time is in the payload).

@@ -9,6 +9,10 @@ import SimRTP
 /// order they happened. The transport gathers as soon as it exists; DTLS starts when the remote description
 /// arrives (as server) or when ICE connects (as client).
 ///
+/// Media path: a received datagram is copied once out of libnice (`ICEAgent`), decrypted in a reusable buffer and
+/// handed to `onEvent` synchronously on the pump task; `sendRTP` protects the caller's buffer in place. Neither
+/// allocates per packet beyond that one copy out of C and the event stream's hop.
+///
 /// Close cascade: `close()` (or deinit) → cancels the DTLS timer → stops reading ICE events → `ICEAgent.close()`
 /// (quits its GLib loop, joins the thread, frees the agent) → the SRTP contexts are freed with the transport.
 public final class PeerTransport: @unchecked Sendable {
@@ -74,6 +78,9 @@ public final class PeerTransport: @unchecked Sendable {
     private var unsent: [[UInt8]] = []
     private var pump: Task<Void, Never>?
     private var closed = false
+    /// Where received SRTP/SRTCP is decrypted and handed to `onEvent`. Only the pump task touches it (ICE events
+    /// are handled one at a time), so it needs no lock; a consumer that keeps a packet makes the next one copy.
+    private var receiveBuffer: [UInt8] = []
 
     /// Creates the ICE agent on `configuration`'s addresses; gathering starts with `startGathering()` (once the
     /// owner can deliver the candidates).
@@ -205,13 +212,19 @@ public final class PeerTransport: @unchecked Sendable {
             case .rtpOrRTCP:
                 let context: SRTPContext? = lock.withLock { inbound }
                 guard let context, bytes.count > 1 else { return }
-                var packet = bytes
+                // Decrypt in the reusable buffer (moved out so it is uniquely referenced, and back after): no
+                // allocation per packet unless the consumer kept the previous one.
+                var packet: [UInt8] = []
+                swap(&packet, &receiveBuffer)
+                defer { swap(&packet, &receiveBuffer) }
+                packet.removeAll(keepingCapacity: true)
+                packet.append(contentsOf: bytes)
                 if PacketClass.isRTCP(secondByte: bytes[1]) {
                     guard (try? context.unprotectRTCP(&packet)) != nil else { return }
-                    emit([.rtcp(packet)])
+                    onEvent(.rtcp(packet))
                 } else {
                     guard (try? context.unprotectRTP(&packet)) != nil else { return }
-                    emit([.rtp(packet)])
+                    onEvent(.rtp(packet))
                 }
             default:
                 return  // RFC 7983: anything else is dropped
