@@ -9,9 +9,9 @@ import SimRTP
 /// order they happened. The transport gathers as soon as it exists; DTLS starts when the remote description
 /// arrives (as server) or when ICE connects (as client).
 ///
-/// Media path: a received datagram is copied once out of libnice (`ICEAgent`), decrypted in a reusable buffer and
-/// handed to `onEvent` synchronously on the pump task; `sendRTP` protects the caller's buffer in place. Neither
-/// allocates per packet beyond that one copy out of C and the event stream's hop.
+/// Media path: a received datagram is copied once out of libnice (`ICEAgent`), decrypted (libsrtp) in a reusable
+/// buffer and handed to `onEvent` synchronously on the pump task; `sendRTP` protects the caller's buffer in place
+/// with `SRTPPacketProtector` (libcrypto) and allocates nothing.
 ///
 /// Close cascade: `close()` (or deinit) → cancels the DTLS timer → stops reading ICE events → `ICEAgent.close()`
 /// (quits its GLib loop, joins the thread, frees the agent) → the SRTP contexts are freed with the transport.
@@ -73,7 +73,10 @@ public final class PeerTransport: @unchecked Sendable {
     private var iceConnected = false
     private var dtlsTimer: (any TimerHandle)?
     private var inbound: SRTPContext?
+    /// SRTCP out (and nothing else since `outboundRTP` exists).
     private var outbound: SRTPContext?
+    /// SRTP out: allocation-free per packet, for the forwarder.
+    private var outboundRTP: SRTPPacketProtector?
     private var earlyDTLS: [[UInt8]] = []
     private var unsent: [[UInt8]] = []
     private var pump: Task<Void, Never>?
@@ -146,11 +149,13 @@ public final class PeerTransport: @unchecked Sendable {
         }
     }
 
-    /// Sends an RTP packet to the client (protected in place; the array needs `SRTPContext.trailerSlack` capacity).
+    /// Sends an RTP packet to the client (protected in place, without allocating, by `SRTPPacketProtector`; the array
+    /// needs `SRTPContext.trailerSlack` capacity). Callers serialise their sends (MediaRouter's lock does), as for
+    /// any SRTP context.
     public func sendRTP(_ packet: inout [UInt8]) throws {
-        let context: SRTPContext? = lock.withLock { outbound }
-        guard let context else { return }
-        try context.protectRTP(&packet)
+        let protector: SRTPPacketProtector? = lock.withLock { outboundRTP }
+        guard let protector else { return }
+        try protector.protectRTP(&packet)
         try agent.send(packet)
     }
 
@@ -264,6 +269,7 @@ public final class PeerTransport: @unchecked Sendable {
                     // NACK answers resend the same RTP index with identical bytes (RFC 4588's alternative of
                     // resending the original packet), which libsrtp refuses unless repeat transmission is allowed.
                     outbound = try SRTPContext(profile: keying.profile, masterKey: keying.localMasterKey, direction: .outbound, allowRepeatTransmission: true)
+                    outboundRTP = try SRTPPacketProtector(profile: keying.profile, masterKey: keying.localMasterKey)
                     events.append(.connected)
                 } catch {
                     events.append(.failed("SRTP setup: \(error)"))

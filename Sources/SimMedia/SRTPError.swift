@@ -10,4 +10,6 @@ public enum SRTPError: Error, Sendable, Equatable {
     case invalidKeyingMaterial(expected: Int, actual: Int)
     /// libsrtp returned another `srtp_err_status_t`.
     case library(status: Int32)
+    /// libcrypto refused a cipher or MAC operation (`SRTPPacketProtector`).
+    case cipherFailed
 }

@@ -3,6 +3,7 @@
 /* OpenSSL macro wrappers and helpers for the DTLS state machine in SimMedia (DTLSStateMachine,
  * DTLSCertificate). OpenSSL types are forward-declared so this header stays free of OpenSSL includes;
  * Swift sees the handles as OpaquePointer, the same as through CSimOpenSSL. */
+#include <stddef.h>
 #include <stdint.h>
 
 struct ssl_st;
@@ -38,5 +39,21 @@ int c_sim_openssl_dtls_handle_timeout(struct ssl_st *ssl);
 /* The id of the negotiated DTLS-SRTP protection profile (RFC 5764 §4.1.2, e.g. 0x0001, 0x0007),
  * or 0 when none was negotiated. */
 uint16_t c_sim_openssl_selected_srtp_profile(struct ssl_st *ssl);
+
+/* HMAC-SHA1 (RFC 2104) whose key's inner and outer SHA-1 states are computed once, so each MAC is two SHA-1
+ * passes over the data and allocates nothing (SRTP's per-packet tag, RFC 3711 §4.2.1). Opaque to Swift. */
+typedef struct c_sim_hmac_sha1 c_sim_hmac_sha1;
+
+/* The state for key (any length; longer than 64 bytes is hashed first). NULL on failure. Free with
+ * c_sim_hmac_sha1_free, which wipes it. */
+c_sim_hmac_sha1 *c_sim_hmac_sha1_new(const uint8_t *key, size_t key_length);
+
+/* Wipes and frees the state; NULL is ignored. */
+void c_sim_hmac_sha1_free(c_sim_hmac_sha1 *hmac);
+
+/* HMAC-SHA1 of data || trailer (either may be empty) into digest (20 bytes). Returns 1 on success, 0 on
+ * failure or a NULL argument. Thread-safe for concurrent calls on one state (the state is only read). */
+int c_sim_hmac_sha1_compute(const c_sim_hmac_sha1 *hmac, const uint8_t *data, size_t length,
+                            const uint8_t *trailer, size_t trailer_length, uint8_t *digest);
 
 #endif
