@@ -349,13 +349,15 @@ final class RecordingTransport: MediaTransport, @unchecked Sendable {
         let rtcpBefore = publisher.takeRTCP()
         #expect(rtcpBefore.isEmpty)
         let feedback = RTCPPacket.serializeCompound([
+            // A subscriber that also publishes sends SRs for its own streams.
+            .senderReport(RTCPSenderReport(ssrc: 9, ntpTimestamp: 2 << 32, rtpTimestamp: 48_000, packetCount: 50, octetCount: 5000)),
             .receiverReport(RTCPReceiverReport(ssrc: 9, reportBlocks: [RTCPReportBlock(ssrc: SSRC(Self.downSSRC), fractionLost: 12, extendedHighestSequenceNumber: 70_000)])),
             .sourceDescription(RTCPSourceDescription(ssrc: 9, cname: "subscriber")),
             .remb(RTCPREMB(senderSSRC: 9, bitrate: 150_000, ssrcs: [SSRC(Self.downSSRC)])),
             .transportCC(RTCPTransportCC(senderSSRC: 9, mediaSSRC: SSRC(Self.downSSRC), baseSequenceNumber: 10, packetStatusCount: 4,
                                          referenceTime: -2, feedbackPacketCount: 7, chunksAndDeltas: [0xD2, 0x40, 0x04, 0xFF, 0xFC, 0x08])),
         ])
-        #expect(try RTCPPacket.parseCompound(feedback).count == 4)
+        #expect(try RTCPPacket.parseCompound(feedback).count == 5)
         router.rtcpReceived(feedback, from: subscriber)
         // From the publisher: its sender report and the feedback it sends about our (absent) streams.
         let publisherFeedback = RTCPPacket.serializeCompound([
@@ -377,6 +379,46 @@ final class RecordingTransport: MediaTransport, @unchecked Sendable {
         #expect(out.map(\.sequenceNumber) == [first.sequenceNumber &+ 1, first.sequenceNumber &+ 2])
         #expect(router.forwardedPackets == 3)
         #expect(router.forwardedLayers(track: Self.track, transport: subscriber)! == (.high, .high))
+    }
+
+    @Test func feedbackInTheSameCompoundDoesNotHideAPLI() throws {
+        _ = try flowingAtHigh()
+        let compound = RTCPPacket.serializeCompound([
+            .receiverReport(RTCPReceiverReport(ssrc: 9, reportBlocks: [RTCPReportBlock(ssrc: SSRC(Self.downSSRC))])),
+            .remb(RTCPREMB(senderSSRC: 9, bitrate: 80_000, ssrcs: [SSRC(Self.downSSRC)])),
+            .pli(RTCPPictureLossIndication(senderSSRC: 9, mediaSSRC: SSRC(Self.downSSRC))),
+            .transportCC(RTCPTransportCC(senderSSRC: 9, mediaSSRC: SSRC(Self.downSSRC), baseSequenceNumber: 1, packetStatusCount: 1,
+                                         referenceTime: 0, feedbackPacketCount: 1, chunksAndDeltas: [0x20, 0x01, 0x04])),
+        ])
+        router.rtcpReceived(compound, from: subscriber)
+        // Exactly the PLI's effect: one PLI for the forwarded layer, nothing for the REMB or transport-cc (the
+        // publisher's encoder rate is its own business: we neither relay nor generate estimates).
+        #expect(publisher.takeRTCP().map(Self.kind) == ["pli"])
+        receive(packet(.high))
+        #expect(subscriber.takeRTP().count == 1)
+    }
+
+    @Test func aLowREMBDoesNotMoveTheSubscriberOffItsLayer() throws {
+        _ = try flowingAtHigh()
+        for bitrate: UInt64 in [10_000, 1_000, 0] {
+            router.rtcpReceived(RTCPPacket.remb(RTCPREMB(senderSSRC: 9, bitrate: bitrate, ssrcs: [SSRC(Self.downSSRC)])).serialized(), from: subscriber)
+            receive(packet(.high))
+            receive(packet(.low, keyframe: true))
+        }
+        #expect(subscriber.takeRTP().count == 3)
+        #expect(router.forwardedLayers(track: Self.track, transport: subscriber)! == (.high, .high))
+        #expect(publisher.takeRTCP().isEmpty)
+    }
+
+    static func kind(_ packet: RTCPPacket) -> String {
+        switch packet {
+        case .pli: "pli"
+        case .fir: "fir"
+        case .remb: "remb"
+        case .transportCC: "transport-cc"
+        case .nack: "nack"
+        default: "other"
+        }
     }
 
     // MARK: Echo
