@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "SimServer",
             dependencies: [
-                "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia", "SimDecart",
+                "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia", "SimRTP", "SimDecart",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "SimAuthTests", dependencies: ["SimAuth", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults"], swiftSettings: swiftSettings),
-        .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimDecartTests", dependencies: ["SimDecart", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimSignalTests",

@@ -356,3 +356,48 @@ async def test_aiortc_client_gets_its_own_video_back_on_the_same_peer_connection
         finally:
             await pc.close()
     assert any(e["kind"] == "control.in.offer" for e in decart_sfu.events())
+
+
+def read_pattern_counter(frame: rtc.VideoFrame) -> int:
+    """The test pattern's frame counter: 8 stripes in the bottom quarter, LSB on the left (scripts/make-test-pattern)."""
+    rgba = frame.convert(rtc.VideoBufferType.RGBA)
+    width, height, data = rgba.width, rgba.height, rgba.data
+    y = height * 7 // 8
+    value = 0
+    for bit in range(8):
+        x = bit * width // 8 + width // 16
+        offset = (y * width + x) * 4
+        if (data[offset] + data[offset + 1] + data[offset + 2]) / 3 > 128:
+            value |= 1 << bit
+    return value
+
+
+@pytest.mark.parametrize("codec", ["vp8", "h264"])
+async def test_a_client_that_publishes_no_video_gets_the_test_pattern_in_the_requested_codec(decart_sfu, codec):
+    async with Control.open(decart_sfu, user_agent=PYTHON, livekit_server_codec=codec) as control:
+        await control.send({"type": "livekit_join"})
+        info = await control.until("livekit_room_info")
+        room = rtc.Room()
+        ready = asyncio.get_running_loop().create_future()
+        room.on("track_subscribed", lambda track, pub, participant: participant.identity.startswith("inference-server-")
+                and isinstance(track, rtc.RemoteVideoTrack) and not ready.done() and ready.set_result((track, pub)))
+        await asyncio.wait_for(room.connect(info["livekit_url"], info["token"]), 20)
+        try:
+            await control.until("generation_started", timeout=15)
+            track, publication = await asyncio.wait_for(ready, 15)
+            assert publication.mime_type.lower() == f"video/{codec}"
+            counters, sizes = [], set()
+            async with asyncio.timeout(15):
+                async for event in rtc.VideoStream(track):
+                    counters.append(read_pattern_counter(event.frame))
+                    sizes.add((event.frame.width, event.frame.height))
+                    if len(counters) >= 45:
+                        break
+        finally:
+            await room.disconnect()
+    assert sizes == {(640, 360)}, sizes
+    # The pattern's counter runs 0…59 and loops; consecutive decoded frames step by one (mod 60) almost always.
+    steps = [(b - a) % 60 for a, b in zip(counters, counters[1:])]
+    assert all(c < 60 for c in counters), counters
+    assert sum(1 for s in steps if s == 1) >= 0.8 * len(steps), counters
+    assert any(e["kind"] == "decart.media.none" for e in decart_sfu.events())

@@ -27,11 +27,11 @@ WIDTH, HEIGHT, FPS = 320, 240, 20
 COUNTER_BITS = 6  # low bits: frame counter mod 64; high 2 bits: publisher index
 
 
-def stripes(value: int) -> rtc.VideoFrame:
+def stripes(value: int, width: int = WIDTH, height: int = HEIGHT) -> rtc.VideoFrame:
     """A frame whose 8 vertical stripes are the bits of `value` (MSB left), white = 1."""
-    stripe = WIDTH // 8
+    stripe = width // 8
     row = b"".join((b"\xff\xff\xff\xff" if (value >> (7 - bit)) & 1 else b"\x00\x00\x00\xff") * stripe for bit in range(8))
-    return rtc.VideoFrame(WIDTH, HEIGHT, rtc.VideoBufferType.RGBA, row * HEIGHT)
+    return rtc.VideoFrame(width, height, rtc.VideoBufferType.RGBA, row * height)
 
 
 def read_stripes(frame: rtc.VideoFrame) -> int:
@@ -47,15 +47,15 @@ def read_stripes(frame: rtc.VideoFrame) -> int:
 class Publisher:
     """Publishes a camera track and sends `count` paced stripe frames for publisher `index`."""
 
-    def __init__(self, room: rtc.Room, index: int, count: int):
-        self.room, self.index, self.count = room, index, count
-        self.source = rtc.VideoSource(WIDTH, HEIGHT)
-        self.frames = [stripes((index << COUNTER_BITS) | (n % (1 << COUNTER_BITS))) for n in range(1 << COUNTER_BITS)]
+    def __init__(self, room: rtc.Room, index: int, count: int, width: int = WIDTH, height: int = HEIGHT, simulcast: bool = False):
+        self.room, self.index, self.count, self.simulcast = room, index, count, simulcast
+        self.source = rtc.VideoSource(width, height)
+        self.width, self.height = width, height
         self.done = asyncio.get_running_loop().create_future()
 
     async def publish(self) -> rtc.LocalTrackPublication:
         track = rtc.LocalVideoTrack.create_video_track(f"cam-{self.index}", self.source)
-        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA, simulcast=False)
+        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA, simulcast=self.simulcast)
         return await self.room.local_participant.publish_track(track, options)
 
     def start(self) -> None:
@@ -67,7 +67,7 @@ class Publisher:
                 if not self.done.done():
                     self.done.set_result(n)
                 return
-            self.source.capture_frame(self.frames[n % len(self.frames)])
+            self.source.capture_frame(stripes((self.index << COUNTER_BITS) | (n % (1 << COUNTER_BITS)), self.width, self.height))
             loop.call_later(1 / FPS, tick, n + 1)
 
         tick(0)
@@ -79,12 +79,14 @@ class Receiver:
     def __init__(self, track: rtc.RemoteVideoTrack):
         self.stream = rtc.VideoStream(track)
         self.values: list[int] = []
+        self.widths: list[int] = []
         self.updated = asyncio.Event()
         self.task = asyncio.create_task(self._run())
 
     async def _run(self) -> None:
         async for event in self.stream:
             self.values.append(read_stripes(event.frame))
+            self.widths.append(event.frame.width)
             self.updated.set()
 
     async def wait_for(self, value: int) -> None:
@@ -364,3 +366,48 @@ async def test_forced_signal_close_resumes_and_media_keeps_flowing(media_sfu, si
         assert counters == sorted(counters), counters[:40]
         if signal_path == "/rtc":
             assert any(e["kind"] == "transport.ice_restart" and e["detail"]["target"] == "subscriber" for e in later)
+
+
+async def test_simulcast_publisher_and_a_subscriber_changing_quality_keeps_decoding(media_sfu, signal_path):
+    """alice publishes 1280x720 with simulcast (rid layers q/h/f on the wire, no a=ssrc); bob gets the high layer,
+    asks for LOW (UpdateTrackSettings) and then HIGH again: the decoded size follows, and decoding never stops.
+    (At 640x360 the SDK's two layers are both 640x360, so the size would not show the switch.)"""
+    sfu = media_sfu
+    async with alice_and_bob(sfu) as (alice, bob):
+        ready, tracks = subscribed(bob, 1)
+        publisher = Publisher(alice, index=1, count=40 * FPS, width=1280, height=720, simulcast=True)
+        await publisher.publish()
+        publisher.start()
+        await asyncio.wait_for(ready, 10)
+        publication = next(p for p in bob.remote_participants["alice"].track_publications.values() if p.kind == rtc.TrackKind.KIND_VIDEO)
+        assert publication.simulcasted
+        receiver = Receiver(tracks["alice"])
+
+        async def frames_at(predicate, count: int, timeout: float = 15) -> None:
+            """Waits until `count` consecutive decoded frames satisfy `predicate(width)`."""
+            async with asyncio.timeout(timeout):
+                while True:
+                    if len(receiver.widths) >= count and all(predicate(w) for w in receiver.widths[-count:]):
+                        return
+                    receiver.updated.clear()
+                    await receiver.updated.wait()
+
+        await frames_at(lambda w: w == 1280, 20)
+        publication.set_video_quality(rtc.VideoQuality.VIDEO_QUALITY_LOW)
+        await frames_at(lambda w: w < 1280, 20)
+        low = min(receiver.widths)
+        publication.set_video_quality(rtc.VideoQuality.VIDEO_QUALITY_HIGH)
+        await frames_at(lambda w: w == 1280, 20)
+        await receiver.stop()
+        publisher.done.cancel()
+
+        assert low <= 320, f"the low layer is {low} wide"
+        assert all(v >> COUNTER_BITS == 1 for v in receiver.values), "frames from another publisher"
+        counters = unwrap(receiver.values)
+        assert counters == sorted(counters), "frames out of order across the layer switches"
+        gaps = [b - a for a, b in zip(counters, counters[1:])]
+        assert max(gaps) <= FPS, f"decoding stopped for {max(gaps)} frames around a switch"
+        settings = [e["detail"]["quality"] for e in sfu.events() if e["kind"] == "signal.in.track_setting"]
+        assert 0 in settings and settings[-1] == 2, settings
+        applied = [e["detail"] for e in sfu.events() if e["kind"] == "media.layer_settings"]
+        assert any(d["max_quality"] == "q" and d["applied"] and len(d["active_layers"]) >= 2 for d in applied), applied

@@ -21,9 +21,16 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         var clientVideo: TrackSID?
         /// The inference server's signal connection, once it joined.
         var inference: ConnectionID?
-        /// Its echo track.
+        /// Its output track (the echo, or the test pattern).
         var echo: TrackSID?
+        /// The test pattern's generator, when the client publishes no video.
+        var pattern: PatternGenerator?
+        /// `livekit_server_codec`: the test pattern's codec.
+        var codec: GeneratedCodec = .vp8
     }
+
+    /// How long a client in its room may go without publishing video before the test pattern is used.
+    static let videoGrace: Duration = .milliseconds(1500)
 
     private let lock = NSLock()
     private var sessions: [ConnectionID: Session] = [:]
@@ -77,9 +84,22 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         _ = scheduler.schedule(after: .zero, body)
     }
 
-    /// The client's video publication in a session room starts generation.
+    /// The client's video publication in a session room starts generation; a client that joined its room and
+    /// publishes no video within `videoGrace` gets the test pattern.
     private func observe(_ event: SimEvent) {
         let record = event.record
+        if record.kind == "participant.active", let room = record.room {
+            let connection: ConnectionID? = lock.withLock {
+                guard let connection = byRoom[room], record.identity == sessions[connection]?.clientIdentity else { return nil }
+                return connection
+            }
+            guard let connection else { return }
+            _ = scheduler.schedule(after: Self.videoGrace) { [weak self] in
+                guard let self, self.lock.withLock({ self.sessions[connection] != nil && self.sessions[connection]?.clientVideo == nil }) else { return }
+                self.decart?.notify(.publisherJoinedWithoutVideo(connection))
+            }
+            return
+        }
         guard record.kind == "track.published", case .string("video")? = record.detail["kind"], let room = record.room,
               case .string(let track)? = record.detail["track"] else { return }
         let connection: ConnectionID? = lock.withLock {
@@ -143,6 +163,7 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
             "session_id": .string(parameters.sessionID.rawValue), "passthrough": .bool(parameters.state == nil),
         ]))
         guard let room = parameters.room else { return }
+        if parameters.codec?.lowercased() == "h264" { lock.withLock { sessions[connection]?.codec = .h264 } }
         later { [weak self] in self?.joinInferenceServer(connection, room: room, sessionID: parameters.sessionID) }
     }
 
@@ -157,9 +178,22 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
             return
         }
         lock.withLock { sessions[connection]?.inference = signalConnection }
-        guard let source = session.clientVideo else { return }
-        let echo = signal.publishEcho(on: signalConnection, of: source, name: "inference-output")
-        lock.withLock { sessions[connection]?.echo = echo }
+        if let source = session.clientVideo {
+            let echo = signal.publishEcho(on: signalConnection, of: source, name: "inference-output")
+            lock.withLock { sessions[connection]?.echo = echo }
+            return
+        }
+        // No client video: the looping test pattern, in the requested codec.
+        guard let media, let track = signal.publishGenerated(on: signalConnection, name: "inference-output", codec: session.codec, width: 640, height: 360) else { return }
+        do {
+            let generator = try media.startPattern(track: track, codec: session.codec, ssrc: UInt32.random(in: 1...UInt32.max))
+            lock.withLock {
+                sessions[connection]?.echo = track
+                sessions[connection]?.pattern = generator
+            }
+        } catch {
+            signal.log.append(EventRecord(kind: "decart.inference.pattern_failed", connection: connection, detail: ["why": .string("\(error)")]))
+        }
     }
 
     func stateChanged(for connection: ConnectionID, state: DecartGenerationState, initial: Bool) {
@@ -168,10 +202,11 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
 
     func stopInference(for connection: ConnectionID) {
         signal.log.append(EventRecord(kind: "decart.inference.stop", connection: connection))
-        let inference: ConnectionID? = lock.withLock {
-            defer { sessions[connection]?.inference = nil; sessions[connection]?.echo = nil }
-            return sessions[connection]?.inference
+        let (inference, pattern): (ConnectionID?, PatternGenerator?) = lock.withLock {
+            defer { sessions[connection]?.inference = nil; sessions[connection]?.echo = nil; sessions[connection]?.pattern = nil }
+            return (sessions[connection]?.inference, sessions[connection]?.pattern)
         }
+        if let pattern { media?.stopPattern(pattern) }
         guard let inference else { return }
         later { [weak self] in self?.signal.leaveVirtual(inference) }
     }

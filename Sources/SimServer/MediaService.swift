@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SimCore
 import SimMedia
+import SimRTP
 import SimRoom
 import SimSignal
 
@@ -32,6 +33,12 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     /// Transports created for a connection whose participant is not bound yet.
     private var pending: [ConnectionID: [Endpoint]] = [:]
     private var endpoints: [ParticipantSID: [PeerTarget: Endpoint]] = [:]
+    private struct Subscription: Hashable {
+        var participant: ParticipantSID
+        var track: TrackSID
+    }
+    /// The latest UpdateTrackSettings per subscription.
+    private var subscriberSettings: [Subscription: SimulcastSubscriberSettings] = [:]
     private let certificate: DTLSCertificate
     private let iceConfiguration: ICEConfiguration
     private let clock: any SimClock
@@ -154,13 +161,22 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
 
     func publisherTrack(_ media: PublishedTrackMedia, participant: ParticipantSID) {
         guard let transport = transport(participant, .publisher) else { return }
-        router.publish(track: media.track, on: transport, participant: participant, ssrcs: media.ssrcs, codecs: media.codecs)
+        let streams = RTPStreamIdentification(
+            mid: media.mid, rids: media.rids, midExtensionID: media.midExtensionID, ridExtensionID: media.ridExtensionID,
+            repairedRIDExtensionID: media.repairedRIDExtensionID
+        )
+        let sizes = media.layerSizes.compactMap { size in
+            SimulcastLayer(rawValue: size.quality).map { SimulcastLayerInfo(layer: $0, width: size.width, height: size.height) }
+        }
+        router.publish(track: media.track, on: transport, participant: participant, ssrcs: media.ssrcs, codecs: media.codecs,
+                       streams: streams, layerSizes: sizes)
     }
 
     func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, participant: ParticipantSID, target: PeerTarget) {
         guard let transport = transport(participant, target) else { return }
+        let settings = lock.withLock { subscriberSettings[Subscription(participant: participant, track: downTrack.track)] }
         router.subscribe(track: downTrack.track, transport: transport, participant: participant, ssrc: downTrack.ssrc,
-                         payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate)
+                         payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate, settings: settings ?? SimulcastSubscriberSettings())
     }
 
     func downTrackRemoved(_ track: TrackSID, participant: ParticipantSID, target: PeerTarget) {
@@ -168,8 +184,54 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         router.unsubscribe(track: track, transport: transport)
     }
 
+    /// UpdateTrackSettings → the down track's simulcast choice (kept for a down track negotiated later).
     func downTrackSettings(_ settings: DownTrackSettings, track: TrackSID, participant: ParticipantSID) {
-        // Simulcast layer selection per subscriber arrives with the simulcast router.
+        let mapped = SimulcastSubscriberSettings(
+            maxQuality: SimulcastLayer(rawValue: min(max(settings.quality, 0), 2)) ?? .high, width: settings.width, height: settings.height,
+            isPaused: settings.disabled || settings.quality == 3
+        )
+        let transport: PeerTransport? = lock.withLock {
+            subscriberSettings[Subscription(participant: participant, track: track)] = mapped
+            let endpoints = endpoints[participant]
+            return (endpoints?[.subscriber] ?? endpoints?[.publisher])?.transport
+        }
+        guard let transport else { return }
+        let applied = router.updateSubscriberSettings(track: track, transport: transport, settings: mapped)
+        hub?.log.append(EventRecord(kind: "media.layer_settings", participant: participant, detail: [
+            "track": .string(track.rawValue), "max_quality": .string("\(mapped.maxQuality)"), "paused": .bool(mapped.isPaused),
+            "width": .int(Int64(mapped.width)), "height": .int(Int64(mapped.height)), "applied": .bool(applied),
+            "active_layers": .strings(router.activeLayers(track: track).map { "\($0)" }),
+        ]))
+    }
+
+    // MARK: Generated tracks (Decart test pattern)
+
+    /// Starts playing the embedded test pattern as `track`'s publisher (VP8 or H.264, 640x360, 30 fps).
+    func startPattern(track: TrackSID, codec: GeneratedCodec, ssrc: UInt32) throws -> PatternGenerator {
+        let configuration = PatternVideoSource.Configuration(
+            ssrc: SSRC(ssrc), payloadType: codec.payloadType, firstSequenceNumber: UInt16(truncatingIfNeeded: ssrc >> 8),
+            firstTimestamp: ssrc &* 2_654_435_761
+        )
+        let source: PatternVideoSource
+        if codec.encodingName.lowercased() == "h264" {
+            source = try PatternVideoSource(h264: try H264AnnexBParser.accessUnits(in: Self.decoded(TestPatternData.h264AnnexB360p)), configuration: configuration)
+        } else {
+            source = try PatternVideoSource(ivf: try IVFFile(parsing: Self.decoded(TestPatternData.vp8IVF360p)), configuration: configuration)
+        }
+        let generator = PatternGenerator(source: source, router: router, clock: clock, scheduler: scheduler)
+        router.publish(track: track, on: generator, ssrcs: [ssrc], codecs: [codec.payloadType: codec.encodingName.lowercased()])
+        generator.start()
+        return generator
+    }
+
+    /// Stops a generated track.
+    func stopPattern(_ generator: PatternGenerator) {
+        generator.stop()
+        router.remove(generator)
+    }
+
+    private static func decoded(_ base64: String) -> [UInt8] {
+        Array(Data(base64Encoded: base64) ?? Data())
     }
 
     // MARK: Standalone peers (Decart aiortc)
@@ -208,7 +270,10 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     }
 
     func participantRemoved(_ participant: ParticipantSID) {
-        let owned = lock.withLock { endpoints.removeValue(forKey: participant).map { Array($0.values) } ?? [] }
+        let owned: [Endpoint] = lock.withLock {
+            subscriberSettings = subscriberSettings.filter { $0.key.participant != participant }
+            return endpoints.removeValue(forKey: participant).map { Array($0.values) } ?? []
+        }
         for endpoint in owned {
             close(endpoint)
             hub?.log.append(EventRecord(kind: "transport.closed", participant: participant, detail: ["target": .string(endpoint.target.rawValue)]))

@@ -40,7 +40,8 @@ final class SignalUpgradeGuard: ChannelInboundHandler, RemovableChannelHandler {
             let status = HTTPResponseStatus(statusCode: rejection.status)
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: rejection.message)))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         case .body, .end:
             if discardingRequest {
                 if case .end = part { discardingRequest = false }

@@ -13,14 +13,42 @@ public struct PublishedTrackMedia: Sendable, Equatable {
     public var codecs: [UInt8: String]
     /// Payload type → clock rate.
     public var clockRates: [UInt8: UInt32]
+    /// The section's mid (for packets bound by the mid header extension when the SDP lists no SSRC).
+    public var mid: String?
+    /// `a=rid:… send` ids in order: a simulcast track's layers (empty otherwise).
+    public var rids: [String]
+    /// `a=extmap` ids of the sdes:mid, rtp-stream-id and repaired-rtp-stream-id extensions.
+    public var midExtensionID: UInt8?
+    /// See `midExtensionID`.
+    public var ridExtensionID: UInt8?
+    /// See `midExtensionID`.
+    public var repairedRIDExtensionID: UInt8?
+    /// Layer sizes from AddTrack (`quality` 0 low, 1 medium, 2 high).
+    public var layerSizes: [(quality: Int, width: UInt32, height: UInt32)]
 
     /// Media facts of a track.
-    public init(track: TrackSID, kind: TrackKind, ssrcs: [UInt32], codecs: [UInt8: String], clockRates: [UInt8: UInt32]) {
+    public init(track: TrackSID, kind: TrackKind, ssrcs: [UInt32], codecs: [UInt8: String], clockRates: [UInt8: UInt32],
+                mid: String? = nil, rids: [String] = [], midExtensionID: UInt8? = nil, ridExtensionID: UInt8? = nil,
+                repairedRIDExtensionID: UInt8? = nil, layerSizes: [(quality: Int, width: UInt32, height: UInt32)] = []) {
         self.track = track
         self.kind = kind
         self.ssrcs = ssrcs
         self.codecs = codecs
         self.clockRates = clockRates
+        self.mid = mid
+        self.rids = rids
+        self.midExtensionID = midExtensionID
+        self.ridExtensionID = ridExtensionID
+        self.repairedRIDExtensionID = repairedRIDExtensionID
+        self.layerSizes = layerSizes
+    }
+
+    public static func == (lhs: PublishedTrackMedia, rhs: PublishedTrackMedia) -> Bool {
+        lhs.track == rhs.track && lhs.kind == rhs.kind && lhs.ssrcs == rhs.ssrcs && lhs.codecs == rhs.codecs
+            && lhs.clockRates == rhs.clockRates && lhs.mid == rhs.mid && lhs.rids == rhs.rids
+            && lhs.midExtensionID == rhs.midExtensionID && lhs.ridExtensionID == rhs.ridExtensionID
+            && lhs.repairedRIDExtensionID == rhs.repairedRIDExtensionID
+            && lhs.layerSizes.map { [$0.quality, Int($0.width), Int($0.height)] } == rhs.layerSizes.map { [$0.quality, Int($0.width), Int($0.height)] }
     }
 }
 

@@ -218,6 +218,16 @@ public final class SignalHub: @unchecked Sendable {
         }
     }
 
+    /// Publishes on a virtual participant a track whose media the server generates.
+    public func publishGenerated(on connection: ConnectionID, name: String, codec: GeneratedCodec, width: UInt32, height: UInt32) -> TrackSID? {
+        let wall = clock.wallNow()
+        return lock.withLock {
+            let (track, actions) = engine.publishGenerated(connection, name: name, codec: codec, width: width, height: height, wall: wall)
+            run(actions)
+            return track
+        }
+    }
+
     /// Publishes on a virtual participant a track echoing `source`'s media.
     public func publishEcho(on connection: ConnectionID, of source: TrackSID, name: String) -> TrackSID? {
         let wall = clock.wallNow()

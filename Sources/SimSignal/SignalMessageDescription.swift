@@ -69,6 +69,11 @@ enum SignalMessageDescription {
         case .pingReq(let ping): ["timestamp": .int(ping.timestamp), "rtt": .int(ping.rtt)]
         case .updateMetadata(let update): ["request_id": .int(Int64(update.requestID))]
         case .simulate(let simulate): ["scenario": .string(simulate.scenario.map { "\($0)" } ?? "none")]
+        case .trackSetting(let setting):
+            [
+                "tracks": .strings(setting.trackSids), "disabled": .bool(setting.disabled), "quality": .int(Int64(setting.quality.rawValue)),
+                "width": .int(Int64(setting.width)), "height": .int(Int64(setting.height)),
+            ]
         default: [:]
         }
     }

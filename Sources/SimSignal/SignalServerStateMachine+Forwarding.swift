@@ -124,8 +124,17 @@ extension SignalServerStateMachine {
             }
             let primary = track.mimeType.split(separator: "/").last.map { $0.lowercased() }
             let rates = clockRates.filter { codecs[$0.key] == primary }
-            let media = PublishedTrackMedia(track: track.sid, kind: track.kind, ssrcs: section.ssrcs.filter { !repair.contains($0) },
-                                            codecs: codecs, clockRates: rates.isEmpty ? clockRates : rates)
+            func extensionID(_ uri: String) -> UInt8? {
+                section.extMaps.first { $0.uri == uri }.flatMap { UInt8(exactly: $0.id) }
+            }
+            let media = PublishedTrackMedia(
+                track: track.sid, kind: track.kind, ssrcs: section.ssrcs.filter { !repair.contains($0) }, codecs: codecs,
+                clockRates: rates.isEmpty ? clockRates : rates, mid: section.mid?.rawValue,
+                rids: section.rids.filter { $0.direction == .send }.map(\.id.rawValue),
+                midExtensionID: extensionID(RTPHeaderExtensionURI.mid), ridExtensionID: extensionID(RTPHeaderExtensionURI.rtpStreamID),
+                repairedRIDExtensionID: extensionID(RTPHeaderExtensionURI.repairedRTPStreamID),
+                layerSizes: track.layers.map { (quality: $0.quality.rawValue, width: $0.width, height: $0.height) }
+            )
             publishedMedia[track.sid] = media
             publishedSections[track.sid] = section
             out.append(.publisherTrackMedia(sid, media))

@@ -25,6 +25,9 @@ public enum DecartEvent: Sendable {
     case roomCreationFailed(ConnectionID, reason: String)
     /// The client's LiveKit participant published a video track (any name or source, reference §4.5).
     case publisherVideoPublished(ConnectionID)
+    /// The client's LiveKit participant is connected but publishes no video: generation starts from a test
+    /// pattern instead of its camera.
+    case publisherJoinedWithoutVideo(ConnectionID)
     /// The media side counted frames for a session (cumulative counters).
     case framesCounted(ConnectionID, DecartFrameCounters)
     /// The aiortc peer produced its answer to the client's offer.

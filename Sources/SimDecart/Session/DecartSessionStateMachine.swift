@@ -76,6 +76,10 @@ public struct DecartSessionStateMachine: Sendable {
             guard sessions[connection] != nil else { return [] }
             sessions[connection]?.mediaArrived = true
             return [log(connection, "decart.media.published")] + maybeStartGeneration(connection, now: now)
+        case .publisherJoinedWithoutVideo(let connection):
+            guard sessions[connection] != nil, sessions[connection]?.mediaArrived == false else { return [] }
+            sessions[connection]?.mediaArrived = true
+            return [log(connection, "decart.media.none")] + maybeStartGeneration(connection, now: now)
         case .framesCounted(let connection, let counters):
             sessions[connection]?.counters = counters
             return []
