@@ -96,7 +96,12 @@ extension MediaRouter {
         RTPPacket.setTimestamp(timestamp, in: &out)
         RTPPacket.setSSRC(SSRC(ssrc), in: &out)
         RTPPacket.setPayloadType(payloadType, in: &out)
-        RTPPacket.blankHeaderExtensions(of: header, in: &out)
+        if downTrack.extensionMap.isEmpty {
+            RTPPacket.blankHeaderExtensions(of: header, in: &out)
+        } else {
+            let map = downTrack.extensionMap
+            RTPPacket.remapHeaderExtensionIDs(in: &out) { map[Int($0)] == 0 ? nil : map[Int($0)] }
+        }
         // Cached before the tap: an impaired packet was sent as far as the SFU knows, so a NACK recovers it.
         downTrack.cache.store(seq: seq, bytes: out)
         guard passes(.mediaRTP, participant: downTrack.participant, track: entry.track) else { return }

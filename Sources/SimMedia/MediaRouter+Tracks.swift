@@ -103,9 +103,18 @@ extension MediaRouter {
         /// The packet being sent (forwarded or retransmitted): copied in, munged and protected in place, then kept
         /// for the next packet, so sending reuses its storage instead of allocating.
         var scratch: [UInt8]
+        /// Publisher header-extension id → this subscriber's id (0: removed), 256 entries; empty: remove all.
+        let extensionMap: [UInt8]
 
         init(transport: any MediaTransport, participant: ParticipantSID?, ssrc: UInt32, munger: RTPMunger,
-             selector: SimulcastLayerSelector, clockRate: UInt32) {
+             selector: SimulcastLayerSelector, clockRate: UInt32, extensionIDs: [UInt8: UInt8] = [:]) {
+            if extensionIDs.isEmpty {
+                extensionMap = []
+            } else {
+                var map = [UInt8](repeating: 0, count: 256)
+                for (from, to) in extensionIDs { map[Int(from)] = to }
+                extensionMap = map
+            }
             self.transport = transport
             self.participant = participant
             self.ssrc = ssrc

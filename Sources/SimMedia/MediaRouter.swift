@@ -22,8 +22,8 @@ import SimRTP
 /// **Echoes.** A track may re-send another track's RTP to its own subscribers (`echo(track:source:)`): its down
 /// tracks follow the source's layers, and their keyframe requests go to the source's publisher.
 ///
-/// **Down tracks.** Each subscription has its own SSRC, payload-type mapping and munger. Header extensions are
-/// blanked rather than remapped (ids differ between peers; receivers do not need them to decode). Keyframes: a
+/// **Down tracks.** Each subscription has its own SSRC, payload-type mapping and munger. End-to-end header
+/// extensions (audio level, orientation, capture time) get the subscriber's ids; the others are blanked. Keyframes: a
 /// PLI for the target layer goes to the publisher when a subscription starts or switches, while it waits for a
 /// keyframe (at most every 500 ms per layer), and when a subscriber sends PLI/FIR. Subscriber NACKs are answered
 /// from each down track's `DownTrackPacketCache`. REMB, transport-cc, SR, RR and SDES from either side are
@@ -148,9 +148,12 @@ public final class MediaRouter: @unchecked Sendable {
     ///   - payloadTypes: publisher payload type → the subscriber's payload type.
     ///   - clockRate: the codec's RTP clock rate.
     ///   - settings: the subscriber's settings so far (`UpdateTrackSettings`; default: the best layer).
+    ///   - extensionIDs: publisher header-extension id → the subscriber's id for the same URI, for the extensions
+    ///     forwarded end to end; every other element is blanked (padding), so the packet keeps its length.
     public func subscribe(
         track: TrackSID, transport: any MediaTransport, participant: ParticipantSID? = nil, ssrc: UInt32,
-        payloadTypes: [UInt8: UInt8], clockRate: UInt32, settings: SimulcastSubscriberSettings = SimulcastSubscriberSettings()
+        payloadTypes: [UInt8: UInt8], clockRate: UInt32, settings: SimulcastSubscriberSettings = SimulcastSubscriberSettings(),
+        extensionIDs: [UInt8: UInt8] = [:]
     ) {
         lock.withLock {
             let entry = routedTrack(track)
@@ -159,7 +162,7 @@ public final class MediaRouter: @unchecked Sendable {
             let downTrack = DownTrack(
                 transport: transport, participant: participant, ssrc: ssrc,
                 munger: RTPMunger(ssrc: ssrc, clockRate: clockRate, payloadTypes: RTPMunger.PayloadTypeMap(payloadTypes)),
-                selector: SimulcastLayerSelector(settings: settings), clockRate: clockRate
+                selector: SimulcastLayerSelector(settings: settings), clockRate: clockRate, extensionIDs: extensionIDs
             )
             entry.downTracks.append(downTrack)
             let decision = downTrack.selector.layersChanged(entry.feed?.publication.layerInfos() ?? [])

@@ -28,6 +28,11 @@ public enum RTPHeaderExtensionURI {
     /// (mid, rid, repaired rid, audio level, abs-send-time, transport-cc, abs-capture-time, dependency descriptor,
     /// frame marking) plus video orientation and playout delay, which are harmless to accept. Everything else
     /// (toffset, video-content-type, video-timing, color-space, csrc-audio-level…) is dropped.
+    /// Extensions that describe the media itself, end to end, so a forwarder passes them on (with each
+    /// subscriber's id): audio level, video orientation, capture time, playout delay. Transport-level ones
+    /// (abs-send-time, transport-cc) and stream identification (mid, rid) are per hop and never forwarded.
+    public static let forwardedEndToEnd: Set<String> = [audioLevel, videoOrientation, absCaptureTime, playoutDelay]
+
     public static let supportedByDefault: Set<String> = [
         mid, rtpStreamID, repairedRTPStreamID, audioLevel, absSendTime, transportWideCC, absCaptureTime,
         dependencyDescriptor, videoOrientation, playoutDelay, frameMarking,

@@ -15,6 +15,11 @@ extension SDPOfferBuilder {
             guard !payloadTypes.isEmpty else { throw .noForwardableCodec(mid) }
             let codecAttributes = Self.codecAttributes(template, keeping: Set(payloadTypes))
             var media = transportSection(kind: kind, formats: payloadTypes, mid: mid, direction: .sendonly)
+            // The end-to-end header extensions the publisher sends (audio level, orientation, …), with its ids: the
+            // forwarder maps them to the ids the subscriber's answer keeps (RFC 8285 §5: the answer keeps ours).
+            for extMap in template.extMaps where RTPHeaderExtensionURI.forwardedEndToEnd.contains(extMap.uri) {
+                media.addAttribute("extmap", "\(extMap.id) \(extMap.uri)")
+            }
             media.addAttribute("msid", MSID(streamID: track.streamID, trackID: track.trackID).attributeValue)
             addRTCPAttributes(to: &media)
             media.attributes += codecAttributes

@@ -176,7 +176,8 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         guard let transport = transport(participant, target) else { return }
         let settings = lock.withLock { subscriberSettings[Subscription(participant: participant, track: downTrack.track)] }
         router.subscribe(track: downTrack.track, transport: transport, participant: participant, ssrc: downTrack.ssrc,
-                         payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate, settings: settings ?? SimulcastSubscriberSettings())
+                         payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate, settings: settings ?? SimulcastSubscriberSettings(),
+                         extensionIDs: downTrack.extensionIDs)
     }
 
     func downTrackRemoved(_ track: TrackSID, participant: ParticipantSID, target: PeerTarget) {

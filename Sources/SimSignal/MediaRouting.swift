@@ -25,6 +25,8 @@ public struct PublishedTrackMedia: Sendable, Equatable {
     public var repairedRIDExtensionID: UInt8?
     /// Layer sizes from AddTrack (`quality` 0 low, 1 medium, 2 high).
     public var layerSizes: [(quality: Int, width: UInt32, height: UInt32)]
+    /// The end-to-end header extensions the publisher negotiated: id → URI.
+    public var extensions: [UInt8: String] = [:]
 
     /// Media facts of a track.
     public init(track: TrackSID, kind: TrackKind, ssrcs: [UInt32], codecs: [UInt8: String], clockRates: [UInt8: UInt32],
@@ -47,7 +49,7 @@ public struct PublishedTrackMedia: Sendable, Equatable {
         lhs.track == rhs.track && lhs.kind == rhs.kind && lhs.ssrcs == rhs.ssrcs && lhs.codecs == rhs.codecs
             && lhs.clockRates == rhs.clockRates && lhs.mid == rhs.mid && lhs.rids == rhs.rids
             && lhs.midExtensionID == rhs.midExtensionID && lhs.ridExtensionID == rhs.ridExtensionID
-            && lhs.repairedRIDExtensionID == rhs.repairedRIDExtensionID
+            && lhs.repairedRIDExtensionID == rhs.repairedRIDExtensionID && lhs.extensions == rhs.extensions
             && lhs.layerSizes.map { [$0.quality, Int($0.width), Int($0.height)] } == rhs.layerSizes.map { [$0.quality, Int($0.width), Int($0.height)] }
     }
 }
@@ -64,14 +66,17 @@ public struct NegotiatedDownTrack: Sendable, Equatable {
     public var payloadTypes: [UInt8: UInt8]
     /// RTP clock rate of the track's codec.
     public var clockRate: UInt32
+    /// Publisher header-extension id → the subscriber's id for the same URI (end-to-end extensions only).
+    public var extensionIDs: [UInt8: UInt8]
 
     /// A negotiated down track.
-    public init(track: TrackSID, kind: TrackKind, ssrc: UInt32, payloadTypes: [UInt8: UInt8], clockRate: UInt32) {
+    public init(track: TrackSID, kind: TrackKind, ssrc: UInt32, payloadTypes: [UInt8: UInt8], clockRate: UInt32, extensionIDs: [UInt8: UInt8] = [:]) {
         self.track = track
         self.kind = kind
         self.ssrc = ssrc
         self.payloadTypes = payloadTypes
         self.clockRate = clockRate
+        self.extensionIDs = extensionIDs
     }
 }
 
@@ -83,6 +88,12 @@ struct DownTrackSlot: Sendable, Equatable {
     var streamID: String
     /// The section carrying it (single-PC: a client recvonly slot; dual-PC: our subscriber section).
     var mid: String?
-    /// The payload-type map last given to the media layer.
-    var negotiated: [UInt8: UInt8]?
+    /// The payload-type and header-extension maps last given to the media layer.
+    var negotiated: NegotiatedMaps?
+}
+
+/// What a down track was last negotiated with.
+struct NegotiatedMaps: Sendable, Equatable {
+    var payloadTypes: [UInt8: UInt8]
+    var extensionIDs: [UInt8: UInt8]
 }

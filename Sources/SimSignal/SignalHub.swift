@@ -334,6 +334,7 @@ public final class SignalHub: @unchecked Sendable {
             case .downTrackNegotiated(let participant, let target, let downTrack):
                 log.append(EventRecord(kind: "media.downtrack_negotiated", participant: participant, detail: [
                     "track": .string(downTrack.track.rawValue), "ssrc": .int(Int64(downTrack.ssrc)), "target": .string(target.rawValue),
+                    "extensions": .strings(downTrack.extensionIDs.sorted { $0.key < $1.key }.map { "\($0.key)->\($0.value)" }),
                 ]))
                 media?.downTrackNegotiated(downTrack, participant: participant, target: target)
             case .downTrackRemoved(let participant, let target, let track):

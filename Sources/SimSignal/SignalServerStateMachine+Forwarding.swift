@@ -90,23 +90,40 @@ extension SignalServerStateMachine {
         for slot in state.downTracks.values.sorted(by: { $0.track < $1.track }) {
             guard let mid = slot.mid, let section = answer.section(MediaID(mid)), section.accepted else { continue }
             let names = Dictionary(section.codecs.map { ($0.encodingName.lowercased(), $0.payloadType.value) }, uniquingKeysWith: { first, _ in first })
-            out += negotiate(subscriber, slot: slot, subscriberPayloadTypes: names)
+            out += negotiate(subscriber, slot: slot, subscriberPayloadTypes: names, subscriberExtensions: Self.extensionIDs(section.headerExtensions))
         }
         return out
     }
 
     /// Maps the publisher's payload types to the subscriber's by codec name and, when new or changed, tells the
     /// media layer.
-    mutating func negotiate(_ subscriber: ParticipantSID, slot: DownTrackSlot, subscriberPayloadTypes: [String: UInt8]) -> [SignalAction] {
+    mutating func negotiate(_ subscriber: ParticipantSID, slot: DownTrackSlot, subscriberPayloadTypes: [String: UInt8],
+                            subscriberExtensions: [String: UInt8]) -> [SignalAction] {
         guard let published = publishedMedia[slot.track], let target = media[subscriber]?.downTarget else { return [] }
         var map: [UInt8: UInt8] = [:]
         for (publisherPT, name) in published.codecs where name != "rtx" {
             if let match = subscriberPayloadTypes[name] { map[publisherPT] = match }
         }
-        guard !map.isEmpty, slot.negotiated != map else { return [] }
-        media[subscriber]?.downTracks[slot.track]?.negotiated = map
+        var extensionIDs: [UInt8: UInt8] = [:]
+        for (publisherID, uri) in published.extensions {
+            if let subscriberID = subscriberExtensions[uri] { extensionIDs[publisherID] = subscriberID }
+        }
+        let maps = NegotiatedMaps(payloadTypes: map, extensionIDs: extensionIDs)
+        guard !map.isEmpty, slot.negotiated != maps else { return [] }
+        media[subscriber]?.downTracks[slot.track]?.negotiated = maps
         let clockRate = published.clockRates.values.first ?? (slot.kind == .audio ? 48_000 : 90_000)
-        return [.downTrackNegotiated(subscriber, target, NegotiatedDownTrack(track: slot.track, kind: slot.kind, ssrc: slot.ssrc, payloadTypes: map, clockRate: clockRate))]
+        return [.downTrackNegotiated(subscriber, target, NegotiatedDownTrack(
+            track: slot.track, kind: slot.kind, ssrc: slot.ssrc, payloadTypes: map, clockRate: clockRate, extensionIDs: extensionIDs
+        ))]
+    }
+
+    /// URI → id of the end-to-end extensions among `extMaps` (one-byte ids only, 1–14, as the forwarder writes).
+    static func extensionIDs(_ extMaps: [ExtMap]) -> [String: UInt8] {
+        var ids: [String: UInt8] = [:]
+        for extMap in extMaps where RTPHeaderExtensionURI.forwardedEndToEnd.contains(extMap.uri) && (1...14).contains(extMap.id) {
+            ids[extMap.uri] = UInt8(extMap.id)
+        }
+        return ids
     }
 
     /// Records the SSRCs and codecs of tracks this offer publishes.
@@ -127,7 +144,7 @@ extension SignalServerStateMachine {
             func extensionID(_ uri: String) -> UInt8? {
                 section.extMaps.first { $0.uri == uri }.flatMap { UInt8(exactly: $0.id) }
             }
-            let media = PublishedTrackMedia(
+            var media = PublishedTrackMedia(
                 track: track.sid, kind: track.kind, ssrcs: section.ssrcs.filter { !repair.contains($0) }, codecs: codecs,
                 clockRates: rates.isEmpty ? clockRates : rates, mid: section.mid?.rawValue,
                 rids: section.rids.filter { $0.direction == .send }.map(\.id.rawValue),
@@ -135,6 +152,7 @@ extension SignalServerStateMachine {
                 repairedRIDExtensionID: extensionID(RTPHeaderExtensionURI.repairedRTPStreamID),
                 layerSizes: track.layers.map { (quality: $0.quality.rawValue, width: $0.width, height: $0.height) }
             )
+            media.extensions = Dictionary(Self.extensionIDs(section.extMaps).map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
             publishedMedia[track.sid] = media
             publishedSections[track.sid] = section
             out.append(.publisherTrackMedia(sid, media))

@@ -122,7 +122,8 @@ extension SignalServerStateMachine {
             guard let track = section.track, let slot = media[sid]?.downTracks[track],
                   let answered = reading.section(MediaID(section.mid)), answered.accepted else { continue }
             let payloadTypes = answered.payloadTypes.compactMapValues { $0.first?.value }
-            out += negotiate(sid, slot: slot, subscriberPayloadTypes: payloadTypes)
+            let extensions = answer.media.first { $0.mid?.rawValue == section.mid }.map { Self.extensionIDs($0.extMaps) } ?? [:]
+            out += negotiate(sid, slot: slot, subscriberPayloadTypes: payloadTypes, subscriberExtensions: extensions)
         }
         if media[sid]?.renegotiate == true { out += subscriberOffer(sid) }
         return out

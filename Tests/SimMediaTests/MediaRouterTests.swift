@@ -148,6 +148,23 @@ final class RecordingTransport: MediaTransport, @unchecked Sendable {
         #expect(forwarded.hasExtension && Array(forwarded.headerExtensions).isEmpty)
     }
 
+    @Test func endToEndExtensionsAreMappedToTheSubscribersIDsAndTheRestBlanked() throws {
+        // Publisher: audio level on 1, video orientation on 13, transport-cc on 3 (per hop: never forwarded).
+        router.publish(track: Self.track, on: publisher, participant: "PA_pub", ssrcs: [0x4444], codecs: [Self.vp8: "VP8"])
+        router.subscribe(track: Self.track, transport: subscriber, participant: "PA_sub", ssrc: Self.downSSRC,
+                         payloadTypes: [Self.vp8: 100], clockRate: 90_000, extensionIDs: [1: 7, 13: 2])
+        let payload: [UInt8] = [0x10, 0x00] + [UInt8](repeating: 9, count: 20)
+        receive(Self.build(ssrc: 0x4444, sequence: 5, timestamp: 90_000, payloadType: Self.vp8, extensions: [
+            RTPHeaderExtensionElement(id: 1, data: [0x85]), RTPHeaderExtensionElement(id: 3, data: [0x00, 0x2A]),
+            RTPHeaderExtensionElement(id: 13, data: [0x01]),
+        ], payload: payload))
+        let forwarded = try #require(subscriber.takeRTP().first)
+        let elements = Array(forwarded.headerExtensions).map { ($0.id, Array($0.data)) }
+        #expect(elements.map(\.0) == [7, 2])
+        #expect(elements.map(\.1) == [[0x85], [0x01]])
+        #expect(forwarded.payloadType == 100 && Array(forwarded.payload) == payload)
+    }
+
     @Test func switchesDownAndUpOnSettingsAtTheTargetsKeyframeWithContinuousNumbering() throws {
         let first = try flowingAtHigh()
 

@@ -24,6 +24,8 @@ struct OfferBuilderGoldenTests {
         a=setup:actpass
         a=mid:0
         a=sendonly
+        a=extmap:13 urn:3gpp:video-orientation
+        a=extmap:5 http://www.webrtc.org/experiments/rtp-hdrext/playout-delay
         a=msid:PA_alice|TR_VCcam TR_VCcam
         a=rtcp-mux
         a=rtcp-rsize
@@ -98,6 +100,7 @@ struct OfferBuilderGoldenTests {
         a=setup:actpass
         a=mid:1
         a=sendonly
+        a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level
         a=msid:PA_alice|TR_AMmic TR_AMmic
         a=rtcp-mux
         a=rtpmap:111 opus/48000/2
@@ -180,13 +183,17 @@ struct OfferBuilderGoldenTests {
         #expect(!audio.rtcpReducedSize)
     }
 
-    @Test("track sections: sendonly, msid, ssrc cname/msid, actpass, no extmap, one BUNDLE over all mids")
+    @Test("track sections: sendonly, msid, ssrc cname/msid, actpass, only end-to-end extmaps, one BUNDLE over all mids")
     func trackSectionShape() throws {
         let offer = try Support.builder.offer(sections: Support.pythonTrackSections())
         let session = offer.sessionDescription
         #expect(session.bundleMIDs == ["0", "1"])
         #expect(session.extmapAllowMixed)
-        for (media, track) in zip(session.media, [Support.videoTrack, Support.audioTrack]) {
+        let expectedExtensions: [[String]] = [
+            ["urn:3gpp:video-orientation", "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"],
+            ["urn:ietf:params:rtp-hdrext:ssrc-audio-level"],
+        ]
+        for ((media, track), uris) in zip(zip(session.media, [Support.videoTrack, Support.audioTrack]), expectedExtensions) {
             #expect(media.direction == .sendonly)
             #expect(media.attributes.values(named: "msid") == ["\(track.streamID) \(track.trackID)"])
             #expect(media.ssrcAttributes == [
@@ -194,8 +201,9 @@ struct OfferBuilderGoldenTests {
                 SSRCAttribute(ssrc: track.ssrc, name: "msid", value: "\(track.streamID) \(track.trackID)"),
             ])
             #expect(media.ssrcGroups.isEmpty)
-            #expect(media.extMaps.isEmpty)
-            #expect(!media.attributes.contains(named: "extmap"))
+            // Only the end-to-end extensions, with the publisher's ids; no transport-cc, abs-send-time, mid or rid.
+            #expect(media.extMaps.map(\.uri) == uris)
+            #expect(media.extMaps.allSatisfy { RTPHeaderExtensionURI.forwardedEndToEnd.contains($0.uri) })
             #expect(media.setup == .actpass)
             #expect(media.iceUfrag == Support.configuration.iceUfrag)
             #expect(media.icePwd == Support.configuration.icePwd)

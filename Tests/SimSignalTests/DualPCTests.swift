@@ -22,6 +22,7 @@ import Testing
             lines += ["c=IN IP4 0.0.0.0", "a=ice-ufrag:\(ufrag)", "a=ice-pwd:clientpasswordclientpass",
                       "a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99",
                       "a=setup:active", "a=mid:\(section.mid?.rawValue ?? "")", section.direction == .sendonly ? "a=recvonly" : "a=inactive", "a=rtcp-mux"]
+            lines += section.extMaps.map { "a=extmap:\($0.id) \($0.uri)" }
             lines += section.rtpMaps.map { "a=rtpmap:\($0.payloadType.value) \($0.encodingName)/\($0.clockRate)" + ($0.channels.map { "/\($0)" } ?? "") }
         }
         return lines.joined(separator: "\r\n") + "\r\n"
@@ -61,7 +62,7 @@ import Testing
     }
 
     /// alice publishes a VP8 track; bob (dual-PC, ACTIVE) is auto-subscribed.
-    func publishVideo(_ hub: SignalHub, _ alice: Client) throws -> TrackSID {
+    func publishVideo(_ hub: SignalHub, _ alice: Client, extensions: [String] = []) throws -> TrackSID {
         var add = Livekit_AddTrackRequest()
         add.cid = "cam"
         add.type = .video
@@ -69,7 +70,8 @@ import Testing
         try send(hub, alice, .addTrack(add))
         var offer = Livekit_SessionDescription()
         offer.type = "offer"
-        offer.sdp = TestOffers.sendonlyVideo(cid: "cam")
+        offer.sdp = TestOffers.sendonlyVideo(cid: "cam").replacingOccurrences(
+            of: "a=mid:0\r\n", with: "a=mid:0\r\n" + extensions.map { "a=extmap:\($0)\r\n" }.joined())
         try send(hub, alice, .offer(offer))
         let published = alice.sink.responses.compactMap { if case .trackPublished(let p)? = $0.message { p } else { nil } }
         return TrackSID(try #require(published.first).track.sid)
@@ -128,6 +130,23 @@ import Testing
         #expect(offers(bob).count == count + 1)
         #expect(try SDPParser.parse(reused.sdp).media.map(\.direction) == [.inactive, .sendonly])
         #expect(reused.midToTrackID == ["1": track.rawValue])
+    }
+
+    @Test func endToEndHeaderExtensionsAreOfferedAndMappedPerSubscriberTransportOnesNot() throws {
+        let hub = factory.hub()
+        hub.attachMedia(FakeMedia())
+        let alice = try join(hub, "alice")
+        let bob = try join(hub, "bob")
+        try answerLatest(hub, bob)
+        hub.transportConnected(bob.participant, target: .subscriber)
+        _ = try publishVideo(hub, alice, extensions: [
+            "13 urn:3gpp:video-orientation", "3 http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01",
+        ])
+        let offer = try #require(offers(bob).last)
+        #expect(offer.sdp.contains("a=extmap:13 urn:3gpp:video-orientation") && !offer.sdp.contains("transport-wide-cc"))
+        try answerLatest(hub, bob)
+        let negotiated = try #require(hub.log.events().last { $0.record.kind == "media.downtrack_negotiated" })
+        #expect(negotiated.record.detail["extensions"] == .strings(["13->13"]))
     }
 
     @Test func aResumedParticipantKeepsItsTransportsAndTheServerRestartsICEOnTheSubscriberPC() throws {
