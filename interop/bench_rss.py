@@ -62,7 +62,7 @@ async def main() -> None:
             ready_track, tracks = subscribed(room, 1)
             await asyncio.wait_for(room.connect(info["livekit_url"], token(f"viewer-{index}")), 20)
             rooms.append(room)
-            receivers.append(Receiver(await asyncio.wait_for(ready_track, 15)))
+            receivers.append(Receiver((await asyncio.wait_for(ready_track, 15))["publisher"]))
         for receiver in receivers:  # every subscriber decodes: its down track and cache are in use
             while len(receiver.values) < 40:
                 receiver.updated.clear()

@@ -220,7 +220,12 @@ async def test_server_metrics_only_when_asked(decart_sfu):
                 metrics = [m for m in control.messages if m["type"] == "server_metrics"]
                 if asked:
                     assert metrics, control.types()
-                    assert metrics[-1]["session_id"] == info["session_id"]
+                    latest = metrics[-1]
+                    assert latest["session_id"] == info["session_id"]
+                    # Real counters from the router: the client's frames in, the echo's frames out (20 fps sent).
+                    assert latest["input_frame_count"] > 0 and latest["output_frame_count"] > 0, latest
+                    assert 5 < latest["input_fps"] < 40 and 5 < latest["output_fps"] < 40, latest
+                    assert latest["video_in_qsize"] == 0 and latest["video_out_qsize"] == 0
                 else:
                     assert not metrics
             finally:

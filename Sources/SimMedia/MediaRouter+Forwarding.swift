@@ -42,6 +42,10 @@ extension MediaRouter {
         let ssrc = header.ssrc.value
         if publication.layerSSRCs[layer] != ssrc { publication.layerSSRCs[layer] = ssrc }
         if publication.activity?.packetReceived(layer: layer, now: now) == true { layersChanged(of: entry, now: now) }
+        if header.marker {
+            if entry.countedLayer.map({ layer > $0 }) ?? true { entry.countedLayer = layer }
+            if layer == entry.countedLayer { entry.inputFrames += 1 }
+        }
         guard !entry.downTracks.isEmpty || entry.echoes.contains(where: { !$0.downTracks.isEmpty }),
               passes(.mediaRTP, participant: publication.participant, track: entry.track) else { return }
 
@@ -70,7 +74,7 @@ extension MediaRouter {
         _ header: RTPPacket, _ incoming: RTPMunger.IncomingPacket, to entry: RoutedTrack, now: SimInstant,
         waiting: inout SimulcastLayerSlots<Bool>, anyWaiting: inout Bool
     ) {
-        for downTrack in entry.downTracks {
+        for (index, downTrack) in entry.downTracks.enumerated() {
             let decision = downTrack.munger.packetReceived(incoming, now: now)
             if downTrack.munger.isWaitingForKeyframe, let target = downTrack.munger.targetLayer {
                 waiting[target] = true
@@ -78,6 +82,10 @@ extension MediaRouter {
             }
             guard case .forward(let seq, let timestamp, let outSSRC, let payloadType) = decision else { continue }
             send(header, on: downTrack, of: entry, seq: seq, timestamp: timestamp, ssrc: outSSRC, payloadType: payloadType, now: now)
+            if index == 0, header.marker {
+                entry.outputFrames += 1
+                entry.lastForwardLatency = clock.now() - now
+            }
         }
     }
 

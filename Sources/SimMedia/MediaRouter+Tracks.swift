@@ -15,6 +15,12 @@ extension MediaRouter {
         weak var echoSource: RoutedTrack?
         /// Tracks that re-send this one's RTP to their own subscribers.
         var echoes: [RoutedTrack] = []
+        /// Frames received for this track (marker bits of its highest layer seen), and the layer counted.
+        var inputFrames = 0
+        var countedLayer: SimulcastLayer?
+        /// Frames sent on its first down track, and how long the last one took from arrival to sent.
+        var outputFrames = 0
+        var lastForwardLatency: Duration?
 
         init(track: TrackSID) { self.track = track }
 

@@ -192,6 +192,16 @@ public final class MediaRouter: @unchecked Sendable {
         }
     }
 
+    /// Frame counters of `track`: frames received (its publication's, or for an echo its source's), frames sent on
+    /// its first down track, and the arrival-to-sent time of the last of those. Zeros for an unknown track.
+    public func frameCounters(track: TrackSID) -> (input: Int, output: Int, lastLatency: Duration?) {
+        lock.withLock {
+            guard let entry = tracks[track] else { return (0, 0, nil) }
+            let input = entry.feed?.track.inputFrames ?? entry.inputFrames
+            return (input, entry.outputFrames, entry.lastForwardLatency)
+        }
+    }
+
     /// `track` re-sends `source`'s RTP to its own subscribers (the Decart inference server's echo): each of its down
     /// tracks munges independently and follows `source`'s layers; keyframe requests for it go to `source`'s
     /// publisher. A track echoes one source; a loop (a source echoing its own echo) is refused.

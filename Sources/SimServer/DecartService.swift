@@ -27,6 +27,8 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         var pattern: PatternGenerator?
         /// `livekit_server_codec`: the test pattern's codec.
         var codec: GeneratedCodec = .vp8
+        /// The frame-counter report timer while generating.
+        var counting: (any TimerHandle)?
     }
 
     /// How long a client in its room may go without publishing video before the test pattern is used.
@@ -148,6 +150,7 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
 
     func releaseRoom(for connection: ConnectionID, room: RoomName) {
         lock.withLock {
+            sessions[connection]?.counting?.cancel()
             sessions[connection] = nil
             if byRoom[room] == connection { byRoom[room] = nil }
         }
@@ -181,6 +184,7 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         if let source = session.clientVideo {
             let echo = signal.publishEcho(on: signalConnection, of: source, name: "inference-output")
             lock.withLock { sessions[connection]?.echo = echo }
+            if let echo { reportFrames(connection, track: echo, clientInput: true) }
             return
         }
         // No client video: the looping test pattern, in the requested codec.
@@ -191,6 +195,7 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
                 sessions[connection]?.echo = track
                 sessions[connection]?.pattern = generator
             }
+            reportFrames(connection, track: track, clientInput: false)
         } catch {
             signal.log.append(EventRecord(kind: "decart.inference.pattern_failed", connection: connection, detail: ["why": .string("\(error)")]))
         }
@@ -200,8 +205,26 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         signal.log.append(EventRecord(kind: initial ? "decart.inference.initial_state" : "decart.inference.state", connection: connection))
     }
 
+    /// Every second while generating: the router's frame counters of the output track → `framesCounted` (the
+    /// engine turns them into `server_metrics`). The echo and the pattern have no queues: their sizes are 0.
+    private func reportFrames(_ connection: ConnectionID, track: TrackSID, clientInput: Bool) {
+        guard let media else { return }
+        let counters = media.frameCounters(track: track)
+        decart?.notify(.framesCounted(connection, DecartFrameCounters(
+            inputFrames: clientInput ? counters.input : 0, outputFrames: counters.output, pipelineLatency: counters.lastLatency
+        )))
+        let timer = scheduler.schedule(after: .seconds(1)) { [weak self] in self?.reportFrames(connection, track: track, clientInput: clientInput) }
+        let keep: Bool = lock.withLock {
+            guard sessions[connection]?.echo == track else { return false }
+            sessions[connection]?.counting = timer
+            return true
+        }
+        if !keep { timer.cancel() }
+    }
+
     func stopInference(for connection: ConnectionID) {
         signal.log.append(EventRecord(kind: "decart.inference.stop", connection: connection))
+        lock.withLock { sessions[connection]?.counting?.cancel() }
         let (inference, pattern): (ConnectionID?, PatternGenerator?) = lock.withLock {
             defer { sessions[connection]?.inference = nil; sessions[connection]?.echo = nil; sessions[connection]?.pattern = nil }
             return (sessions[connection]?.inference, sessions[connection]?.pattern)

@@ -261,6 +261,11 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         transport.close()
     }
 
+    /// Frames in and out of a track (for Decart `server_metrics`).
+    func frameCounters(track: TrackSID) -> (input: Int, output: Int, lastLatency: Duration?) {
+        router.frameCounters(track: track)
+    }
+
     func echoTrack(_ track: TrackSID, source: TrackSID) {
         router.echo(track: track, source: source)
     }

@@ -165,6 +165,24 @@ final class RecordingTransport: MediaTransport, @unchecked Sendable {
         #expect(forwarded.payloadType == 100 && Array(forwarded.payload) == payload)
     }
 
+    @Test func frameCountersCountFramesInAndOnTheFirstDownTrackOut() throws {
+        router.publish(track: Self.track, on: publisher, participant: "PA_pub", ssrcs: [0x4444], codecs: [Self.vp8: "VP8"])
+        #expect(router.frameCounters(track: Self.track).input == 0)
+        for frame in 0..<3 {
+            let payload: [UInt8] = [0x10, 0x00, 1, 2, 3]  // keyframes: the new down track starts at once
+            var bytes = Self.build(ssrc: 0x4444, sequence: UInt16(frame), timestamp: UInt32(frame) * 3000, payloadType: Self.vp8, payload: payload)
+            bytes[1] |= 0x80  // marker: the frame's last packet
+            receive(bytes)
+            if frame == 0 {
+                router.subscribe(track: Self.track, transport: subscriber, participant: "PA_sub", ssrc: Self.downSSRC,
+                                 payloadTypes: [Self.vp8: 96], clockRate: 90_000)
+            }
+        }
+        let counters = router.frameCounters(track: Self.track)
+        #expect(counters.input == 3 && counters.output == 2)  // the first frame arrived before the subscription
+        #expect(counters.lastLatency != nil)
+    }
+
     @Test func switchesDownAndUpOnSettingsAtTheTargetsKeyframeWithContinuousNumbering() throws {
         let first = try flowingAtHigh()
 
