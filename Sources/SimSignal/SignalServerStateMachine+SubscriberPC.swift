@@ -129,3 +129,24 @@ extension SignalServerStateMachine {
         return out
     }
 }
+
+extension SignalServerStateMachine {
+    /// `SimulateScenario.switch_candidate_protocol` (LiveKit: an ICE restart preferring UDP, TCP or TLS candidates):
+    /// an ICE restart of the server-offered PC. Our agent gathers UDP host candidates only (ICE-TCP is off), so the
+    /// restarted connection is UDP whatever was asked; the event log says so. Single-PC has no server-offered PC:
+    /// the server cannot restart ICE there (the client would have to re-offer), which is logged as well.
+    mutating func switchCandidateProtocol(_ connection: ConnectionID, protocol value: Int) -> [SignalAction] {
+        guard let sid = participant(of: connection), let state = media[sid] else { return [] }
+        let asked = ["udp", "tcp", "tls"].indices.contains(value) ? ["udp", "tcp", "tls"][value] : "unknown(\(value))"
+        var detail: [String: EventValue] = ["asked": .string(asked), "candidates": "udp"]
+        guard state.transports[.subscriber] != nil else {
+            detail["applied"] = false
+            detail["why"] = "single-PC: no server-offered PeerConnection to restart"
+            return [.log(EventRecord(kind: "transport.switch_candidate_protocol", connection: connection, participant: sid, detail: detail))]
+        }
+        detail["applied"] = true
+        media[sid]?.restartPending = true
+        offersDue.insert(sid)
+        return [.log(EventRecord(kind: "transport.switch_candidate_protocol", connection: connection, participant: sid, detail: detail))]
+    }
+}

@@ -180,7 +180,9 @@ public struct SignalServerStateMachine: Sendable {
             return map(rooms.handle(.syncStateReceived(connection, publishedTrackSIDs: state.publishTracks.map { TrackSID($0.track.sid) }), wall: wall))
         case .simulate(let simulate):
             guard let scenario = SimulatedScenario(proto: simulate) else { return [dropped(connection, "empty SimulateScenario")] }
-            return map(rooms.handle(.simulateRequested(connection, scenario), wall: wall))
+            var out = map(rooms.handle(.simulateRequested(connection, scenario), wall: wall))
+            if case .switchCandidateProtocol(let value) = scenario { out += switchCandidateProtocol(connection, protocol: value) }
+            return out
         }
     }
 

@@ -149,6 +149,23 @@ import Testing
         #expect(negotiated.record.detail["extensions"] == .strings(["13->13"]))
     }
 
+    @Test func switchCandidateProtocolRestartsICEOnTheServerOfferedPC() throws {
+        let hub = factory.hub()
+        let media = FakeMedia()
+        hub.attachMedia(media)
+        let bob = try join(hub, "bob")
+        try answerLatest(hub, bob)
+        let count = offers(bob).count
+        var simulate = Livekit_SimulateScenario()
+        simulate.scenario = .switchCandidateProtocol(Livekit_CandidateProtocol(rawValue: 1) ?? .udp)
+        try send(hub, bob, .simulate(simulate))
+        #expect(offers(bob).count == count + 1)
+        let restarted = try #require(offers(bob).last)
+        #expect(media.calls.contains("restart subscriber \(try #require(SDPParser.parse(restarted.sdp).media.first?.iceUfrag))"))
+        let logged = try #require(hub.log.events().last { $0.record.kind == "transport.switch_candidate_protocol" })
+        #expect(logged.record.detail["asked"] == .string("tcp") && logged.record.detail["candidates"] == .string("udp"))
+    }
+
     @Test func aResumedParticipantKeepsItsTransportsAndTheServerRestartsICEOnTheSubscriberPC() throws {
         let hub = factory.hub()
         let media = FakeMedia()
