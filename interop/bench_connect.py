@@ -14,26 +14,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 from livekit import api, rtc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from bench_support import release_server, summary  # noqa: E402
 from test_media_forwarding import COUNTER_BITS, Publisher, Receiver  # noqa: E402
-
-
-def summary(name: str, samples: list[float]) -> str:
-    samples = sorted(samples)
-    p90 = samples[max(0, int(round(0.9 * len(samples))) - 1)]
-    return (f"{name} runs={len(samples)} median={statistics.median(samples):.1f} "
-            f"p90={p90:.1f} min={samples[0]:.1f} max={samples[-1]:.1f}")
 
 
 async def main() -> None:
@@ -42,14 +32,7 @@ async def main() -> None:
     parser.add_argument("--bin", default=".build/release/sfusim")
     parser.add_argument("--first-frame", action="store_true", help="also time connect() → first decoded frame")
     args = parser.parse_args()
-    ip = os.environ["SFUSIM_TEST_IP_A"]
-    workdir = tempfile.mkdtemp(prefix="sfusim-bench-")
-    ready_path = os.path.join(workdir, "ready")
-    os.mkfifo(ready_path)
-    server = subprocess.Popen([args.bin, "serve", "--bind", ip, "--port", "0", "--ready-file", ready_path, "--log-level", "error"])
-    try:
-        with open(ready_path) as ready:  # blocks until the server writes it
-            info = json.load(ready)
+    with release_server(args.bin, os.environ["SFUSIM_TEST_IP_A"]) as (info, _):
         def token(identity: str) -> str:
             return (
                 api.AccessToken(info["api_key"], info["api_secret"])
@@ -86,9 +69,6 @@ async def main() -> None:
         if publisher is not None:
             publisher.done.cancel()
             await source_room.disconnect()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

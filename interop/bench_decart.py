@@ -16,9 +16,7 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -26,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import websockets  # noqa: E402
 from livekit import rtc  # noqa: E402
 
-from bench_connect import summary  # noqa: E402
+from bench_support import release_server, summary  # noqa: E402
 from test_decart import image_b64  # noqa: E402
 from test_media_forwarding import COUNTER_BITS, Publisher, Receiver  # noqa: E402
 
@@ -65,20 +63,10 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--bin", default=".build/release/sfusim")
     args = parser.parse_args()
-    ip = os.environ["SFUSIM_TEST_IP_A"]
-    workdir = tempfile.mkdtemp(prefix="sfusim-bench-")
-    ready_path = os.path.join(workdir, "ready")
-    os.mkfifo(ready_path)
-    server = subprocess.Popen([args.bin, "serve", "--bind", ip, "--port", "0", "--ready-file", ready_path, "--log-level", "error"])
-    try:
-        with open(ready_path) as ready:
-            info = json.load(ready)
+    with release_server(args.bin, os.environ["SFUSIM_TEST_IP_A"]) as (info, _):
         results = [await one_run(info, index) for index in range(args.runs)]
-        print(summary("decart_open_to_room_info_ms", [r[0] for r in results]))
-        print(summary("decart_connect_to_first_echoed_frame_ms", [r[1] for r in results]))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    print(summary("decart_open_to_room_info_ms", [r[0] for r in results]))
+    print(summary("decart_connect_to_first_echoed_frame_ms", [r[1] for r in results]))
 
 
 if __name__ == "__main__":

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from livekit import api, rtc  # noqa: E402
 
+from bench_support import release_server  # noqa: E402
 from test_media_forwarding import Publisher, Receiver, subscribed  # noqa: E402
 
 
@@ -35,50 +33,42 @@ async def main() -> None:
     parser.add_argument("--participants", type=int, default=10)
     parser.add_argument("--bin", default=".build/release/sfusim")
     args = parser.parse_args()
-    ip = os.environ["SFUSIM_TEST_IP_A"]
-    workdir = tempfile.mkdtemp(prefix="sfusim-bench-")
-    ready_path = os.path.join(workdir, "ready")
-    os.mkfifo(ready_path)
-    server = subprocess.Popen([args.bin, "serve", "--bind", ip, "--port", "0", "--ready-file", ready_path, "--log-level", "error"])
     rooms: list[rtc.Room] = []
-    try:
-        with open(ready_path) as ready:
-            info = json.load(ready)
-        idle = rss_kib(server.pid)
+    with release_server(args.bin, os.environ["SFUSIM_TEST_IP_A"]) as (info, server):
+        try:
+            idle = rss_kib(server.pid)
 
-        def token(identity: str) -> str:
-            return (api.AccessToken(info["api_key"], info["api_secret"]).with_identity(identity)
-                    .with_grants(api.VideoGrants(room_join=True, room="rss")).to_jwt())
+            def token(identity: str) -> str:
+                return (api.AccessToken(info["api_key"], info["api_secret"]).with_identity(identity)
+                        .with_grants(api.VideoGrants(room_join=True, room="rss")).to_jwt())
 
-        publisher_room = rtc.Room()
-        await asyncio.wait_for(publisher_room.connect(info["livekit_url"], token("publisher")), 20)
-        rooms.append(publisher_room)
-        publisher = Publisher(publisher_room, index=1, count=10**9)
-        await publisher.publish()
-        publisher.start()
-        receivers = []
-        for index in range(args.participants - 1):
-            room = rtc.Room()
-            ready_track, tracks = subscribed(room, 1)
-            await asyncio.wait_for(room.connect(info["livekit_url"], token(f"viewer-{index}")), 20)
-            rooms.append(room)
-            receivers.append(Receiver((await asyncio.wait_for(ready_track, 15))["publisher"]))
-        for receiver in receivers:  # every subscriber decodes: its down track and cache are in use
-            while len(receiver.values) < 40:
-                receiver.updated.clear()
-                await asyncio.wait_for(receiver.updated.wait(), 15)
-        loaded = rss_kib(server.pid)
-        per = (loaded - idle) / args.participants / 1024
-        print(f"server_rss idle={idle / 1024:.1f}MiB loaded={loaded / 1024:.1f}MiB participants={args.participants} "
-              f"per_participant={per:.2f}MiB")
-        for receiver in receivers:
-            await receiver.stop()
-        publisher.done.cancel()
-    finally:
-        for room in rooms:
-            await room.disconnect()
-        server.terminate()
-        server.wait(timeout=10)
+            publisher_room = rtc.Room()
+            await asyncio.wait_for(publisher_room.connect(info["livekit_url"], token("publisher")), 20)
+            rooms.append(publisher_room)
+            publisher = Publisher(publisher_room, index=1, count=10**9)
+            await publisher.publish()
+            publisher.start()
+            receivers = []
+            for index in range(args.participants - 1):
+                room = rtc.Room()
+                ready_track, tracks = subscribed(room, 1)
+                await asyncio.wait_for(room.connect(info["livekit_url"], token(f"viewer-{index}")), 20)
+                rooms.append(room)
+                receivers.append(Receiver((await asyncio.wait_for(ready_track, 15))["publisher"]))
+            for receiver in receivers:  # every subscriber decodes: its down track and cache are in use
+                while len(receiver.values) < 40:
+                    receiver.updated.clear()
+                    await asyncio.wait_for(receiver.updated.wait(), 15)
+            loaded = rss_kib(server.pid)
+            per = (loaded - idle) / args.participants / 1024
+            print(f"server_rss idle={idle / 1024:.1f}MiB loaded={loaded / 1024:.1f}MiB participants={args.participants} "
+                  f"per_participant={per:.2f}MiB")
+            for receiver in receivers:
+                await receiver.stop()
+            publisher.done.cancel()
+        finally:
+            for room in rooms:
+                await room.disconnect()
 
 
 if __name__ == "__main__":

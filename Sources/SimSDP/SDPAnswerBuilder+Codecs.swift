@@ -64,33 +64,7 @@ extension SDPAnswerBuilder {
     /// The offer's `a=rtpmap`, `a=rtcp-fb` and `a=fmtp` lines for kept payload types, in the offer's order;
     /// feedback limited to the configured set, one `rtpmap` and one `fmtp` per payload type.
     func codecAttributes(_ media: MediaDescription, keeping kept: Set<PayloadType>) -> [SDPAttribute] {
-        var attributes: [SDPAttribute] = []
-        var mapped = Set<PayloadType>()
-        var parameterized = Set<PayloadType>()
-        for attribute in media.attributes {
-            guard let value = attribute.value else { continue }
-            switch attribute.name {
-            case "rtpmap":
-                if let map = RTPMap(attributeValue: value), kept.contains(map.payloadType),
-                   mapped.insert(map.payloadType).inserted {
-                    attributes.append(SDPAttribute("rtpmap", map.attributeValue))
-                }
-            case "fmtp":
-                if let parameters = FormatParameters(attributeValue: value), kept.contains(parameters.payloadType),
-                   parameterized.insert(parameters.payloadType).inserted {
-                    attributes.append(SDPAttribute("fmtp", parameters.attributeValue))
-                }
-            case "rtcp-fb":
-                if let feedback = RTCPFeedback(attributeValue: value),
-                   feedback.payloadType.map(kept.contains) ?? true,
-                   configuration.rtcpFeedback.contains(feedback.feedbackID) {
-                    attributes.append(SDPAttribute("rtcp-fb", feedback.attributeValue))
-                }
-            default:
-                continue
-            }
-        }
-        return attributes
+        media.codecAttributes(keeping: kept, feedback: configuration.rtcpFeedback, dedupeFeedback: false)
     }
 
     private static func hasRequiredClockRate(_ map: RTPMap, kind: MediaKind) -> Bool {

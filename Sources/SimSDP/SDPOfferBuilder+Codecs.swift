@@ -75,35 +75,7 @@ extension SDPOfferBuilder {
     /// and one `fmtp` per payload type, feedback limited to ``offeredRTCPFeedback`` (wildcard lines kept as `*`),
     /// repeated feedback lines written once.
     static func codecAttributes(_ template: MediaDescription, keeping kept: Set<PayloadType>) -> [SDPAttribute] {
-        var attributes: [SDPAttribute] = []
-        var mapped = Set<PayloadType>()
-        var parameterized = Set<PayloadType>()
-        var feedbackWritten = Set<RTCPFeedback>()
-        for attribute in template.attributes {
-            guard let value = attribute.value else { continue }
-            switch attribute.name {
-            case "rtpmap":
-                if let map = RTPMap(attributeValue: value), kept.contains(map.payloadType),
-                   mapped.insert(map.payloadType).inserted {
-                    attributes.append(SDPAttribute("rtpmap", map.attributeValue))
-                }
-            case "fmtp":
-                if let fmtp = FormatParameters(attributeValue: value), kept.contains(fmtp.payloadType),
-                   parameterized.insert(fmtp.payloadType).inserted {
-                    attributes.append(SDPAttribute("fmtp", fmtp.attributeValue))
-                }
-            case "rtcp-fb":
-                if let feedback = RTCPFeedback(attributeValue: value),
-                   feedback.payloadType.map(kept.contains) ?? true,
-                   offeredRTCPFeedback.contains(feedback.feedbackID),
-                   feedbackWritten.insert(feedback).inserted {
-                    attributes.append(SDPAttribute("rtcp-fb", feedback.attributeValue))
-                }
-            default:
-                continue
-            }
-        }
-        return attributes
+        template.codecAttributes(keeping: kept, feedback: offeredRTCPFeedback, dedupeFeedback: true)
     }
 
     /// The codec lines of an inactive section of `kind` (audio or video).

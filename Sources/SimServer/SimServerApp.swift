@@ -239,10 +239,42 @@ public struct SimServerApp: Sendable {
         return router
     }
 
-    /// Pumps one signal WebSocket: a writer task drains the hub's sink; this task feeds inbound frames to the hub.
+    /// Pumps one signal WebSocket through the hub.
     static func serve(plan: ConnectPlan, hub: SignalHub, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        try await pump(inbound: inbound, outbound: outbound, log: hub.log) { sink in
+            hub.open(plan, sink: sink)
+        } onText: { text, connection in
+            hub.received(.text(text), on: connection)
+        } onBinary: { buffer, connection in
+            hub.received(.binary(Array(buffer.readableBytesView)), on: connection)
+        } onClose: { connection in
+            hub.closed(connection)
+        }
+    }
+
+    /// Pumps one `/v1/stream` WebSocket through the Decart hub: JSON text frames; binary frames are refused.
+    static func serveDecart(query: DecartConnectQuery, endpoint: DecartServerEndpoint, hub: DecartHub,
+                            inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        try await pump(inbound: inbound, outbound: outbound, log: hub.log) { sink in
+            hub.open(query: query, endpoint: endpoint, sink: sink)
+        } onText: { text, connection in
+            hub.received(text: text, on: connection)
+        } onBinary: { buffer, connection in
+            hub.received(binaryCount: buffer.readableBytes, on: connection)
+        } onClose: { connection in
+            hub.closed(connection, code: nil, reason: "")
+        }
+    }
+
+    /// One WebSocket's two directions: a writer task drains the sink the hub writes to (frames, then a close);
+    /// this task feeds inbound frames to the hub until the peer goes, then reports the close.
+    static func pump(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, log: EventLog,
+        open: (WebSocketSignalSink) -> ConnectionID,
+        onText: (String, ConnectionID) -> Void, onBinary: (ByteBuffer, ConnectionID) -> Void, onClose: (ConnectionID) -> Void
+    ) async throws {
         let (stream, continuation) = AsyncStream.makeStream(of: WebSocketSignalSink.Item.self)
-        let connection = hub.open(plan, sink: WebSocketSignalSink(continuation: continuation))
+        let connection = open(WebSocketSignalSink(continuation: continuation))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await item in stream {
@@ -258,14 +290,14 @@ public struct SimServerApp: Sendable {
             do {
                 for try await message in inbound.messages(maxSize: transportFrameLimit) {
                     switch message {
-                    case .binary(let buffer): hub.received(.binary(Array(buffer.readableBytesView)), on: connection)
-                    case .text(let text): hub.received(.text(text), on: connection)
+                    case .binary(let buffer): onBinary(buffer, connection)
+                    case .text(let text): onText(text, connection)
                     }
                 }
             } catch {
-                hub.log.append(EventRecord(kind: "connection.error", connection: connection, detail: ["error": .string("\(error)")]))
+                log.append(EventRecord(kind: "connection.error", connection: connection, detail: ["error": .string("\(error)")]))
             }
-            hub.closed(connection)
+            onClose(connection)
             continuation.finish()
             try await group.waitForAll()
         }
@@ -287,41 +319,6 @@ extension AdminSnapshot {
         var copy = self
         copy.connections = connections
         return copy
-    }
-}
-
-extension SimServerApp {
-    /// Pumps one `/v1/stream` WebSocket: JSON text frames in and out; binary frames are counted and refused.
-    static func serveDecart(query: DecartConnectQuery, endpoint: DecartServerEndpoint, hub: DecartHub,
-                            inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        let (stream, continuation) = AsyncStream.makeStream(of: WebSocketSignalSink.Item.self)
-        let connection = hub.open(query: query, endpoint: endpoint, sink: WebSocketSignalSink(continuation: continuation))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await item in stream {
-                    switch item {
-                    case .frame(.binary(let bytes)): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-                    case .frame(.text(let text)): try await outbound.write(.text(text))
-                    case .close(let code, let reason):
-                        try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
-                        return
-                    }
-                }
-            }
-            do {
-                for try await message in inbound.messages(maxSize: transportFrameLimit) {
-                    switch message {
-                    case .text(let text): hub.received(text: text, on: connection)
-                    case .binary(let buffer): hub.received(binaryCount: buffer.readableBytes, on: connection)
-                    }
-                }
-            } catch {
-                hub.log.append(EventRecord(kind: "control.error", connection: connection, detail: ["error": .string("\(error)")]))
-            }
-            hub.closed(connection, code: nil, reason: "")
-            continuation.finish()
-            try await group.waitForAll()
-        }
     }
 }
 
