@@ -50,6 +50,11 @@ let package = Package(
         .target(name: "SimRoom", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(name: "SimFaults", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(name: "SimDecart", dependencies: ["SimCore", "SimFaults"], swiftSettings: swiftSettings),
+        .target(
+            name: "SimScenario",
+            dependencies: ["SimCore", "SimFaults", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SimRTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
             name: "SimMedia",
@@ -83,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "sfusim",
             dependencies: [
-                "SimCore", "SimAuth", "SimServer", "SimSignal",
+                "SimCore", "SimAuth", "SimServer", "SimSignal", "SimScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,6 +126,10 @@ let package = Package(
         .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimDecartTests", dependencies: ["SimDecart", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimScenarioTests", dependencies: ["SimScenario", "SimCore", "SimFaults"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SimSignalTests",
             dependencies: [

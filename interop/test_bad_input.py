@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime
 import gzip
+import subprocess
 import time
 
 import jwt
@@ -284,3 +285,16 @@ async def test_many_bad_inputs_then_a_good_one(sfu):
         except HandshakeRejected as e:  # never expected for a valid token
             raise AssertionError(f"valid join refused after garbage: {e}") from None
     await still_serving(sfu)
+
+
+def test_sfusim_validate_accepts_good_scenarios_and_exits_2_with_positions_for_bad_ones(sfusim_bin, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text("name: lk-ok\nexpect:\n  - { event: participant.joined, identity: bob }\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: lk-bad\nrules:\n  - when: { event: signal.out.jion }\n    then:\n      - drop: { tap: signal.out, message: update }\n")
+    ok = subprocess.run([str(sfusim_bin), "validate", str(good)], capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0 and "good.yaml: ok" in ok.stdout, (ok.stdout, ok.stderr)
+    failed = subprocess.run([str(sfusim_bin), "validate", str(good), str(bad)], capture_output=True, text=True, timeout=30)
+    assert failed.returncode == 2, (failed.stdout, failed.stderr)
+    assert f"{bad}:3:20: error: unknown event kind \"signal.out.jion\"" in failed.stderr, failed.stderr
+    assert 'did you mean "signal.out.join"' in failed.stderr

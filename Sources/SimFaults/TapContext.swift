@@ -16,10 +16,20 @@ public struct TapContext: Sendable, Equatable {
     public var identity: Identity?
     /// The track, for media taps.
     public var track: TrackSID?
+    /// The identities the message is about (e.g. the participants listed in a signal `update`); empty when unknown.
+    public var about: [Identity]
+    /// Into or out of the server, where the tap alone does not say (media taps see both directions).
+    public var direction: EventDirection?
+    /// The size of the message or packet payload in bytes, when the shell knows it (bandwidth caps).
+    public var payloadBytes: Int?
+    /// Whether a media packet starts or belongs to a keyframe, when the shell knows it (keyframe drops).
+    public var isKeyframe: Bool?
 
-    /// A context.
+    /// A context. The last four fields are optional extras that older call sites leave at their defaults.
     public init(tap: TapPoint, kind: String, connection: ConnectionID? = nil, room: RoomName? = nil,
-                participant: ParticipantSID? = nil, identity: Identity? = nil, track: TrackSID? = nil) {
+                participant: ParticipantSID? = nil, identity: Identity? = nil, track: TrackSID? = nil,
+                about: [Identity] = [], direction: EventDirection? = nil, payloadBytes: Int? = nil,
+                isKeyframe: Bool? = nil) {
         self.track = track
         self.tap = tap
         self.kind = kind
@@ -27,6 +37,10 @@ public struct TapContext: Sendable, Equatable {
         self.room = room
         self.participant = participant
         self.identity = identity
+        self.about = about
+        self.direction = direction
+        self.payloadBytes = payloadBytes
+        self.isKeyframe = isKeyframe
     }
 }
 
