@@ -6,7 +6,7 @@ struct SFUSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sfusim",
         abstract: "A local LiveKit-compatible SFU test server and protocol simulator.",
-        subcommands: [Serve.self, Token.self, Validate.self],
+        subcommands: [Serve.self, Token.self, Validate.self, Run.self],
         defaultSubcommand: Serve.self
     )
 }
