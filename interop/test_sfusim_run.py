@@ -86,3 +86,13 @@ def test_a_bad_scenario_exits_2_with_file_line_column(sfusim_bin, tmp_path):
     assert result.returncode == 2, result.stderr
     assert f"{tmp_path / 'scenario.yaml'}:3:" in result.stderr and 'did you mean "participant.joined"' in result.stderr
     assert not junit.exists()
+
+
+def test_the_catalogue_is_listed_and_every_built_in_validates(sfusim_bin):
+    listed = subprocess.run([str(sfusim_bin), "scenarios"], capture_output=True, text=True, timeout=30)
+    assert listed.returncode == 0, listed.stderr
+    names = [line for line in listed.stdout.splitlines() if line and not line.startswith(" ")]
+    assert {"lk-track-before-metadata", "lk-rejoin-new-sid", "dc-ack-before-room-info", "dc-queue-wait"} <= set(names)
+    checked = subprocess.run([str(sfusim_bin), "validate", *names], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.count(": ok") == len(names)

@@ -20,7 +20,7 @@ struct Run: ParsableCommand {
         """
     )
 
-    @Option(help: "The scenario file (YAML or JSON).")
+    @Option(help: "The scenario: a file (YAML or JSON) or a built-in name (`sfusim scenarios`).")
     var scenario: String
 
     @Option(help: "Write a JUnit XML report here (one test case per expectation, plus the command).")
@@ -103,13 +103,13 @@ struct Run: ParsableCommand {
 
     /// Loads the scenario or exits 2 with every mistake at its file:line:column.
     private func loadScenario() throws -> Scenario {
-        guard let data = FileManager.default.contents(atPath: scenario) else {
-            FileHandle.standardError.write(Data("\(scenario): error: cannot read the file\n".utf8))
+        guard let source = ScenarioSource.read(scenario) else {
+            FileHandle.standardError.write(Data("\(scenario): error: cannot read the file (nor is it a built-in scenario name)\n".utf8))
             throw ExitCode(2)
         }
         let loaded: Scenario
         do {
-            loaded = try ScenarioLoader.load(String(decoding: data, as: UTF8.self), file: scenario, format: ScenarioFormat(path: scenario))
+            loaded = try ScenarioLoader.load(source.text, file: source.file, format: source.format)
         } catch {
             for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
             throw ExitCode(2)

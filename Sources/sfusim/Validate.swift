@@ -9,19 +9,18 @@ struct Validate: ParsableCommand {
         discussion: "Prints every mistake as file:line:column: error: message (hint: …). Exit status 0 when all files are valid, 2 otherwise."
     )
 
-    @Argument(help: "Scenario files (.yaml, .yml or .json).")
+    @Argument(help: "Scenario files (.yaml, .yml or .json) or built-in scenario names.")
     var files: [String]
 
     func run() throws {
         var failed = false
         for path in files {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(Data("\(path): error: cannot read the file\n".utf8))
+            guard let source = ScenarioSource.read(path) else {
+                FileHandle.standardError.write(Data("\(path): error: cannot read the file (nor is it a built-in scenario name)\n".utf8))
                 failed = true
                 continue
             }
-            let text = String(decoding: data, as: UTF8.self)
-            let errors = ScenarioLoader.validate(text, file: path, format: ScenarioFormat(path: path))
+            let errors = ScenarioLoader.validate(source.text, file: source.file, format: source.format)
             if errors.isEmpty {
                 print("\(path): ok")
             } else {
