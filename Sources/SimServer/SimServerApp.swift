@@ -8,6 +8,7 @@ import NIOPosix
 import SimAuth
 import SimCore
 import SimDecart
+import SimScenario
 import SimSignal
 
 /// The sfusim HTTP/WebSocket server: LiveKit signalling, RoomService, admin API. The only Hummingbird user.
@@ -16,11 +17,14 @@ public struct SimServerApp: Sendable {
     public let configuration: ServerConfiguration
     /// Where logs go.
     public let logger: Logger
+    /// A server-wide scenario started with the server (`--scenario`).
+    public var scenario: Scenario?
 
     /// A server with `configuration`.
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    public init(configuration: ServerConfiguration, logger: Logger, scenario: Scenario? = nil) {
         self.configuration = configuration
         self.logger = logger
+        self.scenario = scenario
     }
 
     /// Largest WebSocket frame the transport accepts: above the Decart decoder's limit (multi-MB base64 images),
@@ -72,9 +76,11 @@ public struct SimServerApp: Sendable {
         let media = try makeMedia(hub: hub)
         let (decart, decartService) = makeDecart(hub: hub, seed: seed)
         decartService.media = media
+        let scenarios = ScenarioService(log: hub.log, clock: hub.clock, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()),
+                                        signal: hub, decart: decart)
         let configuration = self.configuration
         let app = Application(
-            router: Self.makeRouter(hub: hub, decart: decartService),
+            router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios),
             server: Self.serverBuilder(hub: hub, decart: decart, service: decartService),
             configuration: ApplicationConfiguration(address: .hostname(configuration.bind, port: configuration.port), serverName: "sfusim"),
             onServerRunning: { channel in
@@ -88,6 +94,7 @@ public struct SimServerApp: Sendable {
                 )
                 decartService.setAddress(livekitURL: info.livekitURL, endpoint: DecartServerEndpoint(ip: configuration.nodeIP ?? configuration.bind, port: port))
                 hub.log.append(EventRecord(kind: "server.ready", detail: ["port": .int(Int64(port)), "seed": .string(String(seed))]))
+                if let scenario { scenarios.load(scenario, seed: seed) }
                 onReady(info)
             },
             logger: logger
@@ -138,8 +145,9 @@ public struct SimServerApp: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func makeRouter(hub: SignalHub, decart: DecartService? = nil) -> Router<BasicRequestContext> {
+    static func makeRouter(hub: SignalHub, decart: DecartService? = nil, scenarios: ScenarioService? = nil) -> Router<BasicRequestContext> {
         let router = Router()
+        if let scenarios { addScenarioRoutes(to: router, scenarios: scenarios, hub: hub) }
         let roomService = RoomService(hub: hub)
         router.get("/") { _, _ in text(200, "OK") }
         if let decart {
@@ -331,5 +339,42 @@ struct WatchStreamResponse: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case livekitURL = "livekit_url", token, roomName = "room_name", sessionID = "session_id"
+    }
+}
+
+extension SimServerApp {
+    /// The actions of `scenario` this server cannot apply yet (empty: it can run it).
+    public static func unsupportedScenarioActions(in scenario: Scenario) -> [String] {
+        ScenarioService.unsupportedActions(in: scenario)
+    }
+
+    /// `POST /_sim/scenario` (YAML or JSON body: load and start), `GET /_sim/report`, `POST /_sim/reset`.
+    static func addScenarioRoutes(to router: Router<BasicRequestContext>, scenarios: ScenarioService, hub: SignalHub) {
+        router.post("/_sim/scenario") { request, _ in
+            let body = try await request.body.collect(upTo: 1024 * 1024)
+            let source = String(decoding: body.readableBytesView, as: UTF8.self)
+            let isJSON = source.drop { $0.isWhitespace }.first == "{"
+            let scenario: Scenario
+            do throws(ScenarioLoadFailure) {
+                scenario = try ScenarioLoader.load(source, file: "request", format: isJSON ? .json : .yaml)
+            } catch {
+                return text(400, error.errors.map(\.description).joined(separator: "\n"))
+            }
+            let unsupported = ScenarioService.unsupportedActions(in: scenario)
+            guard unsupported.isEmpty else {
+                return text(400, "this server cannot apply these actions yet: \(unsupported.joined(separator: ", "))")
+            }
+            scenarios.load(scenario, seed: scenario.seed == 0 ? nil : scenario.seed)
+            return text(200, "started \(scenario.name)")
+        }
+        router.get("/_sim/report") { _, _ in
+            guard let report = scenarios.report(final: false) else { return text(404, "no scenario is running") }
+            return json(report)
+        }
+        router.post("/_sim/reset") { _, _ in
+            scenarios.reset()
+            hub.taps.reset()
+            return text(200, "reset")
+        }
     }
 }

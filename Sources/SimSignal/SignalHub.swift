@@ -28,6 +28,10 @@ public final class SignalHub: @unchecked Sendable {
     public let taps: TapChain
     private let scheduler: any TimerScheduler
     private weak var media: (any SignalMediaDelegate)?
+    private weak var interceptor: (any TapInterceptor)?
+    /// Messages a scenario holds, by the interceptor's id.
+    private var heldOutbound: [UInt64: (ConnectionID, Livekit_SignalResponse)] = [:]
+    private var heldInbound: [UInt64: (ConnectionID, Livekit_SignalRequest, SignalEncoding)] = [:]
 
     /// A hub over `engine`.
     public init(engine: SignalServerStateMachine, validator: ConnectValidator, clock: any SimClock, log: EventLog,
@@ -130,9 +134,101 @@ public final class SignalHub: @unchecked Sendable {
                     log.append(faultRecord(context, reason: reason))
                     return
                 }
-                log.append(record(context, direction: .inbound, detail: SignalMessageDescription.detail(of: request)))
-                run(engine.requestReceived(connection, request, encoding: encoding, wall: wall))
+                if let interceptor, interceptor.isActive(at: .signalIn) {
+                    switch interceptor.intercept(context) {
+                    case .pass: break
+                    case .drop: return
+                    case .delay(let delay):
+                        scheduleInbound(request, encoding: encoding, on: connection, after: delay)
+                        return
+                    case .duplicate(let copies):
+                        for _ in 0..<copies { processInbound(request, encoding: encoding, on: connection, context: context, wall: wall) }
+                    case .hold(let id):
+                        heldInbound[id] = (connection, request, encoding)
+                        return
+                    case .close(let code, let reason):
+                        closeNow(connection, code: code, reason: reason)
+                        return
+                    }
+                }
+                processInbound(request, encoding: encoding, on: connection, context: context, wall: wall)
             }
+        }
+    }
+
+    /// Logs a request as crossing `signal.in` and hands it to the engine (lock held).
+    private func processInbound(_ request: Livekit_SignalRequest, encoding: SignalEncoding, on connection: ConnectionID, context: TapContext, wall: Date) {
+        log.append(record(context, direction: .inbound, detail: SignalMessageDescription.detail(of: request)))
+        run(engine.requestReceived(connection, request, encoding: encoding, wall: wall))
+    }
+
+    private func scheduleInbound(_ request: Livekit_SignalRequest, encoding: SignalEncoding, on connection: ConnectionID, after delay: Duration) {
+        _ = scheduler.schedule(after: delay) { [weak self] in
+            guard let self else { return }
+            let wall = self.clock.wallNow()
+            self.lock.withLock {
+                guard self.sinks[connection] != nil else { return }
+                let context = self.tapContext(.signalIn, kind: SignalMessageDescription.kind(of: request), connection: connection)
+                self.processInbound(request, encoding: encoding, on: connection, context: context, wall: wall)
+            }
+        }
+    }
+
+    // MARK: Scenario interception
+
+    /// Connects the scenario engine's shell (set when a scenario is loaded; nil removes it).
+    public func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
+        lock.withLock { self.interceptor = interceptor }
+    }
+
+    /// Delivers held messages (by the ids the interceptor gave), in order; unknown ids are ignored.
+    public func releaseHeld(_ ids: [UInt64]) {
+        let wall = clock.wallNow()
+        lock.withLock {
+            for id in ids {
+                if let (connection, response) = heldOutbound.removeValue(forKey: id) {
+                    guard sinks[connection] != nil else { continue }
+                    deliver(response, to: connection, context: outboundContext(response, connection: connection))
+                } else if let (connection, request, encoding) = heldInbound.removeValue(forKey: id) {
+                    guard sinks[connection] != nil else { continue }
+                    let context = tapContext(.signalIn, kind: SignalMessageDescription.kind(of: request), connection: connection)
+                    processInbound(request, encoding: encoding, on: connection, context: context, wall: wall)
+                }
+            }
+        }
+    }
+
+    /// Closes `connection` now, as the engine's close action does (lock held).
+    private func closeNow(_ connection: ConnectionID, code: UInt16, reason: String) {
+        guard let sink = sinks.removeValue(forKey: connection) else { return }
+        sink.close(code: code, reason: reason)
+        media?.connectionClosed(connection)
+        run(engine.connectionClosed(connection, wall: clock.wallNow()))
+    }
+
+    /// A scenario command: close one signal connection, or those of `identity`, or all (both nil).
+    public func closeSignal(connection target: ConnectionID?, identity: Identity?, code: UInt16, reason: String) {
+        lock.withLock {
+            let targets = sinks.keys.filter { connection in
+                if let target { return connection == target }
+                guard let found = engine.context(for: connection) else { return false }
+                return identity == nil || found.identity == identity
+            }
+            for connection in targets.sorted() { closeNow(connection, code: code, reason: reason) }
+        }
+    }
+
+    /// A scenario command: run a SimulateScenario case as if `identity`'s client had asked (all when nil).
+    public func simulate(_ simulate: Livekit_SimulateScenario, identity: Identity?) {
+        let wall = clock.wallNow()
+        lock.withLock {
+            let targets = sinks.keys.filter { connection in
+                guard let found = engine.context(for: connection) else { return false }
+                return identity == nil || found.identity == identity
+            }
+            var request = Livekit_SignalRequest()
+            request.message = .simulate(simulate)
+            for connection in targets.sorted() { run(engine.requestReceived(connection, request, encoding: engine.encoding(for: connection), wall: wall)) }
         }
     }
 
@@ -287,25 +383,32 @@ public final class SignalHub: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let connection, let response):
-                guard let sink = sinks[connection] else { continue }
-                let kind = SignalMessageDescription.kind(of: response)
-                let context = tapContext(.signalOut, kind: kind, connection: connection)
+                guard sinks[connection] != nil else { continue }
+                let context = outboundContext(response, connection: connection)
                 if case .drop(let reason) = taps.decide(context) {
                     log.append(faultRecord(context, reason: reason))
                     continue
                 }
-                log.append(record(context, direction: .outbound, detail: SignalMessageDescription.detail(of: response)))
-                switch engine.encoding(for: connection) {
-                case .binary:
-                    if let bytes: [UInt8] = try? response.serializedBytes() { sink.write(.binary(bytes)) }
-                case .json:
-                    if let text = try? response.jsonString() { sink.write(.text(text)) }
+                if let interceptor, interceptor.isActive(at: .signalOut) {
+                    switch interceptor.intercept(context) {
+                    case .pass: break
+                    case .drop: continue
+                    case .delay(let delay):
+                        scheduleOutbound(response, to: connection, after: delay)
+                        continue
+                    case .duplicate(let copies):
+                        for _ in 0..<copies { deliver(response, to: connection, context: context) }
+                    case .hold(let id):
+                        heldOutbound[id] = (connection, response)
+                        continue
+                    case .close(let code, let reason):
+                        closeNow(connection, code: code, reason: reason)
+                        continue
+                    }
                 }
+                deliver(response, to: connection, context: context)
             case .close(let connection, let code, let reason):
-                guard let sink = sinks.removeValue(forKey: connection) else { continue }
-                sink.close(code: code.rawValue, reason: reason)
-                media?.connectionClosed(connection)
-                run(engine.connectionClosed(connection, wall: clock.wallNow()))
+                closeNow(connection, code: code.rawValue, reason: reason)
             case .armTimer(let timer, let delay):
                 timers.removeValue(forKey: timer)?.cancel()
                 timers[timer] = scheduler.schedule(after: delay) { [weak self] in self?.timerFired(timer) }
@@ -346,6 +449,35 @@ public final class SignalHub: @unchecked Sendable {
             case .echoTrack(let track, let source):
                 log.append(EventRecord(kind: "media.echo", detail: ["track": .string(track.rawValue), "source": .string(source.rawValue)]))
                 media?.echoTrack(track, source: source)
+            }
+        }
+    }
+
+    /// The `signal.out` context of a response; an `update` is about the identities it lists (lock held).
+    private func outboundContext(_ response: Livekit_SignalResponse, connection: ConnectionID) -> TapContext {
+        var context = tapContext(.signalOut, kind: SignalMessageDescription.kind(of: response), connection: connection)
+        if case .update(let update)? = response.message { context.about = update.participants.map { Identity($0.identity) } }
+        return context
+    }
+
+    /// Logs a response as crossing `signal.out` and writes it in the connection's encoding (lock held).
+    private func deliver(_ response: Livekit_SignalResponse, to connection: ConnectionID, context: TapContext) {
+        guard let sink = sinks[connection] else { return }
+        log.append(record(context, direction: .outbound, detail: SignalMessageDescription.detail(of: response)))
+        switch engine.encoding(for: connection) {
+        case .binary:
+            if let bytes: [UInt8] = try? response.serializedBytes() { sink.write(.binary(bytes)) }
+        case .json:
+            if let text = try? response.jsonString() { sink.write(.text(text)) }
+        }
+    }
+
+    private func scheduleOutbound(_ response: Livekit_SignalResponse, to connection: ConnectionID, after delay: Duration) {
+        _ = scheduler.schedule(after: delay) { [weak self] in
+            guard let self else { return }
+            self.lock.withLock {
+                guard self.sinks[connection] != nil else { return }
+                self.deliver(response, to: connection, context: self.outboundContext(response, connection: connection))
             }
         }
     }

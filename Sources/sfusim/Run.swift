@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SimCore
 import SimScenario
+import SimServer
 
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +17,8 @@ struct Run: ParsableCommand {
         discussion: """
         The command gets LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, DECART_REALTIME_URL and SFUSIM_ADMIN_URL. \
         Exit status: 0 when the command and every expectation passed, 1 otherwise, 2 for an unusable scenario. \
-        This build evaluates expectations; scenarios with rules or a timeline are refused until the fault shells land.
+        The server runs the scenario's rules and timeline at its message taps; scenarios needing actions this build \
+        cannot apply yet (media impairments, LiveKit/Decart policies, abort, leave, simulate) are refused.
         """
     )
 
@@ -54,7 +56,7 @@ struct Run: ParsableCommand {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: Self.ownExecutable())
         server.arguments = ["serve", "--bind", bind, "--port", "0", "--ready-file", readyPath, "--event-log", eventsPath,
-                            "--seed", String(scenario.seed == 0 ? 1 : scenario.seed), "--log-level", "warning"]
+                            "--seed", String(scenario.seed == 0 ? 1 : scenario.seed), "--log-level", "warning", "--scenario", self.scenario]
         try server.run()
         defer { if server.isRunning { server.terminate() } }
         let ready = try Self.readReady(readyPath, server: server, timeout: readyTimeout)
@@ -114,8 +116,9 @@ struct Run: ParsableCommand {
             for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
             throw ExitCode(2)
         }
-        guard loaded.rules.isEmpty, loaded.timeline.isEmpty else {
-            FileHandle.standardError.write(Data("\(scenario): error: this build evaluates expectations only; rules and timelines are not applied yet\n".utf8))
+        let unsupported = SimServerApp.unsupportedScenarioActions(in: loaded)
+        guard unsupported.isEmpty else {
+            FileHandle.standardError.write(Data("\(source.file): error: this build cannot apply these actions yet: \(unsupported.joined(separator: ", "))\n".utf8))
             throw ExitCode(2)
         }
         return loaded

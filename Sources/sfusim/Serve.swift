@@ -2,11 +2,15 @@ import ArgumentParser
 import Foundation
 import Logging
 import SimCore
+import SimScenario
 import SimServer
 
 /// `sfusim serve`: runs the server with dev defaults until SIGINT/SIGTERM.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve LiveKit signalling, RoomService and the admin API (dev defaults).")
+
+    @Option(help: "A server-wide scenario: a file (YAML or JSON) or a built-in name (`sfusim scenarios`).")
+    var scenario: String?
 
     @Option(help: "YAML configuration file (keys: bind, port, node_ip, keys, log_level, event_log, seed, room.*, signal.*).")
     var config: String?
@@ -80,7 +84,9 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "sfusim")
         let readyFile = self.readyFile
-        try await SimServerApp(configuration: settings, logger: logger).run { info in
+        var loaded: Scenario?
+        if let scenario { loaded = try Self.loadScenario(scenario) }
+        try await SimServerApp(configuration: settings, logger: logger, scenario: loaded).run { info in
             logger.info("sfusim ready", metadata: ["url": .string(info.livekitURL), "seed": .string(String(info.seed))])
             if let readyFile {
                 do {
@@ -90,5 +96,28 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension Serve {
+    /// Loads a scenario for the server, or exits 2 with every mistake (or the actions this build cannot apply).
+    static func loadScenario(_ argument: String) throws -> Scenario {
+        guard let source = ScenarioSource.read(argument) else {
+            FileHandle.standardError.write(Data("\(argument): error: cannot read the file (nor is it a built-in scenario name)\n".utf8))
+            throw ExitCode(2)
+        }
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioLoader.load(source.text, file: source.file, format: source.format)
+        } catch {
+            for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+            throw ExitCode(2)
+        }
+        let unsupported = SimServerApp.unsupportedScenarioActions(in: scenario)
+        guard unsupported.isEmpty else {
+            FileHandle.standardError.write(Data("\(source.file): error: this build cannot apply these actions yet: \(unsupported.joined(separator: ", "))\n".utf8))
+            throw ExitCode(2)
+        }
+        return scenario
     }
 }

@@ -43,6 +43,9 @@ public final class DecartHub: @unchecked Sendable {
     private var timers: [DecartTimer: any TimerHandle] = [:]
     private var nextConnection: UInt64
     private weak var rooms: (any DecartRoomDelegate)?
+    private weak var interceptor: (any TapInterceptor)?
+    private var heldOutbound: [UInt64: (ConnectionID, DecartServerMessage)] = [:]
+    private var heldInbound: [UInt64: (ConnectionID, DecartDecodedFrame)] = [:]
     private let scheduler: any TimerScheduler
     /// The time source.
     public let clock: any SimClock
@@ -117,12 +120,96 @@ public final class DecartHub: @unchecked Sendable {
                     log.append(faultRecord(context, reason: reason))
                     return
                 }
-                log.append(EventRecord(kind: "control.in.\(kind)", connection: connection, tap: .controlIn, direction: .inbound,
-                                       detail: DecartMessageDescription.detail(of: frame.message)))
-                run(engine.handle(.messageReceived(connection, frame), now: now))
+                if let interceptor, interceptor.isActive(at: .controlIn) {
+                    switch interceptor.intercept(context) {
+                    case .pass: break
+                    case .drop: return
+                    case .delay(let delay):
+                        _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(frame, on: connection) }
+                        return
+                    case .duplicate(let copies):
+                        for _ in 0..<copies { processInbound(frame, on: connection, now: now) }
+                    case .hold(let id):
+                        heldInbound[id] = (connection, frame)
+                        return
+                    case .close(let code, let reason):
+                        closeNow(connection, code: code, reason: reason)
+                        return
+                    }
+                }
+                processInbound(frame, on: connection, now: now)
             case .failure(let error):
                 run(engine.handle(.frameRejected(connection, error), now: now))
             }
+        }
+    }
+
+    /// Logs a frame as crossing `control.in` and hands it to the engine (lock held).
+    private func processInbound(_ frame: DecartDecodedFrame, on connection: ConnectionID, now: SimInstant) {
+        log.append(EventRecord(kind: "control.in.\(frame.message.type)", connection: connection, tap: .controlIn, direction: .inbound,
+                               detail: DecartMessageDescription.detail(of: frame.message)))
+        run(engine.handle(.messageReceived(connection, frame), now: now))
+    }
+
+    private func deliverInbound(_ frame: DecartDecodedFrame, on connection: ConnectionID) {
+        let now = clock.now()
+        lock.withLock {
+            guard sinks[connection] != nil else { return }
+            processInbound(frame, on: connection, now: now)
+        }
+    }
+
+    /// Logs a message as crossing `control.out` and writes it (lock held).
+    private func deliver(_ message: DecartServerMessage, to connection: ConnectionID) {
+        guard let sink = sinks[connection] else { return }
+        log.append(EventRecord(kind: "control.out.\(message.type)", connection: connection, tap: .controlOut, direction: .outbound,
+                               detail: DecartMessageDescription.detail(of: message)))
+        sink.write(DecartMessageEncoder.encode(message))
+    }
+
+    /// Closes `connection` now (lock held), as the engine's close action does.
+    private func closeNow(_ connection: ConnectionID, code: UInt16, reason: String) {
+        guard let sink = sinks.removeValue(forKey: connection) else { return }
+        log.append(EventRecord(kind: "control.close", connection: connection, detail: ["code": .int(Int64(code)), "reason": .string(reason), "by": "server"]))
+        sink.close(code: code, reason: reason)
+        run(engine.handle(.connectionClosed(connection, code: code, reason: reason), now: clock.now()))
+    }
+
+    // MARK: Scenario interception
+
+    /// Connects the scenario engine's shell (nil removes it).
+    public func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
+        lock.withLock { self.interceptor = interceptor }
+    }
+
+    /// Delivers held messages (by the interceptor's ids), in order.
+    public func releaseHeld(_ ids: [UInt64]) {
+        let now = clock.now()
+        lock.withLock {
+            for id in ids {
+                if let (connection, message) = heldOutbound.removeValue(forKey: id) {
+                    deliver(message, to: connection)
+                } else if let (connection, frame) = heldInbound.removeValue(forKey: id), sinks[connection] != nil {
+                    processInbound(frame, on: connection, now: now)
+                }
+            }
+        }
+    }
+
+    /// A scenario command: close `connection` (every control connection when nil).
+    public func closeControl(_ connection: ConnectionID?, code: UInt16, reason: String) {
+        lock.withLock {
+            let targets = connection.map { [$0] } ?? sinks.keys.sorted()
+            for target in targets { closeNow(target, code: code, reason: reason) }
+        }
+    }
+
+    /// A scenario command: the server ends `connection`'s session (`error`, `generation_ended`, close); all when nil.
+    public func endSession(_ connection: ConnectionID?, reason: GenerationEndReason, errorText: String?) {
+        let now = clock.now()
+        lock.withLock {
+            let targets = connection.map { [$0] } ?? sinks.keys.sorted()
+            for target in targets { run(engine.handle(.sessionEndRequested(target, reason: reason, errorText: errorText), now: now)) }
         }
     }
 
@@ -167,22 +254,35 @@ public final class DecartHub: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let connection, let message):
-                guard let sink = sinks[connection] else { continue }
+                guard sinks[connection] != nil else { continue }
                 let context = TapContext(tap: .controlOut, kind: message.type, connection: connection)
                 if case .drop(let reason) = taps.decide(context) {
                     log.append(faultRecord(context, reason: reason))
                     continue
                 }
-                log.append(EventRecord(kind: "control.out.\(message.type)", connection: connection, tap: .controlOut, direction: .outbound,
-                                       detail: DecartMessageDescription.detail(of: message)))
-                sink.write(DecartMessageEncoder.encode(message))
+                if let interceptor, interceptor.isActive(at: .controlOut) {
+                    switch interceptor.intercept(context) {
+                    case .pass: break
+                    case .drop: continue
+                    case .delay(let delay):
+                        _ = scheduler.schedule(after: delay) { [weak self] in
+                            guard let self else { return }
+                            self.lock.withLock { self.deliver(message, to: connection) }
+                        }
+                        continue
+                    case .duplicate(let copies):
+                        for _ in 0..<copies { deliver(message, to: connection) }
+                    case .hold(let id):
+                        heldOutbound[id] = (connection, message)
+                        continue
+                    case .close(let code, let reason):
+                        closeNow(connection, code: code, reason: reason)
+                        continue
+                    }
+                }
+                deliver(message, to: connection)
             case .close(let connection, let code, let reason):
-                guard let sink = sinks.removeValue(forKey: connection) else { continue }
-                log.append(EventRecord(kind: "control.close", connection: connection, detail: [
-                    "code": .int(Int64(code.rawValue)), "reason": .string(reason), "by": "server",
-                ]))
-                sink.close(code: code.rawValue, reason: reason)
-                run(engine.handle(.connectionClosed(connection, code: code.rawValue, reason: reason), now: clock.now()))
+                closeNow(connection, code: code.rawValue, reason: reason)
             case .armTimer(let timer, let delay):
                 timers.removeValue(forKey: timer)?.cancel()
                 timers[timer] = scheduler.schedule(after: delay) { [weak self] in self?.timerFired(timer) }

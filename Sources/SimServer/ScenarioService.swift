@@ -1,0 +1,187 @@
+import Foundation
+import SimCore
+import SimDecart
+import SimFaults
+import SimScenario
+import SimSignal
+
+/// Runs a loaded scenario against the live server: the `ScenarioEngine`'s shell.
+///
+/// It watches the event log (triggers), answers the hubs at the message taps (`TapInterceptor`: drop, delay,
+/// duplicate, hold, close), arms the engine's timers, and runs its actions and commands later on its own queue
+/// (never inside a hub's lock). Media taps and the LiveKit/Decart policy commands are not wired yet: scenarios
+/// using them are refused by `unsupportedActions(in:)`.
+final class ScenarioService: TapInterceptor, @unchecked Sendable {
+    /// Action names this server applies.
+    static let supportedActions: Set<String> = [
+        "delay", "drop", "duplicate", "hold", "reorder", "stall", "close", "order", "disconnect_after_new_info",
+        "delay_track_published", "ack_delay", "ack_never", "room_info_delay", "end_session",
+    ]
+
+    /// The actions of `scenario` this server cannot apply yet (empty: it can run).
+    static func unsupportedActions(in scenario: Scenario) -> [String] {
+        let actions = scenario.rules.flatMap(\.then) + scenario.timeline.flatMap(\.actions)
+        var unsupported = actions.map(\.name).filter { !supportedActions.contains($0) }
+        // `abort … instead_of` and `close … instead_of` need no command; a plain abort does.
+        unsupported = Array(Set(unsupported)).sorted()
+        return unsupported
+    }
+
+    private let lock = NSLock()
+    private var engine: ScenarioEngine?
+    private var timers: [ScenarioTimer: any TimerHandle] = [:]
+    private let log: EventLog
+    private let clock: any SimClock
+    private let scheduler: any TimerScheduler
+    private weak var signal: SignalHub?
+    private weak var decart: DecartHub?
+    private var listener: UInt64?
+
+    init(log: EventLog, clock: any SimClock, scheduler: any TimerScheduler, signal: SignalHub, decart: DecartHub) {
+        self.log = log
+        self.clock = clock
+        self.scheduler = scheduler
+        self.signal = signal
+        self.decart = decart
+    }
+
+    /// The running scenario, if any.
+    var scenario: Scenario? { lock.withLock { engine?.scenario } }
+
+    /// Starts `scenario` now (replacing any running one).
+    func load(_ scenario: Scenario, seed: UInt64?) {
+        reset()
+        let now = clock.now()
+        let actions: [ScenarioEngineAction] = lock.withLock {
+            var engine = ScenarioEngine(scenario: scenario, seed: seed)
+            let actions = engine.start(now: now)
+            self.engine = engine
+            return actions
+        }
+        listener = log.addListener { [weak self] event in self?.eventLogged(event) }
+        signal?.attachInterceptor(self)
+        decart?.attachInterceptor(self)
+        later(actions)
+    }
+
+    /// Stops the running scenario: everything held is released, timers cancelled, taps detached.
+    func reset() {
+        let now = clock.now()
+        let (actions, pending): ([ScenarioEngineAction], [any TimerHandle]) = lock.withLock {
+            guard var engine else { return ([], []) }
+            let actions = engine.finish(now: now)
+            self.engine = nil
+            defer { timers.removeAll() }
+            return (actions, Array(timers.values))
+        }
+        for timer in pending { timer.cancel() }
+        if let listener { log.removeListener(listener) }
+        listener = nil
+        signal?.attachInterceptor(nil)
+        decart?.attachInterceptor(nil)
+        run(actions.filter { if case .armTimer = $0 { false } else { true } })
+    }
+
+    /// The report over the log so far (final when the run is over).
+    func report(final: Bool) -> ScenarioReport? {
+        guard let scenario else { return nil }
+        let startMs = lock.withLock { engine?.startTime?.milliseconds } ?? 0
+        return ExpectationEvaluator(scenario: scenario).evaluate(log.events(), startMs: startMs, nowMs: clock.now().milliseconds, final: final)
+    }
+
+    // MARK: TapInterceptor (called inside the hubs' locks)
+
+    func isActive(at tap: TapPoint) -> Bool {
+        lock.withLock { engine?.hasFilters(at: tap) ?? false }
+    }
+
+    func intercept(_ context: TapContext) -> TapOutcome {
+        let now = clock.now()
+        let decision: TapDecision? = lock.withLock { engine?.decide(context, now: now) }
+        guard let decision else { return .pass }
+        later(decision.actions)
+        switch decision.verdict {
+        case .pass, .passAndRelease: return .pass
+        case .drop: return .drop
+        case .delay(let delay): return .delay(delay)
+        case .duplicate(let copies): return .duplicate(copies: copies)
+        case .hold: return .hold(id: decision.messageID.value)
+        case .close(let code, let reason): return .close(code: code.rawValue, reason: reason)
+        case .abort: return .close(code: 1001, reason: "sfusim scenario: abort")
+        }
+    }
+
+    // MARK: Engine plumbing
+
+    private func eventLogged(_ event: SimEvent) {
+        let now = clock.now()
+        let actions: [ScenarioEngineAction] = lock.withLock { engine?.eventLogged(event, now: now) ?? [] }
+        later(actions)
+    }
+
+    private func timerFired(_ timer: ScenarioTimer) {
+        let now = clock.now()
+        let actions: [ScenarioEngineAction] = lock.withLock {
+            guard timers.removeValue(forKey: timer) != nil else { return [] }
+            return engine?.timerFired(timer, now: now) ?? []
+        }
+        run(actions)
+    }
+
+    /// Runs actions on the scheduler: callers may hold a hub's lock.
+    private func later(_ actions: [ScenarioEngineAction]) {
+        guard !actions.isEmpty else { return }
+        _ = scheduler.schedule(after: .zero) { [weak self] in self?.run(actions) }
+    }
+
+    private func run(_ actions: [ScenarioEngineAction]) {
+        for action in actions {
+            switch action {
+            case .installFilter, .removeFilter:
+                break  // the engine keeps its filters; the hubs ask `isActive(at:)`
+            case .release(let ids, let tap):
+                let raw = ids.map(\.value)
+                switch tap {
+                case .controlIn, .controlOut: decart?.releaseHeld(raw)
+                default: signal?.releaseHeld(raw)
+                }
+            case .armTimer(let timer, let at):
+                let now = clock.now()
+                let handle = scheduler.schedule(after: at > now ? at - now : .zero) { [weak self] in self?.timerFired(timer) }
+                let previous: (any TimerHandle)? = lock.withLock {
+                    defer { timers[timer] = handle }
+                    return timers[timer]
+                }
+                previous?.cancel()
+            case .command(let command):
+                execute(command)
+            case .log(let record):
+                log.append(record)
+            }
+        }
+    }
+
+    private func execute(_ command: ScenarioCommand) {
+        switch command {
+        case .close(.signal, let target, let code, let reason):
+            signal?.closeSignal(connection: Self.connection(target), identity: Self.identity(target), code: code.rawValue, reason: reason)
+        case .close(.control, let target, let code, let reason):
+            decart?.closeControl(Self.connection(target), code: code.rawValue, reason: reason)
+        case .endDecartSession(let target, let ending):
+            let reason = GenerationEndReason(rawValue: ending.reason.rawValue) ?? .error
+            decart?.endSession(Self.connection(target), reason: reason, errorText: ending.error)
+        case .abort, .sendLeave, .simulate, .liveKitPolicy, .decartPolicy:
+            log.append(EventRecord(kind: "scenario.unsupported", detail: ["command": .string(command.name)]))
+        }
+    }
+
+    private static func identity(_ target: ConnectionTarget) -> Identity? {
+        if case .identity(let identity) = target { return identity }
+        return nil
+    }
+
+    private static func connection(_ target: ConnectionTarget) -> ConnectionID? {
+        if case .connection(let connection) = target { return connection }
+        return nil
+    }
+}
