@@ -103,25 +103,9 @@ struct Run: ParsableCommand {
         if status != 0 || !report.passed { throw ExitCode(1) }
     }
 
-    /// Loads the scenario or exits 2 with every mistake at its file:line:column.
+    /// Loads the scenario or exits 2 with every mistake at its file:line:column (or what this build cannot apply).
     private func loadScenario() throws -> Scenario {
-        guard let source = ScenarioSource.read(scenario) else {
-            FileHandle.standardError.write(Data("\(scenario): error: cannot read the file (nor is it a built-in scenario name)\n".utf8))
-            throw ExitCode(2)
-        }
-        let loaded: Scenario
-        do {
-            loaded = try ScenarioLoader.load(source.text, file: source.file, format: source.format)
-        } catch {
-            for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
-            throw ExitCode(2)
-        }
-        let unsupported = SimServerApp.unsupportedScenarioActions(in: loaded)
-        guard unsupported.isEmpty else {
-            FileHandle.standardError.write(Data("\(source.file): error: this build cannot apply these actions yet: \(unsupported.joined(separator: ", "))\n".utf8))
-            throw ExitCode(2)
-        }
-        return loaded
+        try Serve.loadScenario(scenario)
     }
 
     private static func progress(_ line: String) {
