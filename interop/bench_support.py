@@ -12,12 +12,12 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def release_server(binary: str, ip: str) -> Iterator[tuple[dict, subprocess.Popen]]:
-    """Starts `sfusim serve` on `ip` with a free port; yields its ready-file contents and the process."""
+def release_server(binary: str, ip: str, extra: list[str] | None = None) -> Iterator[tuple[dict, subprocess.Popen]]:
+    """Starts `sfusim serve` on `ip` with a free port (and `extra` arguments); yields its ready file and process."""
     workdir = tempfile.mkdtemp(prefix="sfusim-bench-")
     ready_path = os.path.join(workdir, "ready")
     os.mkfifo(ready_path)
-    server = subprocess.Popen([binary, "serve", "--bind", ip, "--port", "0", "--ready-file", ready_path, "--log-level", "error"])
+    server = subprocess.Popen([binary, "serve", "--bind", ip, "--port", "0", "--ready-file", ready_path, "--log-level", "error", *(extra or [])])
     try:
         with open(ready_path) as ready:  # blocks until the server writes it
             info = json.load(ready)
