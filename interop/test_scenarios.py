@@ -117,3 +117,28 @@ async def test_post_scenario_starts_one_at_runtime_and_refuses_what_it_cannot_ap
     assert report["results"][0]["status"] == "passed", report
     reset = await asyncio.to_thread(sfu.http, "POST", "/_sim/reset")
     assert reset.status == 200 and (await asyncio.to_thread(sfu.http, "GET", "/_sim/report")).status == 404
+
+
+async def test_refuse_resume_and_keep_sid_policies_on_the_wire(server):
+    from rawclient import SignalClient, resume
+
+    sfu = server()
+    body = "name: policies\ntimeline:\n  - at: 0s\n    do:\n      - refuse_resume: alice\n      - rejoin_sid: keep\n"
+    assert (await asyncio.to_thread(sfu.http, "POST", "/_sim/scenario", body=body)).status == 200
+    await asyncio.to_thread(sfu.wait_event, lambda e: e["detail"].get("fault") == "rejoin_sid", kind="fault.applied", timeout=10)
+    room = unique()
+    token = sfu.token("alice", room)
+    alice = await SignalClient.connect(sfu.livekit_url, token, v1=False)
+    again = await resume(sfu.livekit_url, token, alice.sid, v1=False, expect_first="leave")
+    leave = again.first.leave
+    assert again.first.WhichOneof("message") == "leave" and leave.reason == 6 and leave.action == 2, again.first  # STATE_MISMATCH, RECONNECT
+    await again.close()
+    # The same identity joining again keeps its SID (the default would reissue one).
+    second = await SignalClient.connect(sfu.livekit_url, token, v1=False)
+    assert second.sid == alice.sid
+    await second.close()
+    await alice.close()
+    await asyncio.to_thread(sfu.http, "POST", "/_sim/reset")
+    third = await SignalClient.connect(sfu.livekit_url, token, v1=False)
+    assert third.sid != alice.sid
+    await third.close()

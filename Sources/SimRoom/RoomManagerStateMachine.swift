@@ -27,6 +27,8 @@ public struct RoomManagerStateMachine: Sendable {
     var roomTimerGeneration: [RoomName: UInt64] = [:]
     var signalTimerGeneration: [ParticipantSID: UInt64] = [:]
     var resumeFaults: [ParticipantSID: ResumeFault] = [:]
+    /// Scenario switches (refused resumes, SID kept on rejoin).
+    public var policies = RoomPolicies()
     var unmatchedSections: [ParticipantSID: [OfferedTrackSection]] = [:]
 
     /// A model with `configuration`, minting SIDs from `seed`.
@@ -105,17 +107,19 @@ public struct RoomManagerStateMachine: Sendable {
             createRoom(named: p.room, wall: wall, into: &out)
         }
         guard var room = rooms[p.room] else { return }
+        var keptSID: ParticipantSID?
         if let old = participant(room: p.room, identity: p.identity) {
             // Reference §3.8: kick the old session first, so others see DISCONNECTED(old) before the new info.
             remove(old.sid, reason: .duplicateIdentity, leave: LeaveNotice(reason: .duplicateIdentity, action: .disconnect), into: &out)
             room = rooms[p.room] ?? room
+            if policies.keepSIDOnRejoin.contains(p.identity) { keptSID = old.sid }
         }
         if room.maxParticipants > 0, room.participants.count >= Int(room.maxParticipants) {
             out.append(.send(p.connection, .leave(LeaveNotice(reason: .joinFailure, action: .disconnect))))
             out.append(.closeConnection(p.connection, reason: "room is full"))
             return
         }
-        let sid = sids.participantSID()
+        let sid = keptSID ?? sids.participantSID()
         var participant = Participant(
             sid: sid, identity: p.identity, room: p.room, name: p.name, metadata: p.metadata,
             attributes: p.attributes, state: .joining, permission: p.permission, kind: p.kind, joinedAt: wall,
@@ -142,6 +146,13 @@ public struct RoomManagerStateMachine: Sendable {
     }
 
     mutating func resume(_ connection: ConnectionID, room: RoomName, identity: Identity, into out: inout [RoomAction]) {
+        guard !policies.refuseResume.contains(identity) else {
+            out.append(.log(EventRecord(kind: "participant.resume_refused", connection: connection, room: room, identity: identity,
+                                        detail: ["why": "policy: refuse_resume"])))
+            out.append(.send(connection, .leave(LeaveNotice(reason: .stateMismatch, action: .reconnect))))
+            out.append(.closeConnection(connection, reason: "resume refused"))
+            return
+        }
         guard var participant = participant(room: room, identity: identity) else {
             out.append(.log(EventRecord(kind: "participant.resume_refused", connection: connection, room: room, identity: identity)))
             out.append(.send(connection, .leave(LeaveNotice(reason: .stateMismatch, action: .reconnect))))

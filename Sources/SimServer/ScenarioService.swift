@@ -2,6 +2,7 @@ import Foundation
 import SimCore
 import SimDecart
 import SimFaults
+import SimRoom
 import SimScenario
 import SimSignal
 
@@ -15,7 +16,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     /// Action names this server applies.
     static let supportedActions: Set<String> = [
         "delay", "drop", "duplicate", "hold", "reorder", "stall", "close", "order", "disconnect_after_new_info",
-        "delay_track_published", "ack_delay", "ack_never", "room_info_delay", "end_session",
+        "delay_track_published", "ack_delay", "ack_never", "room_info_delay", "end_session", "refuse_resume", "rejoin_sid",
     ]
 
     /// The actions of `scenario` this server cannot apply yet (empty: it can run).
@@ -79,6 +80,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         listener = nil
         signal?.attachInterceptor(nil)
         decart?.attachInterceptor(nil)
+        signal?.updateRoomPolicies { $0 = RoomPolicies() }
         run(actions.filter { if case .armTimer = $0 { false } else { true } })
     }
 
@@ -170,7 +172,11 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         case .endDecartSession(let target, let ending):
             let reason = GenerationEndReason(rawValue: ending.reason.rawValue) ?? .error
             decart?.endSession(Self.connection(target), reason: reason, errorText: ending.error)
-        case .abort, .sendLeave, .simulate, .liveKitPolicy, .decartPolicy:
+        case .liveKitPolicy(.refuseResume(let identity)):
+            signal?.updateRoomPolicies { $0.refuseResume.insert(identity) }
+        case .liveKitPolicy(.rejoinSID(let mode, let identity)):
+            signal?.updateRoomPolicies { mode == .keep ? $0.keepSIDOnRejoin.insert(identity) : $0.keepSIDOnRejoin.remove(identity) }
+        case .abort, .sendLeave, .simulate, .decartPolicy:
             log.append(EventRecord(kind: "scenario.unsupported", detail: ["command": .string(command.name)]))
         }
     }

@@ -218,6 +218,11 @@ public final class SignalHub: @unchecked Sendable {
         }
     }
 
+    /// A scenario command: change the room model's switches (refused resumes, SID kept on rejoin).
+    public func updateRoomPolicies(_ body: (inout RoomPolicies) -> Void) {
+        lock.withLock { engine.updateRoomPolicies(body) }
+    }
+
     /// A scenario command: run a SimulateScenario case as if `identity`'s client had asked (all when nil).
     public func simulate(_ simulate: Livekit_SimulateScenario, identity: Identity?) {
         let wall = clock.wallNow()

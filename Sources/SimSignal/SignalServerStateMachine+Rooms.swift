@@ -17,4 +17,9 @@ extension SignalServerStateMachine {
         case .failure: []
         }
     }
+
+    /// Changes the room model's scenario switches.
+    public mutating func updateRoomPolicies(_ body: (inout RoomPolicies) -> Void) {
+        body(&rooms.policies)
+    }
 }
