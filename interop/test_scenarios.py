@@ -94,9 +94,9 @@ async def test_dc_initial_state_dropped_never_acks(server, with_scenario):
 
 async def test_post_scenario_starts_one_at_runtime_and_refuses_what_it_cannot_apply(server):
     sfu = server()
-    unsupported = "name: x\ntimeline:\n  - at: 0s\n    do:\n      - ack_early: {}\n"
+    unsupported = "name: x\ntimeline:\n  - at: 0s\n    do:\n      - queue: { positions: [2, 1], interval: 1s }\n"
     refused = await asyncio.to_thread(sfu.http, "POST", "/_sim/scenario", body=unsupported)
-    assert refused.status == 400 and "ack_early" in refused.text
+    assert refused.status == 400 and "queue" in refused.text
     bad = await asyncio.to_thread(sfu.http, "POST", "/_sim/scenario", body="name: x\nexpect:\n  - { event: nope.kind }\n")
     assert bad.status == 400 and "request:3:" in bad.text
     body = json.dumps({"name": "drop-pongs", "rules": [{"when": {"event": "signal.in.ping_req"},
@@ -142,3 +142,39 @@ async def test_refuse_resume_and_keep_sid_policies_on_the_wire(server):
     third = await SignalClient.connect(sfu.livekit_url, token, v1=False)
     assert third.sid != alice.sid
     await third.close()
+
+
+@pytest.mark.parametrize("early", [True, False])
+async def test_dc_ack_before_room_info_for_a_bare_join_client(server, early):
+    """JS 0.1.0–0.1.5 (bare join, no early-ack buffer): by default a state sent before room_info is acked after it
+    (the engine holds the ack); `ack_early` sends it at once (room_info held 500 ms at the tap, so the order is sure)."""
+    actions = ["room_info_delay: 500ms", "ack_early: {}"] if early else ["drop: { tap: control.out, message: status }"]
+    scenario = "name: ack-order\ntimeline:\n  - at: 0s\n    do:\n" + "".join(f"      - {a}\n" for a in actions)
+    sfu = server()
+    assert (await asyncio.to_thread(sfu.http, "POST", "/_sim/scenario", body=scenario)).status == 200
+    await asyncio.to_thread(sfu.wait_event, kind="scenario.started", timeout=10)
+    async with Control.open(sfu, user_agent="decart-js-sdk/0.1.5") as control:
+        await control.send({"type": "livekit_join"})
+        await control.send({"type": "set_image", "image_data": None, "prompt": "x"})
+        await control.until("livekit_room_info")
+        if "set_image_ack" not in control.types():
+            await control.until("set_image_ack")
+        types = control.types()
+        assert (types.index("set_image_ack") < types.index("livekit_room_info")) is early, types
+
+
+async def test_dc_initial_state_rejected_and_unreachable_room_url(server):
+    sfu = server()
+    scenario = ('name: reject\ntimeline:\n  - at: 0s\n    do:\n      - ack_reject: "the image could not be processed"\n'
+                '      - room_info_url: ws://127.0.0.1:1\n')
+    assert (await asyncio.to_thread(sfu.http, "POST", "/_sim/scenario", body=scenario)).status == 200
+    await asyncio.to_thread(sfu.wait_event, lambda e: e["detail"].get("fault") == "room_info_url", kind="fault.applied", timeout=10)
+    async with Control.open(sfu) as control:
+        await control.send({"type": "livekit_join", "passthrough": False})
+        await control.send({"type": "set_image", "image_data": None, "prompt": "x"})
+        info = await control.until("livekit_room_info")
+        if "set_image_ack" not in control.types():
+            await control.until("set_image_ack")
+        ack = next(m for m in control.messages if m["type"] == "set_image_ack")
+        assert info["livekit_url"] == "ws://127.0.0.1:1"
+        assert ack["success"] is False and ack["error"] == "the image could not be processed", ack

@@ -17,6 +17,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     static let supportedActions: Set<String> = [
         "delay", "drop", "duplicate", "hold", "reorder", "stall", "close", "order", "disconnect_after_new_info",
         "delay_track_published", "ack_delay", "ack_never", "room_info_delay", "end_session", "refuse_resume", "rejoin_sid",
+        "ack_early", "ack_reject", "room_info_url",
     ]
 
     /// The actions of `scenario` this server cannot apply yet (empty: it can run).
@@ -36,6 +37,8 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     private let scheduler: any TimerScheduler
     private weak var signal: SignalHub?
     private weak var decart: DecartHub?
+    /// The Decart room side (for `room_info_url`).
+    weak var rooms: DecartService?
     private var listener: UInt64?
 
     init(log: EventLog, clock: any SimClock, scheduler: any TimerScheduler, signal: SignalHub, decart: DecartHub) {
@@ -81,6 +84,8 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         signal?.attachInterceptor(nil)
         decart?.attachInterceptor(nil)
         signal?.updateRoomPolicies { $0 = RoomPolicies() }
+        decart?.updateRules(reset: true)
+        rooms?.overrideLiveKitURL(nil)
         run(actions.filter { if case .armTimer = $0 { false } else { true } })
     }
 
@@ -176,6 +181,12 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             signal?.updateRoomPolicies { $0.refuseResume.insert(identity) }
         case .liveKitPolicy(.rejoinSID(let mode, let identity)):
             signal?.updateRoomPolicies { mode == .keep ? $0.keepSIDOnRejoin.insert(identity) : $0.keepSIDOnRejoin.remove(identity) }
+        case .decartPolicy(.acksBeforeRoomInfo):
+            decart?.updateRules { $0.earlyAcks = .immediately }
+        case .decartPolicy(.rejectInitialState(let error)):
+            decart?.updateRules { $0.initialStateRejection = error }
+        case .decartPolicy(.roomInfoURL(let url)):
+            rooms?.overrideLiveKitURL(url)
         case .abort, .sendLeave, .simulate, .decartPolicy:
             log.append(EventRecord(kind: "scenario.unsupported", detail: ["command": .string(command.name)]))
         }

@@ -78,6 +78,7 @@ public struct SimServerApp: Sendable {
         decartService.media = media
         let scenarios = ScenarioService(log: hub.log, clock: hub.clock, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()),
                                         signal: hub, decart: decart)
+        scenarios.rooms = decartService
         let configuration = self.configuration
         let app = Application(
             router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios),

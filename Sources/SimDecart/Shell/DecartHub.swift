@@ -44,6 +44,8 @@ public final class DecartHub: @unchecked Sendable {
     private var nextConnection: UInt64
     private weak var rooms: (any DecartRoomDelegate)?
     private weak var interceptor: (any TapInterceptor)?
+    /// The rules new connections get (a scenario changes them; nil: the configuration's).
+    private var rulesOverride: DecartRules?
     private var heldOutbound: [UInt64: (ConnectionID, DecartServerMessage)] = [:]
     private var heldInbound: [UInt64: (ConnectionID, DecartDecodedFrame)] = [:]
     private let scheduler: any TimerScheduler
@@ -96,7 +98,7 @@ public final class DecartHub: @unchecked Sendable {
             log.append(EventRecord(kind: "control.open", connection: connection, detail: [
                 "model": .string(query.model ?? ""), "user_agent": .string(query.userAgent ?? ""),
             ]))
-            run(engine.handle(.connectionOpened(connection, query: query, endpoint: endpoint, rules: rules), now: now))
+            run(engine.handle(.connectionOpened(connection, query: query, endpoint: endpoint, rules: rules ?? rulesOverride), now: now))
             return connection
         }
     }
@@ -176,6 +178,20 @@ public final class DecartHub: @unchecked Sendable {
     }
 
     // MARK: Scenario interception
+
+    /// Changes the rules connections opened from now on get (a scenario's Decart policies); `reset` restores the
+    /// configuration's.
+    public func updateRules(reset: Bool = false, _ body: (inout DecartRules) -> Void = { _ in }) {
+        lock.withLock {
+            if reset {
+                rulesOverride = nil
+                return
+            }
+            var rules = rulesOverride ?? engine.configuration.rules
+            body(&rules)
+            rulesOverride = rules
+        }
+    }
 
     /// Connects the scenario engine's shell (nil removes it).
     public func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
