@@ -134,24 +134,12 @@ public final class SignalHub: @unchecked Sendable {
                     log.append(faultRecord(context, reason: reason))
                     return
                 }
-                if let interceptor, interceptor.isActive(at: .signalIn) {
-                    switch interceptor.intercept(context) {
-                    case .pass: break
-                    case .drop: return
-                    case .delay(let delay):
-                        scheduleInbound(request, encoding: encoding, on: connection, after: delay)
-                        return
-                    case .duplicate(let copies):
-                        for _ in 0..<copies { processInbound(request, encoding: encoding, on: connection, context: context, wall: wall) }
-                    case .hold(let id):
-                        heldInbound[id] = (connection, request, encoding)
-                        return
-                    case .close(let code, let reason):
-                        closeNow(connection, code: code, reason: reason)
-                        return
-                    }
-                }
-                processInbound(request, encoding: encoding, on: connection, context: context, wall: wall)
+                interceptor.outcome(for: context).apply(
+                    deliver: { processInbound(request, encoding: encoding, on: connection, context: context, wall: wall) },
+                    delay: { scheduleInbound(request, encoding: encoding, on: connection, after: $0) },
+                    hold: { heldInbound[$0] = (connection, request, encoding) },
+                    close: { closeNow(connection, code: $0, reason: $1) }
+                )
             }
         }
     }
@@ -394,24 +382,12 @@ public final class SignalHub: @unchecked Sendable {
                     log.append(faultRecord(context, reason: reason))
                     continue
                 }
-                if let interceptor, interceptor.isActive(at: .signalOut) {
-                    switch interceptor.intercept(context) {
-                    case .pass: break
-                    case .drop: continue
-                    case .delay(let delay):
-                        scheduleOutbound(response, to: connection, after: delay)
-                        continue
-                    case .duplicate(let copies):
-                        for _ in 0..<copies { deliver(response, to: connection, context: context) }
-                    case .hold(let id):
-                        heldOutbound[id] = (connection, response)
-                        continue
-                    case .close(let code, let reason):
-                        closeNow(connection, code: code, reason: reason)
-                        continue
-                    }
-                }
-                deliver(response, to: connection, context: context)
+                interceptor.outcome(for: context).apply(
+                    deliver: { deliver(response, to: connection, context: context) },
+                    delay: { scheduleOutbound(response, to: connection, after: $0) },
+                    hold: { heldOutbound[$0] = (connection, response) },
+                    close: { closeNow(connection, code: $0, reason: $1) }
+                )
             case .close(let connection, let code, let reason):
                 closeNow(connection, code: code.rawValue, reason: reason)
             case .armTimer(let timer, let delay):

@@ -122,24 +122,12 @@ public final class DecartHub: @unchecked Sendable {
                     log.append(faultRecord(context, reason: reason))
                     return
                 }
-                if let interceptor, interceptor.isActive(at: .controlIn) {
-                    switch interceptor.intercept(context) {
-                    case .pass: break
-                    case .drop: return
-                    case .delay(let delay):
-                        _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(frame, on: connection) }
-                        return
-                    case .duplicate(let copies):
-                        for _ in 0..<copies { processInbound(frame, on: connection, now: now) }
-                    case .hold(let id):
-                        heldInbound[id] = (connection, frame)
-                        return
-                    case .close(let code, let reason):
-                        closeNow(connection, code: code, reason: reason)
-                        return
-                    }
-                }
-                processInbound(frame, on: connection, now: now)
+                interceptor.outcome(for: context).apply(
+                    deliver: { processInbound(frame, on: connection, now: now) },
+                    delay: { delay in _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(frame, on: connection) } },
+                    hold: { heldInbound[$0] = (connection, frame) },
+                    close: { closeNow(connection, code: $0, reason: $1) }
+                )
             case .failure(let error):
                 run(engine.handle(.frameRejected(connection, error), now: now))
             }
@@ -159,6 +147,10 @@ public final class DecartHub: @unchecked Sendable {
             guard sinks[connection] != nil else { return }
             processInbound(frame, on: connection, now: now)
         }
+    }
+
+    private func deliverLater(_ message: DecartServerMessage, to connection: ConnectionID) {
+        lock.withLock { deliver(message, to: connection) }
     }
 
     /// Logs a message as crossing `control.out` and writes it (lock held).
@@ -276,27 +268,12 @@ public final class DecartHub: @unchecked Sendable {
                     log.append(faultRecord(context, reason: reason))
                     continue
                 }
-                if let interceptor, interceptor.isActive(at: .controlOut) {
-                    switch interceptor.intercept(context) {
-                    case .pass: break
-                    case .drop: continue
-                    case .delay(let delay):
-                        _ = scheduler.schedule(after: delay) { [weak self] in
-                            guard let self else { return }
-                            self.lock.withLock { self.deliver(message, to: connection) }
-                        }
-                        continue
-                    case .duplicate(let copies):
-                        for _ in 0..<copies { deliver(message, to: connection) }
-                    case .hold(let id):
-                        heldOutbound[id] = (connection, message)
-                        continue
-                    case .close(let code, let reason):
-                        closeNow(connection, code: code, reason: reason)
-                        continue
-                    }
-                }
-                deliver(message, to: connection)
+                interceptor.outcome(for: context).apply(
+                    deliver: { deliver(message, to: connection) },
+                    delay: { delay in _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverLater(message, to: connection) } },
+                    hold: { heldOutbound[$0] = (connection, message) },
+                    close: { closeNow(connection, code: $0, reason: $1) }
+                )
             case .close(let connection, let code, let reason):
                 closeNow(connection, code: code.rawValue, reason: reason)
             case .armTimer(let timer, let delay):
