@@ -14,6 +14,40 @@ public enum TapOutcome: Sendable, Equatable {
     case hold(id: UInt64)
     /// Do not deliver it; close the connection with this code and reason.
     case close(code: UInt16, reason: String)
+    /// Do not deliver it; drop the connection without a close frame (the peer sees 1006).
+    case abort
+}
+
+/// How a shell ends a connection on a scenario's or the engine's behalf.
+public enum ConnectionEnding: Sendable, Equatable, CustomStringConvertible {
+    /// A close frame with this code and reason, after the queued frames.
+    case close(code: UInt16, reason: String)
+    /// The transport is dropped at once, without a close frame: the peer sees an abnormal closure (1006).
+    case abort
+
+    /// The code the event log records: the close frame's, or 1006 for an abort.
+    public var code: UInt16 {
+        switch self {
+        case .close(let code, _): code
+        case .abort: 1006
+        }
+    }
+
+    /// The reason the event log records.
+    public var reason: String {
+        switch self {
+        case .close(_, let reason): reason
+        case .abort: "aborted without a close frame"
+        }
+    }
+
+    /// `close 1011 "…"`, `abort`.
+    public var description: String {
+        switch self {
+        case .close(let code, let reason): "close \(code) \"\(reason)\""
+        case .abort: "abort"
+        }
+    }
 }
 
 /// Decides what happens to messages at taps (the scenario engine's shell). Hubs call it holding their lock, for
@@ -28,15 +62,16 @@ public protocol TapInterceptor: AnyObject, Sendable {
 
 extension TapOutcome {
     /// The shell's handling of an outcome, the same for every tap: deliver now (once, or once plus the copies), later,
-    /// keep under its id, or close; a drop does nothing.
-    public func apply(deliver: () -> Void, delay: (Duration) -> Void, hold: (UInt64) -> Void, close: (UInt16, String) -> Void) {
+    /// keep under its id, or end the connection; a drop does nothing.
+    public func apply(deliver: () -> Void, delay: (Duration) -> Void, hold: (UInt64) -> Void, end: (ConnectionEnding) -> Void) {
         switch self {
         case .pass: deliver()
         case .drop: break
         case .delay(let duration): delay(duration)
         case .duplicate(let copies): for _ in 0...copies { deliver() }
         case .hold(let id): hold(id)
-        case .close(let code, let reason): close(code, reason)
+        case .close(let code, let reason): end(.close(code: code, reason: reason))
+        case .abort: end(.abort)
         }
     }
 }

@@ -50,6 +50,18 @@ public enum DisconnectReason: Int, Sendable, Codable {
     case signalClose = 9
     /// The room closed.
     case roomClosed = 10
+    /// SIP: the callee was unavailable.
+    case userUnavailable = 11
+    /// SIP: the callee rejected the call.
+    case userRejected = 12
+    /// SIP trunk failure.
+    case sipTrunkFailure = 13
+    /// The connection timed out.
+    case connectionTimeout = 14
+    /// Media failed.
+    case mediaFailure = 15
+    /// An agent failed.
+    case agentError = 16
 }
 
 /// What a client should do after a LeaveRequest (LiveKit `LeaveRequest.Action`).

@@ -177,6 +177,9 @@ public enum RoomEvent: Sendable, Equatable {
     case transportConnected(ParticipantSID)
     /// SimulateScenario.
     case simulateRequested(ConnectionID, SimulatedScenario)
+    /// The server (a scenario) tells the participant on `connection` to leave, with this reason and action:
+    /// RESUME closes the signal and keeps the participant for its resume; DISCONNECT and RECONNECT remove it.
+    case leaveCommanded(ConnectionID, LeaveNotice)
     /// SyncState after a resume: the tracks the client believes it publishes.
     case syncStateReceived(ConnectionID, publishedTrackSIDs: [TrackSID])
     /// A timer fired.

@@ -31,6 +31,21 @@ extension RoomManagerStateMachine {
         }
     }
 
+    /// A server-sent LeaveRequest: with RESUME the signal is closed after it and the participant waits for its resume
+    /// (as after a signal loss); with DISCONNECT or RECONNECT the participant is removed (the others see it go).
+    mutating func leaveCommanded(_ connection: ConnectionID, _ notice: LeaveNotice, into out: inout [RoomAction]) {
+        guard let sid = connections[connection], let participant = participants[sid] else { return }
+        out.append(.log(record("participant.leave_sent", participant, detail: [
+            "reason": .int(Int64(notice.reason.rawValue)), "action": .int(Int64(notice.action.rawValue)),
+        ])))
+        if notice.action == .resume {
+            out.append(.send(connection, .leave(notice)))
+            out.append(.closeConnection(connection, reason: "leave: resume"))
+        } else {
+            remove(sid, reason: notice.reason, leave: notice, into: &out)
+        }
+    }
+
     /// SyncState after a resume: every track the client says it publishes must be known, else a full reconnect.
     mutating func syncState(_ connection: ConnectionID, _ tracks: [TrackSID], into out: inout [RoomAction]) {
         guard let sid = connections[connection], let participant = participants[sid] else { return }

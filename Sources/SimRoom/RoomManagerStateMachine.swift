@@ -89,6 +89,7 @@ public struct RoomManagerStateMachine: Sendable {
         case .connectionClosed(let connection): connectionClosed(connection, into: &out)
         case .transportConnected(let sid): transportConnected(sid, into: &out)
         case .simulateRequested(let connection, let scenario): simulate(connection, scenario, into: &out)
+        case .leaveCommanded(let connection, let notice): leaveCommanded(connection, notice, into: &out)
         case .syncStateReceived(let connection, let tracks): syncState(connection, tracks, into: &out)
         case .timerFired(let timer): timerFired(timer, into: &out)
         }

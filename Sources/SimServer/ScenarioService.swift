@@ -17,7 +17,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     static let supportedActions: Set<String> = [
         "delay", "drop", "duplicate", "hold", "reorder", "stall", "close", "order", "disconnect_after_new_info",
         "delay_track_published", "ack_delay", "ack_never", "room_info_delay", "end_session", "refuse_resume", "rejoin_sid",
-        "ack_early", "ack_reject", "room_info_url",
+        "ack_early", "ack_reject", "room_info_url", "abort", "leave", "simulate",
     ]
 
     /// The actions of `scenario` this server cannot apply yet (empty: it can run).
@@ -114,7 +114,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         case .duplicate(let copies): return .duplicate(copies: copies)
         case .hold: return .hold(id: decision.messageID.value)
         case .close(let code, let reason): return .close(code: code.rawValue, reason: reason)
-        case .abort: return .close(code: 1001, reason: "sfusim scenario: abort")
+        case .abort: return .abort
         }
     }
 
@@ -171,9 +171,17 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     private func execute(_ command: ScenarioCommand) {
         switch command {
         case .close(.signal, let target, let code, let reason):
-            signal?.closeSignal(connection: Self.connection(target), identity: Self.identity(target), code: code.rawValue, reason: reason)
+            signal?.endSignal(connection: Self.connection(target), identity: Self.identity(target), .close(code: code.rawValue, reason: reason))
         case .close(.control, let target, let code, let reason):
-            decart?.closeControl(Self.connection(target), code: code.rawValue, reason: reason)
+            decart?.endControl(Self.connection(target), .close(code: code.rawValue, reason: reason))
+        case .abort(.signal, let target):
+            signal?.endSignal(connection: Self.connection(target), identity: Self.identity(target), .abort)
+        case .abort(.control, let target):
+            decart?.endControl(Self.connection(target), .abort)
+        case .sendLeave(let target, let reason, let action):
+            signal?.sendLeave(LeaveNotice(reason: reason, action: action), connection: Self.connection(target), identity: Self.identity(target))
+        case .simulate(let target, let simulated):
+            signal?.simulate(simulated.simulated, connection: Self.connection(target), identity: Self.identity(target))
         case .endDecartSession(let target, let ending):
             let reason = GenerationEndReason(rawValue: ending.reason.rawValue) ?? .error
             decart?.endSession(Self.connection(target), reason: reason, errorText: ending.error)
@@ -187,7 +195,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             decart?.updateRules { $0.initialStateRejection = error }
         case .decartPolicy(.roomInfoURL(let url)):
             rooms?.overrideLiveKitURL(url)
-        case .abort, .sendLeave, .simulate, .decartPolicy:
+        case .decartPolicy:
             log.append(EventRecord(kind: "scenario.unsupported", detail: ["command": .string(command.name)]))
         }
     }

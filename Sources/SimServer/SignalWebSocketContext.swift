@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
 import SimSignal
 
 /// The request context of the signal WebSocket routes: carries the plan validated before the upgrade to the
@@ -11,10 +12,13 @@ struct SignalWebSocketContext: RequestContext, WebSocketRequestContext {
     let plan = PlanBox()
     /// The raw query of a `/v1/stream` upgrade (its `api_key` may arrive unencoded).
     let rawQuery = StringBox()
+    /// The connection's channel: an abort closes it without a WebSocket close frame.
+    let channel: any Channel
 
     init(source: Source) {
         coreContext = .init(source: source)
         webSocket = .init()
+        channel = source.channel
     }
 
     /// The validated plan, set by the upgrade decision.

@@ -224,7 +224,8 @@ public struct SimServerApp: Sendable {
                 return .upgrade([:])
             } onUpgrade: { inbound, outbound, context in
                 let query = DecartConnectQuery(rawQuery: context.requestContext.rawQuery.value ?? "")
-                try await serveDecart(query: query, endpoint: service.endpoint, hub: decart, inbound: inbound, outbound: outbound)
+                try await serveDecart(query: query, endpoint: service.endpoint, hub: decart, inbound: inbound, outbound: outbound,
+                                      channel: context.requestContext.channel)
             }
         }
         for path in [SignalPath.rtc, .rtcV1] {
@@ -242,15 +243,16 @@ public struct SimServerApp: Sendable {
                     try await outbound.close(.unexpectedServerError, reason: "no validated connect plan")
                     return
                 }
-                try await serve(plan: plan, hub: hub, inbound: inbound, outbound: outbound)
+                try await serve(plan: plan, hub: hub, inbound: inbound, outbound: outbound, channel: context.requestContext.channel)
             }
         }
         return router
     }
 
     /// Pumps one signal WebSocket through the hub.
-    static func serve(plan: ConnectPlan, hub: SignalHub, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        try await pump(inbound: inbound, outbound: outbound, log: hub.log) { sink in
+    static func serve(plan: ConnectPlan, hub: SignalHub, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+                      channel: any Channel) async throws {
+        try await pump(inbound: inbound, outbound: outbound, channel: channel, log: hub.log) { sink in
             hub.open(plan, sink: sink)
         } onText: { text, connection in
             hub.received(.text(text), on: connection)
@@ -263,8 +265,8 @@ public struct SimServerApp: Sendable {
 
     /// Pumps one `/v1/stream` WebSocket through the Decart hub: JSON text frames; binary frames are refused.
     static func serveDecart(query: DecartConnectQuery, endpoint: DecartServerEndpoint, hub: DecartHub,
-                            inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        try await pump(inbound: inbound, outbound: outbound, log: hub.log) { sink in
+                            inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel) async throws {
+        try await pump(inbound: inbound, outbound: outbound, channel: channel, log: hub.log) { sink in
             hub.open(query: query, endpoint: endpoint, sink: sink)
         } onText: { text, connection in
             hub.received(text: text, on: connection)
@@ -276,9 +278,10 @@ public struct SimServerApp: Sendable {
     }
 
     /// One WebSocket's two directions: a writer task drains the sink the hub writes to (frames, then a close);
-    /// this task feeds inbound frames to the hub until the peer goes, then reports the close.
+    /// this task feeds inbound frames to the hub until the peer goes, then reports the close. An abort closes the
+    /// channel itself, so no close frame is sent.
     static func pump(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, log: EventLog,
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, log: EventLog,
         open: (WebSocketSignalSink) -> ConnectionID,
         onText: (String, ConnectionID) -> Void, onBinary: (ByteBuffer, ConnectionID) -> Void, onClose: (ConnectionID) -> Void
     ) async throws {
@@ -292,6 +295,9 @@ public struct SimServerApp: Sendable {
                     case .frame(.text(let text)): try await outbound.write(.text(text))
                     case .close(let code, let reason):
                         try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                        return
+                    case .abort:
+                        try? await channel.close()
                         return
                     }
                 }

@@ -7,6 +7,7 @@ struct WebSocketSignalSink: SignalConnectionSink, DecartControlSink {
     enum Item: Sendable {
         case frame(SignalFrame)
         case close(code: UInt16, reason: String)
+        case abort
     }
 
     let continuation: AsyncStream<Item>.Continuation
@@ -17,6 +18,11 @@ struct WebSocketSignalSink: SignalConnectionSink, DecartControlSink {
 
     func close(code: UInt16, reason: String) {
         continuation.yield(.close(code: code, reason: reason))
+        continuation.finish()
+    }
+
+    func abort() {
+        continuation.yield(.abort)
         continuation.finish()
     }
 }

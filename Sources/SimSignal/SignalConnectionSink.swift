@@ -12,4 +12,6 @@ public protocol SignalConnectionSink: Sendable {
     func write(_ frame: SignalFrame)
     /// Closes the WebSocket with a code and reason after the queued frames.
     func close(code: UInt16, reason: String)
+    /// Drops the connection at once without a close frame (the peer sees 1006); queued frames may be lost.
+    func abort()
 }

@@ -138,7 +138,7 @@ public final class SignalHub: @unchecked Sendable {
                     deliver: { processInbound(request, encoding: encoding, on: connection, context: context, wall: wall) },
                     delay: { scheduleInbound(request, encoding: encoding, on: connection, after: $0) },
                     hold: { heldInbound[$0] = (connection, request, encoding) },
-                    close: { closeNow(connection, code: $0, reason: $1) }
+                    end: { end(connection, $0) }
                 )
             }
         }
@@ -186,23 +186,26 @@ public final class SignalHub: @unchecked Sendable {
         }
     }
 
-    /// Closes `connection` now, as the engine's close action does (lock held).
-    private func closeNow(_ connection: ConnectionID, code: UInt16, reason: String) {
+    /// Closes or aborts `connection` now, as the engine's close action or a scenario does (lock held).
+    private func end(_ connection: ConnectionID, _ ending: ConnectionEnding) {
         guard let sink = sinks.removeValue(forKey: connection) else { return }
-        sink.close(code: code, reason: reason)
+        switch ending {
+        case .close(let code, let reason): sink.close(code: code, reason: reason)
+        case .abort: sink.abort()
+        }
         media?.connectionClosed(connection)
         run(engine.connectionClosed(connection, wall: clock.wallNow()))
     }
 
-    /// A scenario command: close one signal connection, or those of `identity`, or all (both nil).
-    public func closeSignal(connection target: ConnectionID?, identity: Identity?, code: UInt16, reason: String) {
+    /// A scenario command: close or abort one signal connection, or those of `identity`, or all (both nil).
+    public func endSignal(connection target: ConnectionID?, identity: Identity?, _ ending: ConnectionEnding) {
         lock.withLock {
             let targets = sinks.keys.filter { connection in
                 if let target { return connection == target }
                 guard let found = engine.context(for: connection) else { return false }
                 return identity == nil || found.identity == identity
             }
-            for connection in targets.sorted() { closeNow(connection, code: code, reason: reason) }
+            for connection in targets.sorted() { end(connection, ending) }
         }
     }
 
@@ -211,16 +214,31 @@ public final class SignalHub: @unchecked Sendable {
         lock.withLock { engine.updateRoomPolicies(body) }
     }
 
-    /// A scenario command: run a SimulateScenario case as if `identity`'s client had asked (all when nil).
-    public func simulate(_ simulate: Livekit_SimulateScenario, identity: Identity?) {
+    /// A scenario command: send a LeaveRequest with `notice` to `identity`'s participant (everyone's when nil).
+    public func sendLeave(_ notice: LeaveNotice, connection target: ConnectionID?, identity: Identity?) {
         let wall = clock.wallNow()
         lock.withLock {
             let targets = sinks.keys.filter { connection in
+                if let target { return connection == target }
+                guard let found = engine.context(for: connection) else { return false }
+                return identity == nil || found.identity == identity
+            }
+            for connection in targets.sorted() { run(engine.leaveCommanded(connection, notice, wall: wall)) }
+        }
+    }
+
+    /// A scenario command: run a SimulateScenario case as if the client on `connection`, or `identity`'s, had asked
+    /// (everyone's when both are nil).
+    public func simulate(_ simulated: SimulatedScenario, connection target: ConnectionID?, identity: Identity?) {
+        let wall = clock.wallNow()
+        lock.withLock {
+            let targets = sinks.keys.filter { connection in
+                if let target { return connection == target }
                 guard let found = engine.context(for: connection) else { return false }
                 return identity == nil || found.identity == identity
             }
             var request = Livekit_SignalRequest()
-            request.message = .simulate(simulate)
+            request.message = .simulate(Livekit_SimulateScenario(simulated))
             for connection in targets.sorted() { run(engine.requestReceived(connection, request, encoding: engine.encoding(for: connection), wall: wall)) }
         }
     }
@@ -386,10 +404,10 @@ public final class SignalHub: @unchecked Sendable {
                     deliver: { deliver(response, to: connection, context: context) },
                     delay: { scheduleOutbound(response, to: connection, after: $0) },
                     hold: { heldOutbound[$0] = (connection, response) },
-                    close: { closeNow(connection, code: $0, reason: $1) }
+                    end: { end(connection, $0) }
                 )
             case .close(let connection, let code, let reason):
-                closeNow(connection, code: code.rawValue, reason: reason)
+                end(connection, .close(code: code.rawValue, reason: reason))
             case .armTimer(let timer, let delay):
                 timers.removeValue(forKey: timer)?.cancel()
                 timers[timer] = scheduler.schedule(after: delay) { [weak self] in self?.timerFired(timer) }
@@ -487,4 +505,5 @@ public final class SignalHub: @unchecked Sendable {
 struct DiscardingSink: SignalConnectionSink {
     func write(_ frame: SignalFrame) {}
     func close(code: UInt16, reason: String) {}
+    func abort() {}
 }

@@ -18,6 +18,11 @@ extension SignalServerStateMachine {
         }
     }
 
+    /// A scenario's `leave`: a LeaveRequest with this reason and action to the participant on `connection`.
+    public mutating func leaveCommanded(_ connection: ConnectionID, _ notice: LeaveNotice, wall: Date) -> [SignalAction] {
+        map(rooms.handle(.leaveCommanded(connection, notice), wall: wall)) + flushSubscriberOffers()
+    }
+
     /// Changes the room model's scenario switches.
     public mutating func updateRoomPolicies(_ body: (inout RoomPolicies) -> Void) {
         body(&rooms.policies)

@@ -279,6 +279,24 @@ public struct SignalServerStateMachine: Sendable {
     }
 }
 
+extension Livekit_SimulateScenario {
+    /// The request a client would send for `scenario`.
+    init(_ scenario: SimulatedScenario) {
+        self.init()
+        switch scenario {
+        case .speakerUpdate(let seconds): self.scenario = .speakerUpdate(seconds)
+        case .nodeFailure: self.scenario = .nodeFailure(true)
+        case .migration: self.scenario = .migration(true)
+        case .serverLeave: self.scenario = .serverLeave(true)
+        case .switchCandidateProtocol(let value): self.scenario = .switchCandidateProtocol(Livekit_CandidateProtocol(rawValue: value) ?? .udp)
+        case .subscriberBandwidth(let bps): self.scenario = .subscriberBandwidth(bps)
+        case .disconnectSignalOnResume: self.scenario = .disconnectSignalOnResume(true)
+        case .disconnectSignalOnResumeNoMessages: self.scenario = .disconnectSignalOnResumeNoMessages(true)
+        case .leaveRequestFullReconnect: self.scenario = .leaveRequestFullReconnect(true)
+        }
+    }
+}
+
 extension SimulatedScenario {
     init?(proto: Livekit_SimulateScenario) {
         switch proto.scenario {

@@ -8,6 +8,7 @@ public final class RecordingSink: SignalConnectionSink, @unchecked Sendable {
     private let lock = NSLock()
     private var frames: [SignalFrame] = []
     private var closeInfo: (code: UInt16, reason: String)?
+    private var wasAborted = false
 
     /// An empty sink.
     public init() {}
@@ -17,6 +18,12 @@ public final class RecordingSink: SignalConnectionSink, @unchecked Sendable {
 
     /// Records the close.
     public func close(code: UInt16, reason: String) { lock.withLock { closeInfo = (code, reason) } }
+
+    /// Records an abort.
+    public func abort() { lock.withLock { wasAborted = true } }
+
+    /// Whether the hub aborted the connection (no close frame).
+    public var aborted: Bool { lock.withLock { wasAborted } }
 
     /// Every frame written so far.
     public var written: [SignalFrame] { lock.withLock { frames } }

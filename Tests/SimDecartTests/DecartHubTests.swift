@@ -13,6 +13,8 @@ final class RecordingControlSink: DecartControlSink, @unchecked Sendable {
 
     func write(_ text: String) { lock.withLock { frames.append(text) } }
     func close(code: UInt16, reason: String) { lock.withLock { closed = (code, reason) } }
+    func abort() { lock.withLock { aborted = true } }
+    private(set) var aborted = false
 
     /// The `type` of every frame written, in order.
     var types: [String] {
@@ -111,5 +113,20 @@ struct DropKind: TapFilter {
         hub.received(text: #"{"type":"prompt","prompt":"ok"}"#, on: second)
         #expect(other.types == ["prompt_ack"])
         #expect(connection != second && connection.value > 1_000_000)  // never collides with signal connections
+    }
+
+    @Test func endControlAbortsWithoutACloseFrameAndTheSessionEndsAsOnA1006() {
+        let (hub, rooms, _) = hub()
+        let sink = RecordingControlSink(), other = RecordingControlSink()
+        let connection = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage"), endpoint: endpoint, sink: sink)
+        _ = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage"), endpoint: endpoint, sink: other)
+        hub.received(text: #"{"type":"livekit_join"}"#, on: connection)
+        hub.endControl(connection, .abort)
+        #expect(sink.aborted && sink.closed == nil && !other.aborted && other.closed == nil)
+        let close = hub.log.events().first { $0.record.kind == "control.close" }?.record
+        #expect(close?.detail["code"] == .int(1006) && close?.detail["aborted"] == .bool(true))
+        #expect(rooms.calls.contains { $0.hasPrefix("release") })
+        hub.received(text: #"{"type":"prompt","prompt":"late"}"#, on: connection)  // ignored: the session is gone
+        #expect(sink.types.isEmpty)
     }
 }

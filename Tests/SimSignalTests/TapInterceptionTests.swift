@@ -2,6 +2,7 @@ import Foundation
 import SimCore
 import SimFaults
 import SimProto
+import SimRoom
 import SimSignal
 import SimTestKit
 import Testing
@@ -72,5 +73,88 @@ final class ScriptedInterceptor: TapInterceptor, @unchecked Sendable {
         interceptor.outcomes["ping_req"] = .close(code: 4001, reason: "scenario")
         try send(hub, connection, .pingReq(Livekit_Ping()))
         #expect(sink.closed?.code == 4001)
+    }
+}
+
+@Suite struct ScenarioCommandTests {
+    let factory = SignalTestFactory()
+
+    func leaves(_ sink: RecordingSink) -> [Livekit_LeaveRequest] {
+        sink.responses.compactMap { response -> Livekit_LeaveRequest? in
+            if case .leave(let leave)? = response.message { return leave }
+            return nil
+        }
+    }
+
+    func updates(_ sink: RecordingSink) -> [Livekit_ParticipantUpdate] {
+        sink.responses.compactMap { response -> Livekit_ParticipantUpdate? in
+            if case .update(let update)? = response.message { return update }
+            return nil
+        }
+    }
+
+    @Test func anAbortOutcomeDropsTheSocketWithoutACloseFrameAndKeepsTheParticipantForItsResume() throws {
+        let hub = factory.hub()
+        let interceptor = ScriptedInterceptor()
+        interceptor.outcomes = ["ping_req": .abort]
+        hub.attachInterceptor(interceptor)
+        let sink = RecordingSink()
+        let connection = hub.open(try hub.validate(factory.v0Request("alice")).get(), sink: sink)
+        var request = Livekit_SignalRequest()
+        request.message = .pingReq(Livekit_Ping())
+        hub.received(.binary(try request.serializedBytes()), on: connection)
+        #expect(sink.aborted && sink.closed == nil)
+        let kinds = hub.log.events().map(\.record.kind)
+        #expect(kinds.contains("participant.signal_lost") && !kinds.contains("participant.disconnected"))
+    }
+
+    @Test func endSignalAbortsOnlyTheNamedIdentity() throws {
+        let hub = factory.hub()
+        let alice = RecordingSink(), bob = RecordingSink()
+        _ = hub.open(try hub.validate(factory.v0Request("alice")).get(), sink: alice)
+        _ = hub.open(try hub.validate(factory.v0Request("bob")).get(), sink: bob)
+        hub.endSignal(connection: nil, identity: Identity("bob"), .abort)
+        #expect(bob.aborted && !alice.aborted && alice.closed == nil)
+        hub.endSignal(connection: nil, identity: Identity("alice"), .close(code: 4002, reason: "bye"))
+        #expect(alice.closed?.code == 4002 && !alice.aborted)
+    }
+
+    @Test func leaveWithReconnectRemovesTheParticipantAndTheOthersSeeItGo() throws {
+        let hub = factory.hub()
+        let alice = RecordingSink(), bob = RecordingSink()
+        _ = hub.open(try hub.validate(factory.v0Request("alice")).get(), sink: alice)
+        _ = hub.open(try hub.validate(factory.v0Request("bob")).get(), sink: bob)
+        alice.clear()
+        hub.sendLeave(LeaveNotice(reason: .duplicateIdentity, action: .reconnect), connection: nil, identity: Identity("bob"))
+        let leave = try #require(leaves(bob).first)
+        #expect(leave.action == .reconnect && leave.reason == .duplicateIdentity && leave.canReconnect)
+        #expect(bob.closed != nil)
+        let update = try #require(updates(alice).last)
+        #expect(update.participants.first { $0.identity == "bob" }?.state == .disconnected)
+        #expect(hub.log.events().contains { $0.record.kind == "participant.disconnected" && $0.record.identity == Identity("bob") })
+    }
+
+    @Test func leaveWithResumeClosesTheSignalButKeepsTheParticipant() throws {
+        let hub = factory.hub()
+        let bob = RecordingSink()
+        _ = hub.open(try hub.validate(factory.v0Request("bob")).get(), sink: bob)
+        hub.sendLeave(LeaveNotice(reason: .signalClose, action: .resume), connection: nil, identity: nil)
+        let leave = try #require(leaves(bob).first)
+        #expect(leave.action == .resume && leave.reason == .signalClose)
+        #expect(bob.closed != nil)
+        let kinds = hub.log.events().map(\.record.kind)
+        #expect(kinds.contains("participant.leave_sent") && kinds.contains("participant.signal_lost") && !kinds.contains("participant.disconnected"))
+    }
+
+    @Test func simulateRunsTheCaseAsIfTheClientHadAsked() throws {
+        let hub = factory.hub()
+        let alice = RecordingSink(), bob = RecordingSink()
+        _ = hub.open(try hub.validate(factory.v0Request("alice")).get(), sink: alice)
+        _ = hub.open(try hub.validate(factory.v0Request("bob")).get(), sink: bob)
+        hub.simulate(.serverLeave, connection: nil, identity: Identity("alice"))
+        let leave = try #require(leaves(alice).first)
+        #expect(leave.reason == .serverShutdown && leave.action == .disconnect)
+        #expect(leaves(bob).isEmpty)
+        #expect(hub.log.events().contains { $0.record.kind == "participant.simulate" && $0.record.identity == Identity("alice") })
     }
 }

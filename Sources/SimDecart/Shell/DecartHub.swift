@@ -8,6 +8,8 @@ public protocol DecartControlSink: Sendable {
     func write(_ text: String)
     /// Closes the WebSocket with a code and reason after the queued frames.
     func close(code: UInt16, reason: String)
+    /// Drops the connection at once without a close frame (the peer sees 1006).
+    func abort()
 }
 
 /// The room and media side of Decart sessions as the hub sees it (LiveKit rooms, the inference-server
@@ -126,7 +128,7 @@ public final class DecartHub: @unchecked Sendable {
                     deliver: { processInbound(frame, on: connection, now: now) },
                     delay: { delay in _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(frame, on: connection) } },
                     hold: { heldInbound[$0] = (connection, frame) },
-                    close: { closeNow(connection, code: $0, reason: $1) }
+                    end: { end(connection, $0) }
                 )
             case .failure(let error):
                 run(engine.handle(.frameRejected(connection, error), now: now))
@@ -161,12 +163,18 @@ public final class DecartHub: @unchecked Sendable {
         sink.write(DecartMessageEncoder.encode(message))
     }
 
-    /// Closes `connection` now (lock held), as the engine's close action does.
-    private func closeNow(_ connection: ConnectionID, code: UInt16, reason: String) {
+    /// Closes or aborts `connection` now (lock held), as the engine's close action or a scenario does.
+    private func end(_ connection: ConnectionID, _ ending: ConnectionEnding) {
         guard let sink = sinks.removeValue(forKey: connection) else { return }
-        log.append(EventRecord(kind: "control.close", connection: connection, detail: ["code": .int(Int64(code)), "reason": .string(reason), "by": "server"]))
-        sink.close(code: code, reason: reason)
-        run(engine.handle(.connectionClosed(connection, code: code, reason: reason), now: clock.now()))
+        var detail: [String: EventValue] = ["code": .int(Int64(ending.code)), "reason": .string(ending.reason), "by": "server"]
+        switch ending {
+        case .close(let code, let reason): sink.close(code: code, reason: reason)
+        case .abort:
+            detail["aborted"] = .bool(true)
+            sink.abort()
+        }
+        log.append(EventRecord(kind: "control.close", connection: connection, detail: detail))
+        run(engine.handle(.connectionClosed(connection, code: ending.code, reason: ending.reason), now: clock.now()))
     }
 
     // MARK: Scenario interception
@@ -204,11 +212,11 @@ public final class DecartHub: @unchecked Sendable {
         }
     }
 
-    /// A scenario command: close `connection` (every control connection when nil).
-    public func closeControl(_ connection: ConnectionID?, code: UInt16, reason: String) {
+    /// A scenario command: close or abort `connection` (every control connection when nil).
+    public func endControl(_ connection: ConnectionID?, _ ending: ConnectionEnding) {
         lock.withLock {
             let targets = connection.map { [$0] } ?? sinks.keys.sorted()
-            for target in targets { closeNow(target, code: code, reason: reason) }
+            for target in targets { end(target, ending) }
         }
     }
 
@@ -272,10 +280,10 @@ public final class DecartHub: @unchecked Sendable {
                     deliver: { deliver(message, to: connection) },
                     delay: { delay in _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverLater(message, to: connection) } },
                     hold: { heldOutbound[$0] = (connection, message) },
-                    close: { closeNow(connection, code: $0, reason: $1) }
+                    end: { end(connection, $0) }
                 )
             case .close(let connection, let code, let reason):
-                closeNow(connection, code: code.rawValue, reason: reason)
+                end(connection, .close(code: code.rawValue, reason: reason))
             case .armTimer(let timer, let delay):
                 timers.removeValue(forKey: timer)?.cancel()
                 timers[timer] = scheduler.schedule(after: delay) { [weak self] in self?.timerFired(timer) }

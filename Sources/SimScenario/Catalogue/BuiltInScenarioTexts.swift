@@ -124,33 +124,47 @@ name: lk-rejoin-new-sid
 summary: >-
   The same identity rejoins and gets a new PA_ SID; the staying participants must see DISCONNECTED(old SID) before
   the new SID's info and tracks (identity-keyed clients otherwise delete the new participant). Flutter SDK rejoin PR.
+  On cue: once `bob` has published a track, the server asks him for a full reconnect (LiveKit's
+  leave_request_full_reconnect); name the rejoining identity under `identity`.
 seed: 2
 timeline:
   - at: 0s
     do:
       - rejoin_sid: reissue
+rules:
+  - name: force-rejoin
+    when: { event: track.published, identity: bob, occurrence: 1 }
+    then:
+      - simulate: { scenario: leave_request_full_reconnect, identity: bob }
 expect:
-  - { name: the rejoin happened, event: participant.joined, occurrence: 2, within: 60s }
+  - { name: bob rejoined, event: participant.joined, identity: bob, occurrence: 2, within: 60s }
   - name: old SID gone before the others hear of the new one
-    after: { event: participant.joining, occurrence: 2 }
+    after: { event: participant.simulate, identity: bob }
     order:
-      - { event: participant.disconnected }
-      - { event: signal.out.update }
+      - { event: participant.disconnected, identity: bob }
+      - { event: participant.joining, identity: bob }
 """#),
         ("lk-rejoin-wrong-order", #"""
 name: lk-rejoin-wrong-order
 summary: >-
   Non-conforming ordering on rejoin: the new SID's info reaches the others before the old SID's DISCONNECTED, which
-  breaks clients that key remote participants by identity (LiveKit JS and Flutter history). Name the rejoining
-  identity under `identity`.
+  breaks clients that key remote participants by identity (LiveKit JS and Flutter history). On cue: once `bob` has
+  published a track the server asks him for a full reconnect, and each other participant's update carrying bob's
+  old SID as DISCONNECTED is held until the one with his new SID has passed. Name the rejoining identity under
+  `identity`.
 seed: 3
-timeline:
-  - at: 0s
-    do:
-      - rejoin_sid: reissue
+rules:
+  - name: force-rejoin
+    when: { event: track.published, identity: bob, occurrence: 1 }
+    then:
+      - simulate: { scenario: leave_request_full_reconnect, identity: bob }
+  - name: new-info-first
+    when: { event: participant.disconnected, identity: bob, occurrence: 1 }
+    then:
       - disconnect_after_new_info: { identity: bob }
 expect:
   - { name: bob rejoined, event: participant.joined, identity: bob, occurrence: 2, within: 60s }
+  - { name: the DISCONNECTED update was held behind the new info, event: fault.applied, detail: { fault: disconnect_after_new_info }, at_least: 1 }
 """#),
         ("lk-resume-fails", #"""
 name: lk-resume-fails

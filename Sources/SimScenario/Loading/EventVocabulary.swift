@@ -43,7 +43,7 @@ public enum EventVocabulary {
         "participant.joining", "participant.joined", "participant.active", "participant.disconnected",
         "participant.resumed", "participant.signal_lost", "participant.resume_refused", "participant.resume_dropped",
         "participant.metadata", "participant.metadata_rejected", "participant.simulate", "participant.sync_state",
-        "participant.sync_state_mismatch",
+        "participant.sync_state_mismatch", "participant.leave_sent",
         "track.added", "track.rejected", "track.published", "track.unpublished", "track.subscribed",
         "track.unsubscribed", "track.settings", "track.muted", "subscription.updated",
         // Transports (ICE + DTLS) and media.
