@@ -18,6 +18,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         "delay", "drop", "duplicate", "hold", "reorder", "stall", "close", "order", "disconnect_after_new_info",
         "delay_track_published", "ack_delay", "ack_never", "room_info_delay", "end_session", "refuse_resume", "rejoin_sid",
         "ack_early", "ack_reject", "room_info_url", "abort", "leave", "simulate",
+        "queue", "room_info_early",
     ]
 
     /// The actions of `scenario` this server cannot apply yet (empty: it can run).
@@ -195,8 +196,12 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             decart?.updateRules { $0.initialStateRejection = error }
         case .decartPolicy(.roomInfoURL(let url)):
             rooms?.overrideLiveKitURL(url)
-        case .decartPolicy:
-            log.append(EventRecord(kind: "scenario.unsupported", detail: ["command": .string(command.name)]))
+        case .decartPolicy(.roomInfoBeforeJoin):
+            decart?.updateRules { $0.earlyRoomInfo = .forceAtOpen }
+        case .decartPolicy(.queue(let plan)):
+            decart?.updateRules {
+                $0.queueScript = DecartRules.QueueScript(positions: plan.positions, size: plan.size, interval: plan.interval, admit: plan.admit)
+            }
         }
     }
 

@@ -267,4 +267,13 @@ import Testing
         h.open(1, rules: rules)
         #expect(h.transcript.roomRequests(ConnectionID(1)).isEmpty)
     }
+
+    @Test func forceAtOpenSendsRoomInfoBeforeTheJoinWithoutTheFlag() {
+        var h = DecartHarness()
+        var rules = DecartRules()
+        rules.earlyRoomInfo = .forceAtOpen
+        #expect(h.open(1, rules: rules).roomRequests(ConnectionID(1)).count == 1)
+        #expect(h.roomCreated(1).types(to: 1) == ["livekit_room_info", "session_id"])
+        #expect(h.text(1, #"{"type":"livekit_join"}"#).types(to: 1).isEmpty)  // nothing again after the join
+    }
 }

@@ -133,4 +133,43 @@ import Testing
         #expect(end.closes.first.map { $0.2.utf8.count <= 123 } == true)
         #expect(end.errors(to: 1) == [long])
     }
+
+    static func scripted(_ positions: [Int], admit: Bool = true) -> DecartRules {
+        var rules = DecartRules()
+        rules.queueScript = DecartRules.QueueScript(positions: positions, size: 3, interval: .seconds(2), admit: admit)
+        return rules
+    }
+
+    @Test func aScriptedWaitSendsEachPositionOnTimeThenAdmits() {
+        var h = DecartHarness()
+        h.open(1, rules: Self.scripted([3, 2, 1]))
+        let join = h.text(1, #"{"type":"livekit_join"}"#)
+        #expect(join.messages(to: 1) == [.queuePosition(position: 3, queueSize: 3)])
+        #expect(join.roomRequests(ConnectionID(1)).isEmpty)
+        #expect(h.advance(by: .milliseconds(1999)).types(to: 1).isEmpty)
+        #expect(h.advance(by: .milliseconds(1)).messages(to: 1) == [.queuePosition(position: 2, queueSize: 3)])
+        #expect(h.advance(by: .seconds(2)).messages(to: 1) == [.queuePosition(position: 1, queueSize: 3)])
+        let admitted = h.advance(by: .seconds(2))
+        #expect(admitted.roomRequests(ConnectionID(1)).count == 1 && admitted.logged.contains("decart.queue.admitted"))
+        #expect(h.roomCreated(1).types(to: 1) == ["livekit_room_info", "session_id"])
+    }
+
+    @Test func aScriptThatNeverAdmitsLeavesTheSessionWaitingAndItsSlotFree() {
+        var h = DecartHarness(configuration: DecartQueueSessionTests.configuration(capacity: 1, waiting: 4))
+        h.open(1, rules: Self.scripted([1], admit: false))
+        #expect(h.text(1, #"{"type":"livekit_join"}"#).messages(to: 1) == [.queuePosition(position: 1, queueSize: 3)])
+        #expect(h.advance(by: .seconds(2)).logged.contains("decart.queue.never_admitted"))
+        #expect(h.advance(by: .seconds(60)).types(to: 1).isEmpty)
+        // It never took a real slot: another session is admitted at once.
+        #expect(h.joined(2).roomRequests(ConnectionID(2)).count == 1)
+        // Closing the waiting session disturbs nobody.
+        #expect(h.handle(.connectionClosed(ConnectionID(1), code: 1000, reason: "gave up")).types(to: 2).isEmpty)
+    }
+
+    @Test func anEarlySessionsScriptedPositionWaitsForItsJoin() {
+        var h = DecartHarness()
+        #expect(h.open(1, query: "api_key=k&model=m&livekit_early_room_info=true", rules: Self.scripted([2, 1])).types(to: 1).isEmpty)
+        #expect(h.text(1, #"{"type":"livekit_join"}"#).messages(to: 1) == [.queuePosition(position: 2, queueSize: 3)])
+        #expect(h.advance(by: .seconds(2)).messages(to: 1) == [.queuePosition(position: 1, queueSize: 3)])
+    }
 }

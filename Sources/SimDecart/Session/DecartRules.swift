@@ -23,6 +23,31 @@ public struct DecartRules: Sendable, Equatable {
         /// Admission and room creation start at open and room_info is sent as soon as the room exists, even
         /// before `livekit_join` (what the flag literally asks for; reproduces §8 R9).
         case sendAtOpen
+        /// As `sendAtOpen`, for every client whether or not it sent the flag (a scenario's `room_info_early`:
+        /// reproduces §8 R9 with any client).
+        case forceAtOpen
+    }
+
+    /// A scripted wait in the queue (a scenario's `queue`, races §8 R1 and R10): `queue_position` with each of
+    /// `positions` in turn, `interval` apart, then admission through the real queue — or, without `admit`, no
+    /// admission at all.
+    public struct QueueScript: Sendable, Equatable {
+        /// The positions sent, in order, e.g. `[3, 2, 1]`.
+        public var positions: [Int]
+        /// The `queue_size` sent with each.
+        public var size: Int
+        /// Time between positions, and from the last one to admission.
+        public var interval: Duration
+        /// Whether the session is admitted after the last position.
+        public var admit: Bool
+
+        /// A script.
+        public init(positions: [Int], size: Int, interval: Duration, admit: Bool) {
+            self.positions = positions
+            self.size = size
+            self.interval = interval
+            self.admit = admit
+        }
     }
 
     /// What a refused queue request looks like.
@@ -54,6 +79,8 @@ public struct DecartRules: Sendable, Equatable {
     public var readyAfterPreOfferAck = false
     /// Refuse every initial state with `success:false` and this error (`dc-initial-state-rejected`).
     public var initialStateRejection: String?
+    /// A scripted queue wait before every admission (nil: the real queue alone decides).
+    public var queueScript: QueueScript?
     /// What a refused queue request sends.
     public var queueFull = QueueFull()
     /// The close code after a connect rejection (invalid key, model, resolution). Reference §10.1 leaves it open.

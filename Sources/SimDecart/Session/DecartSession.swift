@@ -69,6 +69,8 @@ struct DecartSession: Sendable {
     var transport: Transport = .undetermined
     /// Queue standing.
     var admission: Admission = .none
+    /// How far the session is through the rules' scripted queue wait (nil: not started).
+    var scriptedQueueStep: Int?
     /// The last `queue_position` sent (position, size), to send only changes.
     var lastQueueNotice: (position: Int, size: Int)?
     /// The LiveKit room.
@@ -113,4 +115,14 @@ struct DecartSession: Sendable {
 
     /// Whether generation has started.
     var isGenerating: Bool { generationStart != nil }
+
+    /// Whether admission and the room start when the socket opens (`livekit_early_room_info`, or forced).
+    var preparesAtOpen: Bool {
+        rules.earlyRoomInfo == .forceAtOpen || (query.livekitEarlyRoomInfo && rules.earlyRoomInfo != .ignore)
+    }
+
+    /// Whether `livekit_room_info` goes out as soon as the room exists, before any join.
+    var sendsRoomInfoAtOpen: Bool {
+        rules.earlyRoomInfo == .forceAtOpen || (query.livekitEarlyRoomInfo && rules.earlyRoomInfo == .sendAtOpen)
+    }
 }

@@ -37,6 +37,9 @@ extension DecartSessionStateMachine {
     /// Asks the queue for a slot: admitted → room or peer; queued → `queue_position`; refused → close 1013.
     mutating func requestAdmission(_ connection: ConnectionID) -> [DecartAction] {
         guard let session = sessions[connection] else { return [] }
+        if let script = session.rules.queueScript, session.scriptedQueueStep == nil {
+            return startScriptedWait(connection, script)
+        }
         switch queue.request(connection) {
         case .admitted:
             sessions[connection]?.admission = .active
@@ -61,15 +64,46 @@ extension DecartSessionStateMachine {
     /// join would not cancel it; the current position goes out when the join (or offer) arrives.
     mutating func queueNotice(_ connection: ConnectionID, position: Int, size: Int) -> [DecartAction] {
         guard let session = sessions[connection], !session.roomInfoSent else { return [] }
-        let early = session.query.livekitEarlyRoomInfo && session.rules.earlyRoomInfo == .sendAtOpen
-        guard session.transport != .undetermined || early else { return [] }
+        guard session.transport != .undetermined || session.sendsRoomInfoAtOpen else { return [] }
         if let last = session.lastQueueNotice, last.position == position, last.size == size { return [] }
         sessions[connection]?.lastQueueNotice = (position, size)
         return send(connection, .queuePosition(position: position, queueSize: size))
     }
 
+    /// Starts the rules' scripted queue wait: the first position now, the next ones on `queueStep` timers.
+    mutating func startScriptedWait(_ connection: ConnectionID, _ script: DecartRules.QueueScript) -> [DecartAction] {
+        sessions[connection]?.scriptedQueueStep = 0
+        sessions[connection]?.admission = .waiting
+        var out: [DecartAction] = [log(connection, "decart.queue.scripted", [
+            "positions": .strings(script.positions.map(String.init)), "queue_size": .int(Int64(script.size)), "admit": .bool(script.admit),
+        ])]
+        if let first = script.positions.first { out += queueNotice(connection, position: first, size: script.size) }
+        out.append(.armTimer(.queueStep(connection), after: script.interval))
+        return out
+    }
+
+    /// The next step of a scripted wait: the next position, or (after the last) admission through the real queue —
+    /// unless the script never admits, which leaves the session waiting until the client gives up.
+    mutating func scriptedQueueStep(_ connection: ConnectionID, now: SimInstant) -> [DecartAction] {
+        guard let session = sessions[connection], session.admission == .waiting, let step = session.scriptedQueueStep,
+              let script = session.rules.queueScript else { return [] }
+        let next = step + 1
+        sessions[connection]?.scriptedQueueStep = next
+        if next < script.positions.count {
+            return queueNotice(connection, position: script.positions[next], size: script.size)
+                + [.armTimer(.queueStep(connection), after: script.interval)]
+        }
+        guard script.admit else { return [log(connection, "decart.queue.never_admitted")] }
+        sessions[connection]?.admission = .none
+        return requestAdmission(connection) + maybeSendRoomInfo(connection, now: now)
+    }
+
     /// The current `queue_position` of a waiting session (after a deferred one, see `queueNotice`).
     mutating func pendingQueueNotice(_ connection: ConnectionID) -> [DecartAction] {
+        if let session = sessions[connection], let step = session.scriptedQueueStep, let script = session.rules.queueScript,
+           step < script.positions.count {
+            return queueNotice(connection, position: script.positions[step], size: script.size)
+        }
         guard let position = queue.position(of: connection) else { return [] }
         return queueNotice(connection, position: position, size: queue.waiting.count)
     }
@@ -119,8 +153,7 @@ extension DecartSessionStateMachine {
     /// once under `EarlyRoomInfoPolicy.sendAtOpen`; then `session_id` (if the rules say so) and the held acks.
     mutating func maybeSendRoomInfo(_ connection: ConnectionID, now: SimInstant) -> [DecartAction] {
         guard let session = sessions[connection], !session.roomInfoSent, case .ready(let info) = session.room else { return [] }
-        let early = session.query.livekitEarlyRoomInfo && session.rules.earlyRoomInfo == .sendAtOpen
-        guard session.join != nil || (early && session.transport == .undetermined) else { return [] }
+        guard session.join != nil || (session.sendsRoomInfoAtOpen && session.transport == .undetermined) else { return [] }
         sessions[connection]?.roomInfoSent = true
         var out = send(connection, .livekitRoomInfo(info))
         if session.rules.sessionIDInLiveKitMode {

@@ -118,7 +118,7 @@ public struct DecartSessionStateMachine: Sendable {
             "resolution": .string(query.resolution ?? "720p"), "dialect": .string(dialect.rawValue),
             "emit_server_metrics": .bool(query.emitServerMetrics), "early_room_info": .bool(query.livekitEarlyRoomInfo),
         ])]
-        if query.livekitEarlyRoomInfo, rules.earlyRoomInfo != .ignore {
+        if sessions[connection]?.preparesAtOpen == true {
             out += requestAdmission(connection)
         }
         return out
@@ -210,6 +210,7 @@ public struct DecartSessionStateMachine: Sendable {
         case .generationTick(let connection): generationTick(connection, now: now)
         case .serverMetrics(let connection): serverMetrics(connection, now: now)
         case .sessionLimit(let connection): endSession(connection, reason: .timeout, errorText: nil, code: .normal, now: now)
+        case .queueStep(let connection): scriptedQueueStep(connection, now: now)
         }
     }
 

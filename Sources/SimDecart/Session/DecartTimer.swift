@@ -8,4 +8,6 @@ public enum DecartTimer: Hashable, Sendable {
     case serverMetrics(ConnectionID)
     /// The session's generation time limit.
     case sessionLimit(ConnectionID)
+    /// The next step of the rules' scripted queue wait.
+    case queueStep(ConnectionID)
 }
