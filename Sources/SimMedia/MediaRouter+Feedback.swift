@@ -35,8 +35,13 @@ extension MediaRouter {
     private func keyframeRequested(by key: ObjectIdentifier, mediaSSRC: UInt32, now: SimInstant) {
         for entry in tracks.values {
             for downTrack in entry.downTracks where downTrack.ssrc == mediaSSRC && ObjectIdentifier(downTrack.transport) == key {
-                guard let layer = downTrack.munger.targetLayer ?? downTrack.munger.currentLayer,
-                      passes(.mediaRTCP, participant: downTrack.participant, track: entry.track) else { continue }
+                guard let layer = downTrack.munger.targetLayer ?? downTrack.munger.currentLayer else { continue }
+                let held = LockedByRouter(value: entry)
+                let fate = fate(.mediaRTCP, participant: downTrack.participant, track: entry.track, direction: .inbound, bytes: 12)
+                guard proceeds(fate, later: { [weak self] in
+                    guard let self, self.tracks[held.value.track] === held.value else { return }
+                    self.requestKeyframe(held.value, layer: layer, force: true, now: self.clock.now())
+                }) else { continue }
                 requestKeyframe(entry, layer: layer, force: true, now: now)
             }
         }
@@ -46,31 +51,44 @@ extension MediaRouter {
     private func answerNACK(_ nack: RTCPNack, from key: ObjectIdentifier) {
         for entry in tracks.values {
             for downTrack in entry.downTracks where downTrack.ssrc == nack.mediaSSRC.value && ObjectIdentifier(downTrack.transport) == key {
-                guard passes(.mediaRTCP, participant: downTrack.participant, track: entry.track) else { continue }
-                var out: [UInt8] = []
-                swap(&out, &downTrack.scratch)
-                defer { swap(&out, &downTrack.scratch) }
-                for seq in nack.lostSequenceNumbers {
-                    guard let cached = downTrack.cache.packet(for: seq) else { continue }
-                    out.removeAll(keepingCapacity: true)
-                    out.append(contentsOf: cached)
-                    if (try? downTrack.transport.sendRTP(&out)) != nil { retransmitted += 1 }
-                }
+                let held = LockedByRouter(value: downTrack)
+                let fate = fate(.mediaRTCP, participant: downTrack.participant, track: entry.track, direction: .inbound,
+                                bytes: 12 + 4 * nack.lostSequenceNumbers.count)
+                guard proceeds(fate, later: { [weak self] in self?.resend(nack.lostSequenceNumbers, on: held.value) }) else { continue }
+                resend(nack.lostSequenceNumbers, on: downTrack)
             }
+        }
+    }
+
+    /// Resends cached packets on a down track (lock held).
+    private func resend(_ sequenceNumbers: [UInt16], on downTrack: DownTrack) {
+        var out: [UInt8] = []
+        swap(&out, &downTrack.scratch)
+        defer { swap(&out, &downTrack.scratch) }
+        for seq in sequenceNumbers {
+            guard let cached = downTrack.cache.packet(for: seq) else { continue }
+            out.removeAll(keepingCapacity: true)
+            out.append(contentsOf: cached)
+            if (try? downTrack.transport.sendRTP(&out)) != nil { retransmitted += 1 }
         }
     }
 
     /// A sender report to the subscriber when the interval has passed (lock held): NTP and RTP clocks for A/V sync.
     func sendSenderReportIfDue(_ downTrack: DownTrack, track: TrackSID, now: SimInstant) {
         if let last = downTrack.lastReport, now - last < senderReportInterval { return }
-        guard let report = downTrack.reports.report(now: now, wallNow: Date()),
-              passes(.mediaRTCP, participant: downTrack.participant, track: track) else { return }
+        guard let report = downTrack.reports.report(now: now, wallNow: Date()) else { return }
         downTrack.lastReport = now
         var bytes = RTCPPacket.senderReport(RTCPSenderReport(
             ssrc: SSRC(report.ssrc), ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp,
             packetCount: report.packetCount, octetCount: report.octetCount
         )).serialized()
         bytes.reserveCapacity(bytes.count + SRTPContext.trailerSlack)
+        let held = LockedByRouter(value: (bytes: bytes, transport: downTrack.transport))
+        let fate = fate(.mediaRTCP, participant: downTrack.participant, track: track, direction: .outbound, bytes: bytes.count)
+        guard proceeds(fate, later: {
+            var bytes = held.value.bytes
+            try? held.value.transport.sendRTCP(&bytes)
+        }) else { return }
         try? downTrack.transport.sendRTCP(&bytes)
     }
 
@@ -83,9 +101,14 @@ extension MediaRouter {
         let publication = feed.publication
         if !force, let last = publication.lastKeyframeRequest[layer], now - last < Self.keyframeRequestInterval { return }
         publication.lastKeyframeRequest[layer] = now
-        guard passes(.mediaRTCP, participant: publication.participant, track: feed.track.track) else { return }
         var pli = RTCPPacket.pli(RTCPPictureLossIndication(senderSSRC: SSRC(1), mediaSSRC: SSRC(mediaSSRC))).serialized()
         pli.reserveCapacity(pli.count + SRTPContext.trailerSlack)
+        let held = LockedByRouter(value: (bytes: pli, publisher: publication.publisher))
+        let fate = fate(.mediaRTCP, participant: publication.participant, track: feed.track.track, direction: .outbound, bytes: pli.count)
+        guard proceeds(fate, later: {
+            var bytes = held.value.bytes
+            try? held.value.publisher.sendRTCP(&bytes)
+        }) else { return }
         try? publication.publisher.sendRTCP(&pli)
     }
 }

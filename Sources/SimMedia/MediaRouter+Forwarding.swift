@@ -46,15 +46,31 @@ extension MediaRouter {
             if entry.countedLayer.map({ layer > $0 }) ?? true { entry.countedLayer = layer }
             if layer == entry.countedLayer { entry.inputFrames += 1 }
         }
-        guard !entry.downTracks.isEmpty || entry.echoes.contains(where: { !$0.downTracks.isEmpty }),
-              passes(.mediaRTP, participant: publication.participant, track: entry.track) else { return }
+        guard !entry.downTracks.isEmpty || entry.echoes.contains(where: { !$0.downTracks.isEmpty }) else { return }
 
         let payload = header.payload
         var isKeyframe = true
         if let codec { isKeyframe = KeyframeDetector.isKeyframeStart(payload: payload, codec: codec) }
+        let fate = fate(.mediaRTP, participant: publication.participant, track: entry.track, direction: .inbound,
+                        bytes: header.payloadRange.count, isKeyframe: isKeyframe)
+        if case .pass = fate {
+            forward(header, layer: layer, of: entry, isKeyframe: isKeyframe, now: now)
+            return
+        }
+        let held = LockedByRouter(value: (bytes: header.bytes, entry: entry))
+        let keyframe = isKeyframe
+        _ = proceeds(fate) { [weak self] in
+            guard let self, self.tracks[held.value.entry.track] === held.value.entry,
+                  let header = try? RTPPacket(parsing: held.value.bytes) else { return }
+            self.forward(header, layer: layer, of: held.value.entry, isKeyframe: keyframe, now: self.clock.now())
+        }
+    }
+
+    /// The part of forwarding after the publisher-side tap (lock held): munge and send to every down track.
+    private func forward(_ header: RTPPacket, layer: SimulcastLayer, of entry: RoutedTrack, isKeyframe: Bool, now: SimInstant) {
         let incoming = RTPMunger.IncomingPacket(
             layer: layer, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
-            payloadType: header.payloadType, payloadLength: payload.count, isKeyframe: isKeyframe
+            payloadType: header.payloadType, payloadLength: header.payloadRange.count, isKeyframe: isKeyframe
         )
         var waiting = SimulcastLayerSlots(repeating: false)
         var anyWaiting = false
@@ -81,7 +97,8 @@ extension MediaRouter {
                 anyWaiting = true
             }
             guard case .forward(let seq, let timestamp, let outSSRC, let payloadType) = decision else { continue }
-            send(header, on: downTrack, of: entry, seq: seq, timestamp: timestamp, ssrc: outSSRC, payloadType: payloadType, now: now)
+            send(header, on: downTrack, of: entry, seq: seq, timestamp: timestamp, ssrc: outSSRC, payloadType: payloadType,
+                 isKeyframe: incoming.isKeyframe, now: now)
             if index == 0, header.marker {
                 entry.outputFrames += 1
                 entry.lastForwardLatency = clock.now() - now
@@ -92,7 +109,7 @@ extension MediaRouter {
     /// Munges a copy of the packet in the down track's reusable buffer, caches it, and sends it (lock held).
     private func send(
         _ header: RTPPacket, on downTrack: DownTrack, of entry: RoutedTrack, seq: UInt16, timestamp: UInt32, ssrc: UInt32,
-        payloadType: UInt8, now: SimInstant
+        payloadType: UInt8, isKeyframe: Bool, now: SimInstant
     ) {
         // Move the buffer out so it is uniquely referenced while we write to it (no copy-on-write), and back after.
         var out: [UInt8] = []
@@ -112,7 +129,16 @@ extension MediaRouter {
         }
         // Cached before the tap: an impaired packet was sent as far as the SFU knows, so a NACK recovers it.
         downTrack.cache.store(seq: seq, bytes: out)
-        guard passes(.mediaRTP, participant: downTrack.participant, track: entry.track) else { return }
+        let fate = fate(.mediaRTP, participant: downTrack.participant, track: entry.track, direction: .outbound,
+                        bytes: header.payloadRange.count, isKeyframe: isKeyframe)
+        if case .pass = fate {} else {
+            let held = LockedByRouter(value: (bytes: out, downTrack: downTrack))
+            _ = proceeds(fate) {
+                var packet = held.value.bytes
+                try? held.value.downTrack.transport.sendRTP(&packet)
+            }
+            return
+        }
         do {
             try downTrack.transport.sendRTP(&out)
         } catch {

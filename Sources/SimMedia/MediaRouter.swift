@@ -51,6 +51,10 @@ public final class MediaRouter: @unchecked Sendable {
     var routes: [ObjectIdentifier: [UInt32: StreamRoute]] = [:]
     var forwarded: UInt64 = 0
     var dropped: UInt64 = 0
+    var delayed: UInt64 = 0
+    /// The scenario engine's shell at the media taps, and what runs its delayed packets (lock held).
+    var interceptor: (any TapInterceptor)?
+    var scheduler: (any TimerScheduler)?
     var retransmitted: UInt64 = 0
     /// Fault filters at `media.rtp` and `media.rtcp`.
     public let taps: TapChain
@@ -84,19 +88,11 @@ public final class MediaRouter: @unchecked Sendable {
     /// Packets resent in answer to subscriber NACKs so far.
     public var retransmittedPackets: UInt64 { lock.withLock { retransmitted } }
 
-    /// Packets dropped by tap filters so far.
+    /// Packets dropped by tap filters and media faults so far.
     public var tapDrops: UInt64 { lock.withLock { dropped } }
 
-    /// Whether the taps let a packet through (lock held); counts drops.
-    func passes(_ tap: TapPoint, participant: ParticipantSID?, track: TrackSID) -> Bool {
-        guard taps.count(at: tap) > 0 else { return true }
-        let context = TapContext(tap: tap, kind: tap == .mediaRTP ? "rtp" : "rtcp", participant: participant, track: track)
-        if case .drop = taps.decide(context) {
-            dropped += 1
-            return false
-        }
-        return true
-    }
+    /// Packets delayed by media faults so far.
+    public var tapDelays: UInt64 { lock.withLock { delayed } }
 
     // MARK: Publications and subscriptions
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SimCore
+import SimFaults
 import SimMedia
 import SimRTP
 import SimRoom
@@ -59,6 +60,12 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
 
     /// RTP packets forwarded to subscribers so far.
     var forwardedPackets: UInt64 { router.forwardedPackets }
+
+    /// Connects the scenario engine's shell at the media taps (nil removes it); delayed packets run on this
+    /// service's scheduler.
+    func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
+        router.attachInterceptor(interceptor, scheduler: interceptor == nil ? nil : scheduler)
+    }
 
     func transportOpened(for connection: ConnectionID, target: PeerTarget) -> LocalTransportParameters? {
         let endpoint = Endpoint(target: target)

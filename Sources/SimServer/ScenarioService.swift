@@ -8,28 +8,11 @@ import SimSignal
 
 /// Runs a loaded scenario against the live server: the `ScenarioEngine`'s shell.
 ///
-/// It watches the event log (triggers), answers the hubs at the message taps (`TapInterceptor`: drop, delay,
-/// duplicate, hold, close), arms the engine's timers, and runs its actions and commands later on its own queue
-/// (never inside a hub's lock). Media taps and the LiveKit/Decart policy commands are not wired yet: scenarios
-/// using them are refused by `unsupportedActions(in:)`.
+/// It watches the event log (triggers), answers the hubs at the message taps and the media router at the media
+/// taps (`TapInterceptor`: drop, delay, duplicate, hold, close, abort), arms the engine's timers, and runs its
+/// actions and commands later on its own queue (never inside a hub's lock): socket commands, LeaveRequests,
+/// SimulateScenario cases, and the LiveKit and Decart policies as data handed to the domain.
 final class ScenarioService: TapInterceptor, @unchecked Sendable {
-    /// Action names this server applies.
-    static let supportedActions: Set<String> = [
-        "delay", "drop", "duplicate", "hold", "reorder", "stall", "close", "order", "disconnect_after_new_info",
-        "delay_track_published", "ack_delay", "ack_never", "room_info_delay", "end_session", "refuse_resume", "rejoin_sid",
-        "ack_early", "ack_reject", "room_info_url", "abort", "leave", "simulate",
-        "queue", "room_info_early",
-    ]
-
-    /// The actions of `scenario` this server cannot apply yet (empty: it can run).
-    static func unsupportedActions(in scenario: Scenario) -> [String] {
-        let actions = scenario.rules.flatMap(\.then) + scenario.timeline.flatMap(\.actions)
-        var unsupported = actions.map(\.name).filter { !supportedActions.contains($0) }
-        // `abort … instead_of` and `close … instead_of` need no command; a plain abort does.
-        unsupported = Array(Set(unsupported)).sorted()
-        return unsupported
-    }
-
     private let lock = NSLock()
     private var engine: ScenarioEngine?
     private var timers: [ScenarioTimer: any TimerHandle] = [:]
@@ -40,6 +23,10 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     private weak var decart: DecartHub?
     /// The Decart room side (for `room_info_url`).
     weak var rooms: DecartService?
+    /// The media side (the `media.rtp` / `media.rtcp` taps).
+    weak var media: MediaService?
+    /// Who each participant SID is, from the event log: media taps know only SIDs, selectors name identities.
+    private var participants: [ParticipantSID: (identity: Identity?, room: RoomName?)] = [:]
     private var listener: UInt64?
 
     init(log: EventLog, clock: any SimClock, scheduler: any TimerScheduler, signal: SignalHub, decart: DecartHub) {
@@ -63,9 +50,13 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             self.engine = engine
             return actions
         }
+        lock.withLock {
+            for event in log.events() { learnParticipant(event) }
+        }
         listener = log.addListener { [weak self] event in self?.eventLogged(event) }
         signal?.attachInterceptor(self)
         decart?.attachInterceptor(self)
+        media?.attachInterceptor(self)
         later(actions)
     }
 
@@ -84,6 +75,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         listener = nil
         signal?.attachInterceptor(nil)
         decart?.attachInterceptor(nil)
+        media?.attachInterceptor(nil)
         signal?.updateRoomPolicies { $0 = RoomPolicies() }
         decart?.updateRules(reset: true)
         rooms?.overrideLiveKitURL(nil)
@@ -105,7 +97,14 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
 
     func intercept(_ context: TapContext) -> TapOutcome {
         let now = clock.now()
-        let decision: TapDecision? = lock.withLock { engine?.decide(context, now: now) }
+        let decision: TapDecision? = lock.withLock {
+            var context = context
+            if context.identity == nil, let participant = context.participant, let known = participants[participant] {
+                context.identity = known.identity
+                context.room = context.room ?? known.room
+            }
+            return engine?.decide(context, now: now)
+        }
         guard let decision else { return .pass }
         later(decision.actions)
         switch decision.verdict {
@@ -123,8 +122,18 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
 
     private func eventLogged(_ event: SimEvent) {
         let now = clock.now()
-        let actions: [ScenarioEngineAction] = lock.withLock { engine?.eventLogged(event, now: now) ?? [] }
+        let actions: [ScenarioEngineAction] = lock.withLock {
+            learnParticipant(event)
+            return engine?.eventLogged(event, now: now) ?? []
+        }
         later(actions)
+    }
+
+    /// Notes who a participant SID is (lock held).
+    private func learnParticipant(_ event: SimEvent) {
+        if let participant = event.record.participant, event.record.identity != nil, participants[participant] == nil {
+            participants[participant] = (event.record.identity, event.record.room)
+        }
     }
 
     private func timerFired(_ timer: ScenarioTimer) {

@@ -79,6 +79,7 @@ public struct SimServerApp: Sendable {
         let scenarios = ScenarioService(log: hub.log, clock: hub.clock, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()),
                                         signal: hub, decart: decart)
         scenarios.rooms = decartService
+        scenarios.media = media
         let configuration = self.configuration
         let app = Application(
             router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios),
@@ -350,11 +351,6 @@ struct WatchStreamResponse: Encodable {
 }
 
 extension SimServerApp {
-    /// The actions of `scenario` this server cannot apply yet (empty: it can run it).
-    public static func unsupportedScenarioActions(in scenario: Scenario) -> [String] {
-        ScenarioService.unsupportedActions(in: scenario)
-    }
-
     /// `POST /_sim/scenario` (YAML or JSON body: load and start), `GET /_sim/report`, `POST /_sim/reset`.
     static func addScenarioRoutes(to router: Router<BasicRequestContext>, scenarios: ScenarioService, hub: SignalHub) {
         router.post("/_sim/scenario") { request, _ in
@@ -366,10 +362,6 @@ extension SimServerApp {
                 scenario = try ScenarioLoader.load(source, file: "request", format: isJSON ? .json : .yaml)
             } catch {
                 return text(400, error.errors.map(\.description).joined(separator: "\n"))
-            }
-            let unsupported = ScenarioService.unsupportedActions(in: scenario)
-            guard unsupported.isEmpty else {
-                return text(400, "this server cannot apply these actions yet: \(unsupported.joined(separator: ", "))")
             }
             scenarios.load(scenario, seed: scenario.seed == 0 ? nil : scenario.seed)
             return text(200, "started \(scenario.name)")

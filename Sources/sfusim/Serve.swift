@@ -113,11 +113,6 @@ extension Serve {
             for problem in error.errors { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
             throw ExitCode(2)
         }
-        let unsupported = SimServerApp.unsupportedScenarioActions(in: scenario)
-        guard unsupported.isEmpty else {
-            FileHandle.standardError.write(Data("\(source.file): error: this build cannot apply these actions yet: \(unsupported.joined(separator: ", "))\n".utf8))
-            throw ExitCode(2)
-        }
         return scenario
     }
 }

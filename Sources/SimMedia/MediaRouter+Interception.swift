@@ -1,0 +1,69 @@
+import SimCore
+import SimFaults
+
+/// Router state captured by a delayed packet's closure; only touched again under the router's lock.
+struct LockedByRouter<Value>: @unchecked Sendable {
+    let value: Value
+}
+
+extension MediaRouter {
+    /// What the taps decided for one packet.
+    enum PacketFate {
+        /// Handle it now.
+        case pass
+        /// Discard it (counted in `tapDrops`).
+        case drop
+        /// Handle it this much later.
+        case delay(Duration)
+    }
+
+    /// Connects the scenario engine's shell (nil removes it); `scheduler` runs delayed packets.
+    ///
+    /// Media faults produce drops (`loss`, `freeze`, `drop_keyframes`, `bandwidth`) and delays (`media_delay`);
+    /// other outcomes (duplicate, hold, close) do not apply to packets and let them through.
+    public func attachInterceptor(_ interceptor: (any TapInterceptor)?, scheduler: (any TimerScheduler)?) {
+        lock.withLock {
+            self.interceptor = interceptor
+            self.scheduler = scheduler
+        }
+    }
+
+    /// The fate of one packet at `tap` (lock held): the tap chain's filters first, then the interceptor. Nothing is
+    /// built or asked when neither has anything at the tap, so the unimpaired path stays allocation-free.
+    func fate(_ tap: TapPoint, participant: ParticipantSID?, track: TrackSID, direction: EventDirection,
+              bytes: Int, isKeyframe: Bool? = nil) -> PacketFate {
+        let filtered = taps.count(at: tap) > 0
+        let intercepted = interceptor?.isActive(at: tap) ?? false
+        guard filtered || intercepted else { return .pass }
+        let context = TapContext(tap: tap, kind: tap == .mediaRTP ? "rtp" : "rtcp", participant: participant, track: track,
+                                 direction: direction, payloadBytes: bytes, isKeyframe: isKeyframe)
+        if filtered, case .drop = taps.decide(context) {
+            dropped += 1
+            return .drop
+        }
+        guard intercepted, let interceptor else { return .pass }
+        switch interceptor.intercept(context) {
+        case .drop:
+            dropped += 1
+            return .drop
+        case .delay(let duration) where scheduler != nil:
+            delayed += 1
+            return .delay(duration)
+        case .pass, .delay, .duplicate, .hold, .close, .abort:
+            return .pass
+        }
+    }
+
+    /// Whether a packet at `tap` is handled now; a delayed one is handed to `later` as well (lock held).
+    func proceeds(_ fate: PacketFate, later: @escaping @Sendable () -> Void) -> Bool {
+        switch fate {
+        case .pass: return true
+        case .drop: return false
+        case .delay(let duration):
+            _ = scheduler?.schedule(after: duration) { [weak self] in
+                self?.lock.withLock { later() }
+            }
+            return false
+        }
+    }
+}
