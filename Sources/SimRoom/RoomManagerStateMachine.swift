@@ -29,6 +29,11 @@ public struct RoomManagerStateMachine: Sendable {
     var resumeFaults: [ParticipantSID: ResumeFault] = [:]
     /// Scenario switches (refused resumes, SID kept on rejoin).
     public var policies = RoomPolicies()
+    /// Per-room switches (a scenario selected by a connection of that room); they replace `policies` there.
+    public var roomPolicies: [RoomName: RoomPolicies] = [:]
+
+    /// The switches in force in `room`.
+    public func policies(in room: RoomName) -> RoomPolicies { roomPolicies[room] ?? policies }
     var unmatchedSections: [ParticipantSID: [OfferedTrackSection]] = [:]
 
     /// A model with `configuration`, minting SIDs from `seed`.
@@ -113,7 +118,7 @@ public struct RoomManagerStateMachine: Sendable {
             // Reference §3.8: kick the old session first, so others see DISCONNECTED(old) before the new info.
             remove(old.sid, reason: .duplicateIdentity, leave: LeaveNotice(reason: .duplicateIdentity, action: .disconnect), into: &out)
             room = rooms[p.room] ?? room
-            if policies.keepSIDOnRejoin.contains(p.identity) { keptSID = old.sid }
+            if policies(in: p.room).keepSIDOnRejoin.contains(p.identity) { keptSID = old.sid }
         }
         if room.maxParticipants > 0, room.participants.count >= Int(room.maxParticipants) {
             out.append(.send(p.connection, .leave(LeaveNotice(reason: .joinFailure, action: .disconnect))))
@@ -147,7 +152,7 @@ public struct RoomManagerStateMachine: Sendable {
     }
 
     mutating func resume(_ connection: ConnectionID, room: RoomName, identity: Identity, into out: inout [RoomAction]) {
-        guard !policies.refuseResume.contains(identity) else {
+        guard !policies(in: room).refuseResume.contains(identity) else {
             out.append(.log(EventRecord(kind: "participant.resume_refused", connection: connection, room: room, identity: identity,
                                         detail: ["why": "policy: refuse_resume"])))
             out.append(.send(connection, .leave(LeaveNotice(reason: .stateMismatch, action: .reconnect))))

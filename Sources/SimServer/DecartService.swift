@@ -51,15 +51,9 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
     private var address: (url: String, endpoint: DecartServerEndpoint) = ("", DecartServerEndpoint(ip: "127.0.0.1", port: 0))
     weak var decart: DecartHub?
 
-    private var urlOverride: String?
 
     /// The LiveKit URL clients are given (a scenario may give an unreachable one).
-    var livekitURL: String { lock.withLock { urlOverride ?? address.url } }
-
-    /// A scenario's `room_info_url` (nil: the server's own URL again).
-    func overrideLiveKitURL(_ url: String?) {
-        lock.withLock { urlOverride = url }
-    }
+    var livekitURL: String { lock.withLock { address.url } }
     /// Where clients reach this server (`session_id{server_ip, server_port}`).
     var endpoint: DecartServerEndpoint { lock.withLock { address.endpoint } }
 

@@ -6,28 +6,64 @@ import SimRoom
 import SimScenario
 import SimSignal
 
-/// Runs a loaded scenario against the live server: the `ScenarioEngine`'s shell.
+/// Where a running scenario applies.
+enum ScenarioScope: Hashable, Sendable, CustomStringConvertible {
+    /// The whole server (`--scenario`, `POST /_sim/scenario`).
+    case server
+    /// One LiveKit room, selected by a connection's token attribute or query parameter.
+    case room(RoomName)
+    /// One Decart control connection (and its session), selected by its query parameter.
+    case connection(ConnectionID)
+
+    /// `server`, `room R`, `connection c7`.
+    var description: String {
+        switch self {
+        case .server: "server"
+        case .room(let room): "room \(room)"
+        case .connection(let connection): "connection \(connection)"
+        }
+    }
+}
+
+/// Runs scenarios against the live server: the `ScenarioEngine`s' shell.
 ///
-/// It watches the event log (triggers), answers the hubs at the message taps and the media router at the media
-/// taps (`TapInterceptor`: drop, delay, duplicate, hold, close, abort), arms the engine's timers, and runs its
-/// actions and commands later on its own queue (never inside a hub's lock): socket commands, LeaveRequests,
-/// SimulateScenario cases, and the LiveKit and Decart policies as data handed to the domain.
+/// One engine per scope: the server-wide one, and one per room or control connection that selected a scenario by
+/// name, so parallel tests in one server do not share state. It watches the event log (triggers; each engine sees
+/// its scope's events, the server-wide one all), answers the hubs at the message taps and the media router at the
+/// media taps (`TapInterceptor`; the most specific scope with a running engine decides), arms the engines' timers,
+/// and runs their actions and commands later on its own queue (never inside a hub's lock). A scoped engine's
+/// commands reach only its scope: its room's connections and policies, or its connection's socket and rules.
 final class ScenarioService: TapInterceptor, @unchecked Sendable {
-    private let lock = NSLock()
-    private var engine: ScenarioEngine?
-    private var timers: [ScenarioTimer: any TimerHandle] = [:]
-    private let log: EventLog
-    private let clock: any SimClock
-    private let scheduler: any TimerScheduler
-    private weak var signal: SignalHub?
-    private weak var decart: DecartHub?
-    /// The Decart room side (for `room_info_url`).
-    weak var rooms: DecartService?
+    /// One running engine.
+    struct Slot {
+        var engine: ScenarioEngine
+        var timers: [ScenarioTimer: any TimerHandle] = [:]
+    }
+
+    /// A held message: the engine's own id, in its scope.
+    struct ScopedMessage: Hashable {
+        var scope: ScenarioScope
+        var id: TapMessageID
+    }
+
+    let lock = NSLock()
+    var slots: [ScenarioScope: Slot] = [:]
+    /// Held messages by the id the hubs know (engines number their messages independently).
+    private var heldByID: [UInt64: ScopedMessage] = [:]
+    private var idOfHeld: [ScopedMessage: UInt64] = [:]
+    private var nextHeldID: UInt64 = 0
+    let log: EventLog
+    let clock: any SimClock
+    let scheduler: any TimerScheduler
+    weak var signal: SignalHub?
+    weak var decart: DecartHub?
     /// The media side (the `media.rtp` / `media.rtcp` taps).
     weak var media: MediaService?
     /// Who each participant SID is, from the event log: media taps know only SIDs, selectors name identities.
     private var participants: [ParticipantSID: (identity: Identity?, room: RoomName?)] = [:]
     private var listener: UInt64?
+    /// Scenarios a connection may select by name besides the built-in catalogue (`POST /_sim/scenarios`).
+    private var registered: [String: Scenario] = [:]
 
     init(log: EventLog, clock: any SimClock, scheduler: any TimerScheduler, signal: SignalHub, decart: DecartHub) {
         self.log = log
@@ -37,96 +73,212 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         self.decart = decart
     }
 
-    /// The running scenario, if any.
-    var scenario: Scenario? { lock.withLock { engine?.scenario } }
+    /// The server-wide scenario, if any.
+    var scenario: Scenario? { lock.withLock { slots[.server]?.engine.scenario } }
 
-    /// Starts `scenario` now (replacing any running one).
+    /// Starts `scenario` server-wide now (replacing any server-wide one; scoped ones go on).
     func load(_ scenario: Scenario, seed: UInt64?) {
-        reset()
+        stop(.server)
+        let actions = start(scenario, seed: seed, in: .server)
+        later(actions, in: .server)
+    }
+
+    /// Starts an engine for `scope` and connects the taps (before its first event); returns its start actions.
+    private func start(_ scenario: Scenario, seed: UInt64?, in scope: ScenarioScope) -> [ScenarioEngineAction] {
         let now = clock.now()
-        let actions: [ScenarioEngineAction] = lock.withLock {
+        let (actions, first): ([ScenarioEngineAction], Bool) = lock.withLock {
             var engine = ScenarioEngine(scenario: scenario, seed: seed)
             let actions = engine.start(now: now)
-            self.engine = engine
-            return actions
+            let first = slots.isEmpty
+            slots[scope] = Slot(engine: engine)
+            if first { for event in log.events() { learnParticipant(event) } }
+            return (actions.map { scoped($0, scope) }, first)
         }
-        lock.withLock {
-            for event in log.events() { learnParticipant(event) }
+        if first {
+            listener = log.addListener { [weak self] event in self?.eventLogged(event) }
+            signal?.attachInterceptor(self)
+            decart?.attachInterceptor(self)
+            media?.attachInterceptor(self)
         }
-        listener = log.addListener { [weak self] event in self?.eventLogged(event) }
-        signal?.attachInterceptor(self)
-        decart?.attachInterceptor(self)
-        media?.attachInterceptor(self)
-        later(actions)
+        return actions
     }
 
-    /// Stops the running scenario: everything held is released, timers cancelled, taps detached.
+    /// Stops every scenario: everything held is released, timers cancelled, taps detached, policies restored.
     func reset() {
+        for scope in lock.withLock({ Array(slots.keys) }) { stop(scope) }
+        signal?.updateRoomPolicies { $0 = RoomPolicies() }
+        signal?.clearRoomPolicies()
+        decart?.updateRules(reset: true)
+    }
+
+    /// Stops the engine of `scope` (its held messages are released).
+    private func stop(_ scope: ScenarioScope) {
         let now = clock.now()
-        let (actions, pending): ([ScenarioEngineAction], [any TimerHandle]) = lock.withLock {
-            guard var engine else { return ([], []) }
-            let actions = engine.finish(now: now)
-            self.engine = nil
-            defer { timers.removeAll() }
-            return (actions, Array(timers.values))
+        let (actions, pending, last): ([ScenarioEngineAction], [any TimerHandle], Bool) = lock.withLock {
+            guard var slot = slots.removeValue(forKey: scope) else { return ([], [], false) }
+            let actions = slot.engine.finish(now: now).map { scoped($0, scope) }
+            return (actions, Array(slot.timers.values), slots.isEmpty)
         }
         for timer in pending { timer.cancel() }
-        if let listener { log.removeListener(listener) }
-        listener = nil
-        signal?.attachInterceptor(nil)
-        decart?.attachInterceptor(nil)
-        media?.attachInterceptor(nil)
-        signal?.updateRoomPolicies { $0 = RoomPolicies() }
-        decart?.updateRules(reset: true)
-        rooms?.overrideLiveKitURL(nil)
-        run(actions.filter { if case .armTimer = $0 { false } else { true } })
+        if last {
+            if let listener { log.removeListener(listener) }
+            listener = nil
+            signal?.attachInterceptor(nil)
+            decart?.attachInterceptor(nil)
+            media?.attachInterceptor(nil)
+        }
+        if scope == .server {
+            signal?.updateRoomPolicies { $0 = RoomPolicies() }
+            decart?.updateRules(reset: true)
+        }
+        run(actions.filter { if case .armTimer = $0 { false } else { true } }, in: scope)
     }
 
-    /// The report over the log so far (final when the run is over).
+    /// The server-wide report over the log so far (final when the run is over).
     func report(final: Bool) -> ScenarioReport? {
-        guard let scenario else { return nil }
-        let startMs = lock.withLock { engine?.startTime?.milliseconds } ?? 0
-        return ExpectationEvaluator(scenario: scenario).evaluate(log.events(), startMs: startMs, nowMs: clock.now().milliseconds, final: final)
+        report(for: .server, final: final)
     }
 
-    // MARK: TapInterceptor (called inside the hubs' locks)
+    /// The report of one scope's scenario.
+    func report(for scope: ScenarioScope, final: Bool) -> ScenarioReport? {
+        guard let (scenario, startMs) = lock.withLock({ slots[scope].map { ($0.engine.scenario, $0.engine.startTime?.milliseconds ?? 0) } }) else {
+            return nil
+        }
+        let rooms = lock.withLock { participants.mapValues(\.room) }
+        let events = log.events().filter { Self.belongs($0, to: scope, roomOf: { rooms[$0] ?? nil }) }
+        return ExpectationEvaluator(scenario: scenario).evaluate(events, startMs: startMs, nowMs: clock.now().milliseconds, final: final)
+    }
+
+    /// Every running scope.
+    var scopes: [ScenarioScope] { lock.withLock { Array(slots.keys) } }
+
+    // MARK: Selection by name
+
+    /// A scenario a connection may name: registered at runtime, or built in.
+    func named(_ name: String) -> Scenario? {
+        if let scenario = lock.withLock({ registered[name] }) { return scenario }
+        guard let text = BuiltInScenarios.text(named: name) else { return nil }
+        return try? ScenarioLoader.load(text, file: "\(name).yaml", format: .yaml)
+    }
+
+    /// Registers `scenario` under its name for selection by connections (replacing one of that name).
+    func register(_ scenario: Scenario) {
+        lock.withLock { registered[scenario.name] = scenario }
+    }
+
+    /// A LiveKit connection to `room` names `name`: the room's engine starts unless one runs already (a room keeps
+    /// the scenario its first selecting connection named; a different name is logged and ignored). Its LiveKit
+    /// policies are in place before the join is processed. False when no scenario has that name.
+    func select(_ name: String, room: RoomName) -> Bool {
+        guard let scenario = named(name) else { return false }
+        let scope = ScenarioScope.room(room)
+        if let running = lock.withLock({ slots[scope]?.engine.scenario.name }) {
+            if running != name {
+                log.append(EventRecord(kind: "scenario.selection_ignored", room: room, detail: [
+                    "scenario": .string(name), "running": .string(running),
+                ]))
+            }
+            return true
+        }
+        let actions = start(scenario, seed: scenario.seed == 0 ? nil : scenario.seed, in: scope)
+        run(actions.filter(Self.isPolicy), in: scope)
+        later(actions.filter { !Self.isPolicy($0) }, in: scope)
+        return true
+    }
+
+    /// A Decart control connection about to open under `connection` names `name`: its engine starts now and the
+    /// rules it opens with carry the scenario's start-time policies. Nil when no scenario has that name.
+    func selectControl(_ name: String, connection: ConnectionID) -> DecartRules? {
+        guard let scenario = named(name), let decart else { return nil }
+        let scope = ScenarioScope.connection(connection)
+        let actions = start(scenario, seed: scenario.seed == 0 ? nil : scenario.seed, in: scope)
+        var rules = decart.currentRules
+        for case .command(.decartPolicy(let change)) in actions { Self.apply(change, to: &rules) }
+        run(actions.filter { if case .command(.decartPolicy) = $0 { false } else { Self.isPolicy($0) } }, in: scope)
+        later(actions.filter { !Self.isPolicy($0) }, in: scope)
+        return rules
+    }
+
+    private static func isPolicy(_ action: ScenarioEngineAction) -> Bool {
+        switch action {
+        case .command(.liveKitPolicy), .command(.decartPolicy): true
+        default: false
+        }
+    }
+
+    // MARK: TapInterceptor (called inside the hubs' and the router's locks)
 
     func isActive(at tap: TapPoint) -> Bool {
-        lock.withLock { engine?.hasFilters(at: tap) ?? false }
+        lock.withLock { slots.values.contains { $0.engine.hasFilters(at: tap) } }
     }
 
     func intercept(_ context: TapContext) -> TapOutcome {
         let now = clock.now()
-        let decision: TapDecision? = lock.withLock {
+        let answer: (TapDecision, ScenarioScope, UInt64?)? = lock.withLock {
             var context = context
-            if context.identity == nil, let participant = context.participant, let known = participants[participant] {
-                context.identity = known.identity
+            if let participant = context.participant, let known = participants[participant] {
+                context.identity = context.identity ?? known.identity
                 context.room = context.room ?? known.room
             }
-            return engine?.decide(context, now: now)
+            guard let scope = scope(of: context), var slot = slots[scope] else { return nil }
+            let decision = slot.engine.decide(context, now: now)
+            slots[scope] = slot
+            var heldID: UInt64?
+            if case .hold = decision.verdict {
+                nextHeldID += 1
+                let key = ScopedMessage(scope: scope, id: decision.messageID)
+                heldByID[nextHeldID] = key
+                idOfHeld[key] = nextHeldID
+                heldID = nextHeldID
+            }
+            return (decision, scope, heldID)
         }
-        guard let decision else { return .pass }
-        later(decision.actions)
+        guard let (decision, scope, heldID) = answer else { return .pass }
+        later(decision.actions.map { scoped($0, scope) }, in: scope)
         switch decision.verdict {
         case .pass, .passAndRelease: return .pass
         case .drop: return .drop
         case .delay(let delay): return .delay(delay)
         case .duplicate(let copies): return .duplicate(copies: copies)
-        case .hold: return .hold(id: decision.messageID.value)
+        case .hold: return heldID.map { .hold(id: $0) } ?? .pass
         case .close(let code, let reason): return .close(code: code.rawValue, reason: reason)
         case .abort: return .abort
         }
+    }
+
+    /// The most specific running scope a message belongs to (lock held).
+    private func scope(of context: TapContext) -> ScenarioScope? {
+        if let connection = context.connection, slots[.connection(connection)] != nil { return .connection(connection) }
+        if let room = context.room, slots[.room(room)] != nil { return .room(room) }
+        return slots[.server] != nil ? .server : nil
     }
 
     // MARK: Engine plumbing
 
     private func eventLogged(_ event: SimEvent) {
         let now = clock.now()
-        let actions: [ScenarioEngineAction] = lock.withLock {
+        let batches: [(ScenarioScope, [ScenarioEngineAction])] = lock.withLock {
             learnParticipant(event)
-            return engine?.eventLogged(event, now: now) ?? []
+            var out: [(ScenarioScope, [ScenarioEngineAction])] = []
+            for scope in Array(slots.keys) where Self.belongs(event, to: scope, roomOf: { self.participants[$0]?.room }) {
+                guard var slot = slots[scope] else { continue }
+                let actions = slot.engine.eventLogged(event, now: now)
+                slots[scope] = slot
+                if !actions.isEmpty { out.append((scope, actions.map { scoped($0, scope) })) }
+            }
+            return out
         }
-        later(actions)
+        for (scope, actions) in batches { later(actions, in: scope) }
+    }
+
+    /// Whether an event is in `scope`: every event is in the server's; a room's has the room (or a participant of
+    /// it); a connection's has the connection.
+    static func belongs(_ event: SimEvent, to scope: ScenarioScope, roomOf: (ParticipantSID) -> RoomName?) -> Bool {
+        switch scope {
+        case .server: true
+        case .room(let room): event.record.room == room || (event.record.room == nil && event.record.participant.flatMap(roomOf) == room)
+        case .connection(let connection): event.record.connection == connection
+        }
     }
 
     /// Notes who a participant SID is (lock held).
@@ -136,91 +288,66 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         }
     }
 
-    private func timerFired(_ timer: ScenarioTimer) {
+    /// Tags a scoped engine's log records with its scope (so they are findable and route back to it).
+    private func scoped(_ action: ScenarioEngineAction, _ scope: ScenarioScope) -> ScenarioEngineAction {
+        guard case .log(var record) = action else { return action }
+        switch scope {
+        case .server: break
+        case .room(let room): record.room = record.room ?? room
+        case .connection(let connection): record.connection = record.connection ?? connection
+        }
+        return .log(record)
+    }
+
+    private func timerFired(_ timer: ScenarioTimer, in scope: ScenarioScope) {
         let now = clock.now()
         let actions: [ScenarioEngineAction] = lock.withLock {
-            guard timers.removeValue(forKey: timer) != nil else { return [] }
-            return engine?.timerFired(timer, now: now) ?? []
+            guard var slot = slots[scope], slot.timers.removeValue(forKey: timer) != nil else { return [] }
+            let actions = slot.engine.timerFired(timer, now: now)
+            slots[scope] = slot
+            return actions.map { scoped($0, scope) }
         }
-        run(actions)
+        run(actions, in: scope)
     }
 
     /// Runs actions on the scheduler: callers may hold a hub's lock.
-    private func later(_ actions: [ScenarioEngineAction]) {
+    func later(_ actions: [ScenarioEngineAction], in scope: ScenarioScope) {
         guard !actions.isEmpty else { return }
-        _ = scheduler.schedule(after: .zero) { [weak self] in self?.run(actions) }
+        _ = scheduler.schedule(after: .zero) { [weak self] in self?.run(actions, in: scope) }
     }
 
-    private func run(_ actions: [ScenarioEngineAction]) {
+    func run(_ actions: [ScenarioEngineAction], in scope: ScenarioScope) {
         for action in actions {
             switch action {
             case .installFilter, .removeFilter:
                 break  // the engine keeps its filters; the hubs ask `isActive(at:)`
             case .release(let ids, let tap):
-                let raw = ids.map(\.value)
+                let raw: [UInt64] = lock.withLock {
+                    ids.compactMap { id in
+                        let key = ScopedMessage(scope: scope, id: id)
+                        guard let global = idOfHeld.removeValue(forKey: key) else { return nil }
+                        heldByID[global] = nil
+                        return global
+                    }
+                }
                 switch tap {
                 case .controlIn, .controlOut: decart?.releaseHeld(raw)
                 default: signal?.releaseHeld(raw)
                 }
             case .armTimer(let timer, let at):
                 let now = clock.now()
-                let handle = scheduler.schedule(after: at > now ? at - now : .zero) { [weak self] in self?.timerFired(timer) }
-                let previous: (any TimerHandle)? = lock.withLock {
-                    defer { timers[timer] = handle }
-                    return timers[timer]
+                let handle = scheduler.schedule(after: at > now ? at - now : .zero) { [weak self] in self?.timerFired(timer, in: scope) }
+                let previous: (any TimerHandle)?? = lock.withLock {
+                    guard slots[scope] != nil else { return .some(handle) }  // stopped meanwhile: cancel at once
+                    defer { slots[scope]?.timers[timer] = handle }
+                    return .some(slots[scope]?.timers[timer])
                 }
-                previous?.cancel()
+                if let previous, let timer = previous { timer.cancel() }
             case .command(let command):
-                execute(command)
+                execute(command, in: scope)
             case .log(let record):
                 log.append(record)
             }
         }
-    }
-
-    private func execute(_ command: ScenarioCommand) {
-        switch command {
-        case .close(.signal, let target, let code, let reason):
-            signal?.endSignal(connection: Self.connection(target), identity: Self.identity(target), .close(code: code.rawValue, reason: reason))
-        case .close(.control, let target, let code, let reason):
-            decart?.endControl(Self.connection(target), .close(code: code.rawValue, reason: reason))
-        case .abort(.signal, let target):
-            signal?.endSignal(connection: Self.connection(target), identity: Self.identity(target), .abort)
-        case .abort(.control, let target):
-            decart?.endControl(Self.connection(target), .abort)
-        case .sendLeave(let target, let reason, let action):
-            signal?.sendLeave(LeaveNotice(reason: reason, action: action), connection: Self.connection(target), identity: Self.identity(target))
-        case .simulate(let target, let simulated):
-            signal?.simulate(simulated.simulated, connection: Self.connection(target), identity: Self.identity(target))
-        case .endDecartSession(let target, let ending):
-            let reason = GenerationEndReason(rawValue: ending.reason.rawValue) ?? .error
-            decart?.endSession(Self.connection(target), reason: reason, errorText: ending.error)
-        case .liveKitPolicy(.refuseResume(let identity)):
-            signal?.updateRoomPolicies { $0.refuseResume.insert(identity) }
-        case .liveKitPolicy(.rejoinSID(let mode, let identity)):
-            signal?.updateRoomPolicies { mode == .keep ? $0.keepSIDOnRejoin.insert(identity) : $0.keepSIDOnRejoin.remove(identity) }
-        case .decartPolicy(.acksBeforeRoomInfo):
-            decart?.updateRules { $0.earlyAcks = .immediately }
-        case .decartPolicy(.rejectInitialState(let error)):
-            decart?.updateRules { $0.initialStateRejection = error }
-        case .decartPolicy(.roomInfoURL(let url)):
-            rooms?.overrideLiveKitURL(url)
-        case .decartPolicy(.roomInfoBeforeJoin):
-            decart?.updateRules { $0.earlyRoomInfo = .forceAtOpen }
-        case .decartPolicy(.queue(let plan)):
-            decart?.updateRules {
-                $0.queueScript = DecartRules.QueueScript(positions: plan.positions, size: plan.size, interval: plan.interval, admit: plan.admit)
-            }
-        }
-    }
-
-    private static func identity(_ target: ConnectionTarget) -> Identity? {
-        if case .identity(let identity) = target { return identity }
-        return nil
-    }
-
-    private static func connection(_ target: ConnectionTarget) -> ConnectionID? {
-        if case .connection(let connection) = target { return connection }
-        return nil
     }
 }

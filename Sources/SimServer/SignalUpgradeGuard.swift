@@ -18,9 +18,13 @@ final class SignalUpgradeGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let hub: SignalHub
+    private let scenarios: ScenarioService?
     private var discardingRequest = false
 
-    init(hub: SignalHub) { self.hub = hub }
+    init(hub: SignalHub, scenarios: ScenarioService?) {
+        self.hub = hub
+        self.scenarios = scenarios
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
@@ -70,8 +74,12 @@ final class SignalUpgradeGuard: ChannelInboundHandler, RemovableChannelHandler {
             query[String(name)] = String(value)
         }
         let request = ConnectRequest(path: path, query: query, authorization: head.headers["authorization"].first)
-        if case .failure(let rejection) = hub.validate(request) { return rejection }
-        return nil
+        switch hub.validate(request) {
+        case .failure(let rejection): return rejection
+        case .success(let plan):
+            guard let name = SimServerApp.selectedScenario(query: query, plan: plan) else { return nil }
+            return SimServerApp.unknownScenario(name, scenarios: scenarios)
+        }
     }
 }
 
@@ -79,13 +87,14 @@ final class SignalUpgradeGuard: ChannelInboundHandler, RemovableChannelHandler {
 struct SignalServerChannel: ServerChildChannel {
     let inner: HTTP1WebSocketUpgradeChannel
     let hub: SignalHub
+    let scenarios: ScenarioService?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1WebSocketUpgradeChannel.Value> {
         inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             // Pipeline: [response encoder, request decoder, upgrader]. After the decoder the guard sees parsed
             // requests, and its writes still pass the encoder on their way out.
             let decoder = try channel.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try channel.pipeline.syncOperations.addHandler(SignalUpgradeGuard(hub: hub), position: .after(decoder.handler))
+            try channel.pipeline.syncOperations.addHandler(SignalUpgradeGuard(hub: hub, scenarios: scenarios), position: .after(decoder.handler))
             return value
         }
     }

@@ -78,12 +78,11 @@ public struct SimServerApp: Sendable {
         decartService.media = media
         let scenarios = ScenarioService(log: hub.log, clock: hub.clock, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()),
                                         signal: hub, decart: decart)
-        scenarios.rooms = decartService
         scenarios.media = media
         let configuration = self.configuration
         let app = Application(
             router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios),
-            server: Self.serverBuilder(hub: hub, decart: decart, service: decartService),
+            server: Self.serverBuilder(hub: hub, decart: decart, service: decartService, scenarios: scenarios),
             configuration: ApplicationConfiguration(address: .hostname(configuration.bind, port: configuration.port), serverName: "sfusim"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -111,15 +110,16 @@ public struct SimServerApp: Sendable {
     /// No WebSocket-level pings: clients ping at the application level (`ping_req`), and the engine closes a
     /// connection silent for longer than `ping_timeout`; a ping task and timer per connection made concurrent
     /// joins ~3x slower.
-    static func serverBuilder(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil) -> HTTPServerBuilder {
-        let webSocketResponder = makeWebSocketRouter(hub: hub, decart: decart, service: service).buildResponder()
+    static func serverBuilder(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil,
+                              scenarios: ScenarioService? = nil) -> HTTPServerBuilder {
+        let webSocketResponder = makeWebSocketRouter(hub: hub, decart: decart, service: service, scenarios: scenarios).buildResponder()
         return HTTPServerBuilder { responder in
             SignalServerChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder,
                     configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: transportFrameLimit, autoPing: .disabled))
                 ),
-                hub: hub
+                hub: hub, scenarios: scenarios
             )
         }
     }
@@ -217,23 +217,68 @@ public struct SimServerApp: Sendable {
         return router
     }
 
-    static func makeWebSocketRouter(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil) -> Router<SignalWebSocketContext> {
+    /// The query parameter naming a scenario for one connection (LiveKit signal and Decart control).
+    static let scenarioQueryParameter = "sfusim_scenario"
+    /// The token attribute naming a scenario for a LiveKit connection.
+    static let scenarioAttribute = "sfusim.scenario"
+
+    /// The scenario a LiveKit connect names: the query parameter, else the token attribute.
+    static func selectedScenario(query: [String: String], plan: ConnectPlan) -> String? {
+        query[scenarioQueryParameter] ?? plan.token.claims.attributes?[scenarioAttribute]
+    }
+
+    /// Why a LiveKit connect naming `name` is refused (400), or nil when the scenario exists.
+    static func unknownScenario(_ name: String, scenarios: ScenarioService?) -> SignalRejection? {
+        guard scenarios?.named(name) == nil else { return nil }
+        return SignalRejection(status: 400, message: "unknown sfusim scenario \"\(name)\" (named by \(scenarioQueryParameter) or the \(scenarioAttribute) token attribute)")
+    }
+
+    /// The scenario a raw `/v1/stream` query names.
+    static func selectedScenario(rawQuery: String) -> String? {
+        for pair in rawQuery.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0] == Substring(scenarioQueryParameter) {
+                return String(parts[1]).removingPercentEncoding ?? String(parts[1])
+            }
+        }
+        return nil
+    }
+
+    static func makeWebSocketRouter(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil,
+                                    scenarios: ScenarioService? = nil) -> Router<SignalWebSocketContext> {
         let router = Router(context: SignalWebSocketContext.self)
         if let decart, let service {
             router.ws("/v1/stream") { request, context in
                 context.rawQuery.value = request.uri.query ?? ""
                 return .upgrade([:])
             } onUpgrade: { inbound, outbound, context in
-                let query = DecartConnectQuery(rawQuery: context.requestContext.rawQuery.value ?? "")
+                let raw = context.requestContext.rawQuery.value ?? ""
+                let query = DecartConnectQuery(rawQuery: raw)
+                var rules: DecartRules?
+                var reserved: ConnectionID?
+                if let name = selectedScenario(rawQuery: raw) {
+                    let connection = decart.reserveConnection()
+                    guard let selected = scenarios?.selectControl(name, connection: connection) else {
+                        try await outbound.write(.text(DecartMessageEncoder.encode(.error("unknown sfusim scenario \"\(name)\""))))
+                        try await outbound.close(.policyViolation, reason: "unknown sfusim scenario")
+                        return
+                    }
+                    (rules, reserved) = (selected, connection)
+                }
                 try await serveDecart(query: query, endpoint: service.endpoint, hub: decart, inbound: inbound, outbound: outbound,
-                                      channel: context.requestContext.channel)
+                                      channel: context.requestContext.channel, rules: rules, connection: reserved)
             }
         }
         for path in [SignalPath.rtc, .rtcV1] {
             router.ws(RouterPath(stringLiteral: path.rawValue)) { request, context in
                 // Validated before upgrading; a refusal falls through to the HTTP route, which answers with the error.
-                switch hub.inspectValidation(connectRequest(request, path: path)) {
+                let connect = connectRequest(request, path: path)
+                switch hub.inspectValidation(connect) {
                 case .success(let plan):
+                    if let name = selectedScenario(query: connect.query, plan: plan) {
+                        guard scenarios?.named(name) != nil else { return .dontUpgrade }  // the HTTP route says why
+                        context.scenarioName.value = name
+                    }
                     context.plan.value = plan
                     return .upgrade([:])
                 case .failure:
@@ -244,6 +289,7 @@ public struct SimServerApp: Sendable {
                     try await outbound.close(.unexpectedServerError, reason: "no validated connect plan")
                     return
                 }
+                if let name = context.requestContext.scenarioName.value { _ = scenarios?.select(name, room: plan.join.room) }
                 try await serve(plan: plan, hub: hub, inbound: inbound, outbound: outbound, channel: context.requestContext.channel)
             }
         }
@@ -266,9 +312,10 @@ public struct SimServerApp: Sendable {
 
     /// Pumps one `/v1/stream` WebSocket through the Decart hub: JSON text frames; binary frames are refused.
     static func serveDecart(query: DecartConnectQuery, endpoint: DecartServerEndpoint, hub: DecartHub,
-                            inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel) async throws {
+                            inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel,
+                            rules: DecartRules? = nil, connection: ConnectionID? = nil) async throws {
         try await pump(inbound: inbound, outbound: outbound, channel: channel, log: hub.log) { sink in
-            hub.open(query: query, endpoint: endpoint, sink: sink)
+            hub.open(query: query, endpoint: endpoint, sink: sink, rules: rules, connection: connection)
         } onText: { text, connection in
             hub.received(text: text, on: connection)
         } onBinary: { buffer, connection in
@@ -320,6 +367,12 @@ public struct SimServerApp: Sendable {
     }
 }
 
+/// One entry of `GET /_sim/reports`.
+struct ScopedReport: Encodable {
+    var scope: String
+    var report: ScenarioReport
+}
+
 /// `GET /_sim/events` body.
 struct EventsPage: Encodable {
     var events: [SimEvent]
@@ -351,24 +404,47 @@ struct WatchStreamResponse: Encodable {
 }
 
 extension SimServerApp {
-    /// `POST /_sim/scenario` (YAML or JSON body: load and start), `GET /_sim/report`, `POST /_sim/reset`.
+    /// The scenario in a request body (YAML, or JSON when it starts with `{`), or what is wrong with it.
+    static func scenario(in request: Request) async throws -> Result<Scenario, ScenarioLoadFailure> {
+        let body = try await request.body.collect(upTo: 1024 * 1024)
+        let source = String(decoding: body.readableBytesView, as: UTF8.self)
+        let isJSON = source.drop { $0.isWhitespace }.first == "{"
+        do throws(ScenarioLoadFailure) {
+            return .success(try ScenarioLoader.load(source, file: "request", format: isJSON ? .json : .yaml))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// `POST /_sim/scenario` (YAML or JSON body: load and start server-wide), `POST /_sim/scenarios` (register one for
+    /// selection by connections), `GET /_sim/report[?room=R]`, `GET /_sim/reports` (every scope), `POST /_sim/reset`.
     static func addScenarioRoutes(to router: Router<BasicRequestContext>, scenarios: ScenarioService, hub: SignalHub) {
         router.post("/_sim/scenario") { request, _ in
-            let body = try await request.body.collect(upTo: 1024 * 1024)
-            let source = String(decoding: body.readableBytesView, as: UTF8.self)
-            let isJSON = source.drop { $0.isWhitespace }.first == "{"
-            let scenario: Scenario
-            do throws(ScenarioLoadFailure) {
-                scenario = try ScenarioLoader.load(source, file: "request", format: isJSON ? .json : .yaml)
-            } catch {
-                return text(400, error.errors.map(\.description).joined(separator: "\n"))
+            switch try await scenario(in: request) {
+            case .failure(let error): return text(400, error.errors.map(\.description).joined(separator: "\n"))
+            case .success(let scenario):
+                scenarios.load(scenario, seed: scenario.seed == 0 ? nil : scenario.seed)
+                return text(200, "started \(scenario.name)")
             }
-            scenarios.load(scenario, seed: scenario.seed == 0 ? nil : scenario.seed)
-            return text(200, "started \(scenario.name)")
         }
-        router.get("/_sim/report") { _, _ in
-            guard let report = scenarios.report(final: false) else { return text(404, "no scenario is running") }
+        router.post("/_sim/scenarios") { request, _ in
+            switch try await scenario(in: request) {
+            case .failure(let error): return text(400, error.errors.map(\.description).joined(separator: "\n"))
+            case .success(let scenario):
+                scenarios.register(scenario)
+                return text(201, "registered \(scenario.name): connections select it with \(scenarioQueryParameter)=\(scenario.name) or the \(scenarioAttribute) token attribute")
+            }
+        }
+        router.get("/_sim/report") { request, _ in
+            let scope = request.uri.queryParameters["room"].map { ScenarioScope.room(RoomName(String($0))) } ?? .server
+            guard let report = scenarios.report(for: scope, final: false) else { return text(404, "no scenario is running for the \(scope)") }
             return json(report)
+        }
+        router.get("/_sim/reports") { _, _ in
+            let reports = scenarios.scopes.sorted { $0.description < $1.description }.compactMap { scope in
+                scenarios.report(for: scope, final: false).map { ScopedReport(scope: scope.description, report: $0) }
+            }
+            return json(reports)
         }
         router.post("/_sim/reset") { _, _ in
             scenarios.reset()

@@ -198,45 +198,49 @@ public final class SignalHub: @unchecked Sendable {
     }
 
     /// A scenario command: close or abort one signal connection, or those of `identity`, or all (both nil).
-    public func endSignal(connection target: ConnectionID?, identity: Identity?, _ ending: ConnectionEnding) {
+    public func endSignal(connection target: ConnectionID?, identity: Identity?, room: RoomName? = nil, _ ending: ConnectionEnding) {
         lock.withLock {
-            let targets = sinks.keys.filter { connection in
-                if let target { return connection == target }
-                guard let found = engine.context(for: connection) else { return false }
-                return identity == nil || found.identity == identity
-            }
+            let targets = scenarioTargets(target, identity: identity, room: room)
             for connection in targets.sorted() { end(connection, ending) }
         }
     }
 
-    /// A scenario command: change the room model's switches (refused resumes, SID kept on rejoin).
-    public func updateRoomPolicies(_ body: (inout RoomPolicies) -> Void) {
-        lock.withLock { engine.updateRoomPolicies(body) }
+    /// The connections a scenario command names (lock held): `target`, or those of `identity` (all when nil),
+    /// only in `room` when given (a room's own scenario reaches no other room).
+    private func scenarioTargets(_ target: ConnectionID?, identity: Identity?, room: RoomName?) -> [ConnectionID] {
+        sinks.keys.filter { connection in
+            if let target { return connection == target }
+            guard let found = engine.context(for: connection) else { return false }
+            return (identity == nil || found.identity == identity) && (room == nil || found.room == room)
+        }
+    }
+
+    /// A scenario command: change the room model's switches (refused resumes, SID kept on rejoin), server-wide or
+    /// for one room.
+    public func updateRoomPolicies(room: RoomName? = nil, _ body: (inout RoomPolicies) -> Void) {
+        lock.withLock { engine.updateRoomPolicies(room: room, body) }
+    }
+
+    /// Forgets every room's own switches (a reset).
+    public func clearRoomPolicies() {
+        lock.withLock { engine.clearRoomPolicies() }
     }
 
     /// A scenario command: send a LeaveRequest with `notice` to `identity`'s participant (everyone's when nil).
-    public func sendLeave(_ notice: LeaveNotice, connection target: ConnectionID?, identity: Identity?) {
+    public func sendLeave(_ notice: LeaveNotice, connection target: ConnectionID?, identity: Identity?, room: RoomName? = nil) {
         let wall = clock.wallNow()
         lock.withLock {
-            let targets = sinks.keys.filter { connection in
-                if let target { return connection == target }
-                guard let found = engine.context(for: connection) else { return false }
-                return identity == nil || found.identity == identity
-            }
+            let targets = scenarioTargets(target, identity: identity, room: room)
             for connection in targets.sorted() { run(engine.leaveCommanded(connection, notice, wall: wall)) }
         }
     }
 
     /// A scenario command: run a SimulateScenario case as if the client on `connection`, or `identity`'s, had asked
     /// (everyone's when both are nil).
-    public func simulate(_ simulated: SimulatedScenario, connection target: ConnectionID?, identity: Identity?) {
+    public func simulate(_ simulated: SimulatedScenario, connection target: ConnectionID?, identity: Identity?, room: RoomName? = nil) {
         let wall = clock.wallNow()
         lock.withLock {
-            let targets = sinks.keys.filter { connection in
-                if let target { return connection == target }
-                guard let found = engine.context(for: connection) else { return false }
-                return identity == nil || found.identity == identity
-            }
+            let targets = scenarioTargets(target, identity: identity, room: room)
             var request = Livekit_SignalRequest()
             request.message = .simulate(Livekit_SimulateScenario(simulated))
             for connection in targets.sorted() { run(engine.requestReceived(connection, request, encoding: engine.encoding(for: connection), wall: wall)) }

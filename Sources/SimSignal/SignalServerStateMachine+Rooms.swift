@@ -23,8 +23,14 @@ extension SignalServerStateMachine {
         map(rooms.handle(.leaveCommanded(connection, notice), wall: wall)) + flushSubscriberOffers()
     }
 
-    /// Changes the room model's scenario switches.
-    public mutating func updateRoomPolicies(_ body: (inout RoomPolicies) -> Void) {
-        body(&rooms.policies)
+    /// Changes the room model's scenario switches: server-wide, or for one room (starting from the defaults).
+    public mutating func updateRoomPolicies(room: RoomName? = nil, _ body: (inout RoomPolicies) -> Void) {
+        guard let room else { return body(&rooms.policies) }
+        body(&rooms.roomPolicies[room, default: RoomPolicies()])
+    }
+
+    /// Forgets every room's own switches.
+    public mutating func clearRoomPolicies() {
+        rooms.roomPolicies.removeAll()
     }
 }

@@ -79,6 +79,8 @@ public struct DecartRules: Sendable, Equatable {
     public var readyAfterPreOfferAck = false
     /// Refuse every initial state with `success:false` and this error (`dc-initial-state-rejected`).
     public var initialStateRejection: String?
+    /// The `livekit_url` sent in `livekit_room_info` instead of the server's (a scenario's unreachable URL).
+    public var roomInfoURL: String?
     /// A scripted queue wait before every admission (nil: the real queue alone decides).
     public var queueScript: QueueScript?
     /// What a refused queue request sends.

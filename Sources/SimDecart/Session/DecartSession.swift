@@ -63,7 +63,7 @@ struct DecartSession: Sendable {
     /// Where the client reached us.
     let endpoint: DecartServerEndpoint
     /// The rules for this connection.
-    let rules: DecartRules
+    var rules: DecartRules
 
     /// LiveKit, aiortc, or not yet known.
     var transport: Transport = .undetermined

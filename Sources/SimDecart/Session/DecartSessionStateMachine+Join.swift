@@ -145,7 +145,8 @@ extension DecartSessionStateMachine {
         guard expected == roomName else {
             return [log(connection, "decart.room.mismatch", ["expected": .string(expected.rawValue), "got": .string(roomName.rawValue)])]
         }
-        sessions[connection]?.room = .ready(LiveKitRoomInfo(livekitURL: url, token: token, roomName: roomName, sessionID: session.sessionID))
+        let livekitURL = session.rules.roomInfoURL ?? url
+        sessions[connection]?.room = .ready(LiveKitRoomInfo(livekitURL: livekitURL, token: token, roomName: roomName, sessionID: session.sessionID))
         return [log(connection, "decart.room.ready")] + maybeSendRoomInfo(connection, now: now)
     }
 

@@ -204,6 +204,12 @@ public struct DecartSessionStateMachine: Sendable {
         return out
     }
 
+    /// Changes one session's rules from now on (a scenario selected by that connection).
+    mutating func updateRules(_ connection: ConnectionID, _ body: (inout DecartRules) -> Void) {
+        guard sessions[connection] != nil else { return }
+        body(&sessions[connection]!.rules)
+    }
+
     /// A timer fired.
     mutating func timerFired(_ timer: DecartTimer, now: SimInstant) -> [DecartAction] {
         switch timer {

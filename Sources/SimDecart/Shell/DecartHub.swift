@@ -89,13 +89,27 @@ public final class DecartHub: @unchecked Sendable {
 
     // MARK: Connections
 
-    /// A `/v1/stream` WebSocket opened.
+    /// A connection id for a socket about to open (so a scenario can be bound to it before its first event).
+    public func reserveConnection() -> ConnectionID {
+        lock.withLock {
+            nextConnection += 1
+            return ConnectionID(nextConnection)
+        }
+    }
+
+    /// A `/v1/stream` WebSocket opened (under `connection` when one was reserved).
     @discardableResult
-    public func open(query: DecartConnectQuery, endpoint: DecartServerEndpoint, sink: any DecartControlSink, rules: DecartRules? = nil) -> ConnectionID {
+    public func open(query: DecartConnectQuery, endpoint: DecartServerEndpoint, sink: any DecartControlSink, rules: DecartRules? = nil,
+                     connection reserved: ConnectionID? = nil) -> ConnectionID {
         let now = clock.now()
         return lock.withLock {
-            nextConnection += 1
-            let connection = ConnectionID(nextConnection)
+            let connection: ConnectionID
+            if let reserved {
+                connection = reserved
+            } else {
+                nextConnection += 1
+                connection = ConnectionID(nextConnection)
+            }
             sinks[connection] = sink
             log.append(EventRecord(kind: "control.open", connection: connection, detail: [
                 "model": .string(query.model ?? ""), "user_agent": .string(query.userAgent ?? ""),
@@ -191,6 +205,16 @@ public final class DecartHub: @unchecked Sendable {
             body(&rules)
             rulesOverride = rules
         }
+    }
+
+    /// Changes the rules of one open connection from now on (a scenario that connection selected).
+    public func updateRules(for connection: ConnectionID, _ body: (inout DecartRules) -> Void) {
+        lock.withLock { engine.updateRules(connection, body) }
+    }
+
+    /// The rules connections opened now get (the configuration's, or a server-wide scenario's).
+    public var currentRules: DecartRules {
+        lock.withLock { rulesOverride ?? engine.configuration.rules }
     }
 
     /// Connects the scenario engine's shell (nil removes it).

@@ -1,0 +1,80 @@
+import SimCore
+import SimDecart
+import SimRoom
+import SimScenario
+import SimSignal
+
+extension ScenarioService {
+    /// Runs one command of the engine of `scope`, reaching only that scope.
+    func execute(_ command: ScenarioCommand, in scope: ScenarioScope) {
+        let room: RoomName? = if case .room(let room) = scope { room } else { nil }
+        switch command {
+        case .close(.signal, let target, let code, let reason):
+            signal?.endSignal(connection: Self.connection(target), identity: Self.identity(target), room: room,
+                              .close(code: code.rawValue, reason: reason))
+        case .abort(.signal, let target):
+            signal?.endSignal(connection: Self.connection(target), identity: Self.identity(target), room: room, .abort)
+        case .sendLeave(let target, let reason, let action):
+            signal?.sendLeave(LeaveNotice(reason: reason, action: action), connection: Self.connection(target),
+                              identity: Self.identity(target), room: room)
+        case .simulate(let target, let simulated):
+            signal?.simulate(simulated.simulated, connection: Self.connection(target), identity: Self.identity(target), room: room)
+        case .liveKitPolicy(let change):
+            signal?.updateRoomPolicies(room: room) { Self.apply(change, to: &$0) }
+        case .close(.control, let target, let code, let reason):
+            for connection in controlTargets(target, in: scope) { decart?.endControl(connection, .close(code: code.rawValue, reason: reason)) }
+        case .abort(.control, let target):
+            for connection in controlTargets(target, in: scope) { decart?.endControl(connection, .abort) }
+        case .endDecartSession(let target, let ending):
+            let reason = GenerationEndReason(rawValue: ending.reason.rawValue) ?? .error
+            for connection in controlTargets(target, in: scope) { decart?.endSession(connection, reason: reason, errorText: ending.error) }
+        case .decartPolicy(let change):
+            switch scope {
+            case .server: decart?.updateRules { Self.apply(change, to: &$0) }
+            case .connection(let connection): decart?.updateRules(for: connection) { Self.apply(change, to: &$0) }
+            case .room:
+                log.append(EventRecord(kind: "scenario.not_applicable", room: room, detail: [
+                    "command": .string(command.name), "why": "a room's scenario has no Decart connections",
+                ]))
+            }
+        }
+    }
+
+    /// The control connections a command names: the target's (nil: all) server-wide; a connection's own otherwise.
+    private func controlTargets(_ target: ConnectionTarget, in scope: ScenarioScope) -> [ConnectionID?] {
+        switch scope {
+        case .server: [Self.connection(target)]
+        case .connection(let connection): [connection]
+        case .room: []
+        }
+    }
+
+    static func apply(_ change: LiveKitPolicyChange, to policies: inout RoomPolicies) {
+        switch change {
+        case .refuseResume(let identity): policies.refuseResume.insert(identity)
+        case .rejoinSID(let mode, let identity):
+            if mode == .keep { policies.keepSIDOnRejoin.insert(identity) } else { policies.keepSIDOnRejoin.remove(identity) }
+        }
+    }
+
+    static func apply(_ change: DecartPolicyChange, to rules: inout DecartRules) {
+        switch change {
+        case .acksBeforeRoomInfo: rules.earlyAcks = .immediately
+        case .rejectInitialState(let error): rules.initialStateRejection = error
+        case .roomInfoURL(let url): rules.roomInfoURL = url
+        case .roomInfoBeforeJoin: rules.earlyRoomInfo = .forceAtOpen
+        case .queue(let plan):
+            rules.queueScript = DecartRules.QueueScript(positions: plan.positions, size: plan.size, interval: plan.interval, admit: plan.admit)
+        }
+    }
+
+    static func identity(_ target: ConnectionTarget) -> Identity? {
+        if case .identity(let identity) = target { return identity }
+        return nil
+    }
+
+    static func connection(_ target: ConnectionTarget) -> ConnectionID? {
+        if case .connection(let connection) = target { return connection }
+        return nil
+    }
+}
