@@ -70,3 +70,34 @@ async def test_dc_early_room_info_reaches_a_client_that_did_not_ask_for_it(serve
     async with Control.open(sfu, user_agent=JS_LEAN) as control:
         info = await control.until("livekit_room_info")
         assert info["room_name"].startswith("decart-") and control.types() == ["livekit_room_info"] + control.types()[1:]
+
+
+@pytest.mark.parametrize("with_scenario", [True, False])
+async def test_dc_ack_before_room_info_reaches_a_bare_join_client_first(server, with_scenario):
+    """JS 0.1.0–0.1.5 (bare join, no early-ack buffer) sends its state right after the join: with the scenario the
+    ack precedes livekit_room_info (the race R1); without it the server holds the ack until after room_info."""
+    sfu = server(*(["--scenario", "dc-ack-before-room-info"] if with_scenario else []))
+    async with Control.open(sfu, user_agent="decart-js-sdk/0.1.5") as control:
+        await control.send({"type": "livekit_join"})
+        await control.send({"type": "set_image", "image_data": None, "prompt": "x"})
+        await control.until("livekit_room_info")
+        if "set_image_ack" not in control.types():
+            await control.until("set_image_ack")
+        types = control.types()
+        assert (types.index("set_image_ack") < types.index("livekit_room_info")) is with_scenario, types
+    if with_scenario:
+        report = (await asyncio.to_thread(sfu.http, "GET", "/_sim/report")).json()
+        assert all(r["status"] == "passed" for r in report["results"]), report
+
+
+@pytest.mark.parametrize("with_scenario", [True, False])
+async def test_dc_initial_state_rejected_the_ack_carries_success_false(server, with_scenario):
+    sfu = server(*(["--scenario", "dc-initial-state-rejected"] if with_scenario else []))
+    async with Control.open(sfu, user_agent=JS_LEAN) as control:
+        await control.send({"type": "livekit_join", "passthrough": False})
+        await control.send({"type": "set_image", "image_data": None, "prompt": "x"})
+        ack = await control.until("set_image_ack")
+        if with_scenario:
+            assert ack["success"] is False and ack["error"] == "the image could not be processed", ack
+        else:
+            assert ack["success"] is True and not ack.get("error"), ack

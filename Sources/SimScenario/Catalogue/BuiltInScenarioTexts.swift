@@ -7,12 +7,14 @@ extension BuiltInScenarios {
 name: dc-ack-before-room-info
 summary: >-
   The initial-state ack (set_image_ack / prompt_ack) arrives before livekit_room_info. Clients without an early-ack
-  buffer lose it and time out (Decart JS < 0.1.6, Android main before its buffer).
+  buffer lose it and time out (Decart JS < 0.1.6, Android main before its buffer). As in the reference's recipe
+  (R1), the ack goes out at once and livekit_room_info is held 500 ms.
 seed: 7
 timeline:
   - at: 0s
     do:
       - ack_early: {}
+      - room_info_delay: 500ms
 expect:
   - name: the ack went out before room_info
     order:
