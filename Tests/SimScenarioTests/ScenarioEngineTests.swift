@@ -181,13 +181,37 @@ import Testing
         let update = TapContext(tap: .signalOut, kind: "update", connection: ConnectionID(1), identity: "alice", about: ["bob"])
         let offer = TapContext(tap: .signalOut, kind: "offer", connection: ConnectionID(1), identity: "alice")
         let held = engine.decide(update, now: at(10))
-        #expect(held.verdict == .hold(until: .nextMessage(kinds: ["offer"], deadline: at(5010))))
+        #expect(held.verdict == .hold(until: .nextMessage(kinds: ["answer", "offer"], deadline: at(5010))))
         #expect(held.actions.contains(.armTimer(.filter(FilterID(1)), at: at(5010))))
         let passed = engine.decide(offer, now: at(20))
         #expect(passed.verdict == .pass)
         #expect(passed.actions.first == .release([held.messageID], tap: .signalOut))
         // Towards bob (the publisher) nothing is reordered.
         #expect(engine.decide(TapContext(tap: .signalOut, kind: "update", connection: ConnectionID(2), identity: "bob", about: ["bob"]),
+                              now: at(30)).verdict == .pass)
+    }
+
+    @Test func singlePCTheAnswerReleasesAndTheTriggeringPublisherIsTheDefault() throws {
+        var engine = try engine("""
+        name: t
+        rules:
+          - when: { event: track.published }
+            then: { order: media_before_metadata }
+        """)
+        _ = engine.start(now: .zero)
+        _ = engine.eventLogged(event(1, 1, "track.published", identity: "bob"), now: at(1))
+        // An update about someone else, and bob's own update about himself, pass.
+        #expect(engine.decide(TapContext(tap: .signalOut, kind: "update", connection: ConnectionID(1), identity: "alice", about: ["carol"]),
+                              now: at(5)).verdict == .pass)
+        #expect(engine.decide(TapContext(tap: .signalOut, kind: "update", connection: ConnectionID(2), identity: "bob", about: ["bob"]),
+                              now: at(6)).verdict == .pass)
+        let held = engine.decide(TapContext(tap: .signalOut, kind: "update", connection: ConnectionID(1), identity: "alice", about: ["bob"]),
+                                 now: at(10))
+        guard case .hold = held.verdict else { Issue.record("not held: \(held.verdict)"); return }
+        let answer = engine.decide(TapContext(tap: .signalOut, kind: "answer", connection: ConnectionID(1), identity: "alice"), now: at(20))
+        #expect(answer.verdict == .pass && answer.actions.first == .release([held.messageID], tap: .signalOut))
+        // One swap per connection: the next update about bob passes.
+        #expect(engine.decide(TapContext(tap: .signalOut, kind: "update", connection: ConnectionID(1), identity: "alice", about: ["bob"]),
                               now: at(30)).verdict == .pass)
     }
 

@@ -111,15 +111,17 @@ expect:
         ("dc-retry-orphan-ack", #"""
 name: dc-retry-orphan-ack
 summary: >-
-  The first connect attempt fails mid-handshake (the control socket closes after the state was sent); the retry
-  succeeds. A stale ack watcher from attempt 1 must not fire on attempt 2 (Decart Android lean join).
+  The first connect attempt fails mid-handshake: its control socket is closed (1011) at the moment its initial-state
+  ack would have gone out, so the client's ack watcher from attempt 1 is left pending; the retry succeeds. The stale
+  watcher must not fire on attempt 2 or fail it (Decart Android lean join).
 seed: 10
 rules:
   - when: { event: control.in.set_image, occurrence: 1 }
     then:
-      - close: { socket: control, code: 1011, reason: "attempt 1 fails" }
+      - close: { socket: control, code: 1011, reason: "attempt 1 fails", instead_of: set_image_ack }
 expect:
-  - { name: the retry got its room, event: control.out.livekit_room_info, within: 60s }
+  - { name: only the retry got an ack, event: control.out.set_image_ack, count: 1 }
+  - { name: the retry got its room, after: { event: control.close }, event: control.out.livekit_room_info, within: 60s }
 """#),
         ("lk-rejoin-new-sid", #"""
 name: lk-rejoin-new-sid
@@ -205,12 +207,13 @@ expect:
 name: lk-slow-track-published
 summary: >-
   `track_published` reaches the publisher 12 s late, past the SDKs' publish timeouts (JS 10 s): publish must fail
-  cleanly or be retried, not hang (LiveKit SDK timeouts).
+  cleanly or be retried, not hang (LiveKit SDK timeouts). Only the first track_published is late, so a retry
+  succeeds.
 seed: 6
 rules:
   - when: { event: signal.in.add_track }
     then:
-      - delay_track_published: { by: 12s }
+      - delay_track_published: { by: 12s, count: 1 }
 expect:
   - { name: a track was published, event: signal.out.track_published, within: 30s }
 """#),

@@ -46,9 +46,15 @@ extension ScenarioEngine {
         case .rejoinSID(let mode, let identity):
             return command(.liveKitPolicy(.rejoinSID(mode, identity: identity)))
         case .order(let p):
-            // Towards each subscriber: hold one of the pair until the other has passed on the same connection.
-            let update = MessageSelector(tap: .signalOut, kinds: ["update"], identity: p.subscriber, about: p.publisher)
-            let offer = MessageSelector(tap: .signalOut, kinds: ["offer"], identity: p.subscriber)
+            // Towards each subscriber: hold one of the pair until the other has passed on the same connection. The
+            // track's SDP reaches a subscriber as the server's `offer` (dual-PC) or as the `answer` to its re-offer
+            // (single-PC). Without a named publisher, the triggering event's identity is it; its own connection is
+            // left alone.
+            let publisher = p.publisher ?? event?.record.identity
+            var update = MessageSelector(tap: .signalOut, kinds: ["update"], identity: p.subscriber, about: publisher)
+            update.excludedIdentity = publisher
+            var offer = MessageSelector(tap: .signalOut, kinds: ["offer", "answer"], identity: p.subscriber)
+            offer.excludedIdentity = publisher
             let (held, releasedBy) = p.ordering == .mediaBeforeMetadata ? (update, offer) : (offer, update)
             return install(ReorderFault(held: held, releasedBy: releasedBy, timeout: p.timeout, start: now), tap: .signalOut, name: name, origin: origin)
         case .disconnectAfterNewInfo(let identity, let timeout):

@@ -2,7 +2,7 @@ import SimCore
 
 /// On each connection, holds one `held` message until the next `releasedBy` message has passed on the same
 /// connection, then releases it right after (the two arrive swapped). A held message comes out anyway after
-/// `timeout`, so a reorder never wedges a connection.
+/// `timeout`, so a reorder never wedges a connection; that hold still counts as one of the connection's `pairs`.
 public struct ReorderFault: FaultFilter {
     private struct Holding: Sendable {
         var id: TapMessageID
@@ -52,7 +52,10 @@ public struct ReorderFault: FaultFilter {
     public mutating func timeAdvanced(to now: SimInstant) -> [TapMessageID] {
         if let end, now >= end { expired = true }
         let due = holding.filter { $0.value.deadline <= now }
-        for key in due.keys { holding[key] = nil }
+        for key in due.keys {
+            holding[key] = nil
+            swaps[key, default: 0] += 1
+        }
         return due.values.map(\.id).sorted()
     }
 

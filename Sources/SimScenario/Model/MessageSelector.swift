@@ -21,6 +21,8 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
     public var trackKind: TrackKind?
     /// Only this direction (media taps carry both).
     public var direction: EventDirection?
+    /// Not on the connection of this identity (e.g. a publisher's own updates about itself).
+    public var excludedIdentity: Identity?
 
     /// A selector; with only `tap` given it matches everything crossing that tap.
     public init(tap: TapPoint, kinds: Set<String> = [], identity: Identity? = nil, participant: ParticipantSID? = nil,
@@ -48,6 +50,7 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
         if let track, context.track != track { return false }
         if let trackKind, context.track.flatMap(TrackKind.init(sid:)) != trackKind { return false }
         if let direction, context.direction != direction { return false }
+        if let excludedIdentity, context.identity == excludedIdentity { return false }
         return true
     }
 
@@ -62,6 +65,7 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
         if let track { parts.append("track=\(track)") }
         if let trackKind { parts.append("track_kind=\(trackKind.rawValue)") }
         if let direction { parts.append("direction=\(direction.rawValue)") }
+        if let excludedIdentity { parts.append("not identity=\(excludedIdentity)") }
         return parts.joined(separator: " ")
     }
 }

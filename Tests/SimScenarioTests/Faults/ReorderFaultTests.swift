@@ -41,6 +41,8 @@ import Testing
         clock.advance(ms: 500)
         #expect(reorder.timeAdvanced(to: clock.now()) == [TapMessageID(2)])
         #expect(!reorder.isFinished)
+        // The timed-out hold used connection 1's one pair: its next update passes.
+        #expect(reorder.decide(message(3, .signalOut, "update", connection: 1, about: ["bob"]), now: clock.now()) == .pass)
     }
 
     @Test func windowEndFinishesItOnceNothingIsHeld() {
