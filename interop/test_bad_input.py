@@ -298,3 +298,22 @@ def test_sfusim_validate_accepts_good_scenarios_and_exits_2_with_positions_for_b
     assert failed.returncode == 2, (failed.stdout, failed.stderr)
     assert f"{bad}:3:20: error: unknown event kind \"signal.out.jion\"" in failed.stderr, failed.stderr
     assert 'did you mean "signal.out.join"' in failed.stderr
+
+
+@pytest.mark.parametrize("path", ["/rtc", "/v1/stream"])
+def test_a_peer_that_never_answers_the_close_does_not_keep_the_server_from_exiting(server, path):
+    """A client that upgraded and then stopped reading (its event loop blocked, say) never answers the close frame
+    sent at shutdown; the server drops it after a short grace period and exits 0 at once after that."""
+    import socket
+
+    sfu = server()
+    host, port = sfu.livekit_url.removeprefix("ws://").rsplit(":", 1)
+    query = f"access_token={sfu.token('alice', 'stuck')}&protocol=15" if path == "/rtc" else "api_key=k&model=mirage"
+    with socket.create_connection((host, int(port)), timeout=5) as stuck:
+        stuck.sendall((f"GET {path}?{query} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        assert stuck.recv(12) == b"HTTP/1.1 101"
+        sfu.wait_event(kind="connection.open" if path == "/rtc" else "control.open", timeout=10)
+        started = time.monotonic()
+        assert sfu.stop(timeout=10) == 0
+        assert time.monotonic() - started < 5

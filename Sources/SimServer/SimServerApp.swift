@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import SimAuth
 import SimCore
 import SimDecart
@@ -335,6 +336,24 @@ public struct SimServerApp: Sendable {
     ) async throws {
         let (stream, continuation) = AsyncStream.makeStream(of: WebSocketSignalSink.Item.self)
         let connection = open(WebSocketSignalSink(continuation: continuation))
+        // On shutdown the WebSocket layer sends a close frame and waits for the peer's; a peer that never answers
+        // (or never reads) must not keep the server from exiting: its connection is dropped after a grace period.
+        try await withGracefulShutdownHandler {
+            try await pumpFrames(stream: stream, continuation: continuation, connection: connection, inbound: inbound, outbound: outbound,
+                                 channel: channel, log: log, onText: onText, onBinary: onBinary, onClose: onClose)
+        } onGracefulShutdown: {
+            channel.eventLoop.scheduleTask(in: shutdownGrace) { channel.close(promise: nil) }
+        }
+    }
+
+    /// How long a connection may take to finish its close handshake once the server is shutting down.
+    static let shutdownGrace: TimeAmount = .seconds(2)
+
+    private static func pumpFrames(
+        stream: AsyncStream<WebSocketSignalSink.Item>, continuation: AsyncStream<WebSocketSignalSink.Item>.Continuation,
+        connection: ConnectionID, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, log: EventLog,
+        onText: (String, ConnectionID) -> Void, onBinary: (ByteBuffer, ConnectionID) -> Void, onClose: (ConnectionID) -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await item in stream {
