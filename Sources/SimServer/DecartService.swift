@@ -19,6 +19,8 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         var clientIdentity: Identity
         /// The client's first video track (whatever its name or source, reference §4.5).
         var clientVideo: TrackSID?
+        /// Between `startInference` and `stopInference`: the inference server should be (or be getting) in the room.
+        var inferenceWanted = false
         /// The inference server's signal connection, once it joined.
         var inference: ConnectionID?
         /// Its output track (the echo, or the test pattern).
@@ -167,12 +169,15 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
             "session_id": .string(parameters.sessionID.rawValue), "passthrough": .bool(parameters.state == nil),
         ]))
         guard let room = parameters.room else { return }
-        if parameters.codec?.lowercased() == "h264" { lock.withLock { sessions[connection]?.codec = .h264 } }
+        lock.withLock {
+            if parameters.codec?.lowercased() == "h264" { sessions[connection]?.codec = .h264 }
+            sessions[connection]?.inferenceWanted = true
+        }
         later { [weak self] in self?.joinInferenceServer(connection, room: room, sessionID: parameters.sessionID) }
     }
 
     private func joinInferenceServer(_ connection: ConnectionID, room: RoomName, sessionID: DecartSessionID) {
-        guard let session = lock.withLock({ sessions[connection] }), session.inference == nil else { return }
+        guard let session = lock.withLock({ sessions[connection] }), session.inferenceWanted, session.inference == nil else { return }
         let identity = Identity("inference-server-\(sessionID.rawValue)")
         let request = ConnectRequest(path: .rtc, query: [
             "access_token": token(identity: identity, room: room, canPublish: true), "protocol": "16", "sdk": "sfusim-inference",
@@ -181,7 +186,17 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
             decart?.notify(.sessionEndRequested(connection, reason: .error, errorText: "the inference server could not join room \(room)"))
             return
         }
-        lock.withLock { sessions[connection]?.inference = signalConnection }
+        // The session may have ended while the join ran (the engine stops inference at once on `end_session`):
+        // then the inference server leaves again rather than stay behind in a dying room.
+        let stillWanted: Bool = lock.withLock {
+            guard sessions[connection]?.inferenceWanted == true else { return false }
+            sessions[connection]?.inference = signalConnection
+            return true
+        }
+        guard stillWanted else {
+            signal.leaveVirtual(signalConnection)
+            return
+        }
         if let source = session.clientVideo {
             let echo = signal.publishEcho(on: signalConnection, of: source, name: "inference-output")
             lock.withLock { sessions[connection]?.echo = echo }
@@ -225,7 +240,10 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
 
     func stopInference(for connection: ConnectionID) {
         signal.log.append(EventRecord(kind: "decart.inference.stop", connection: connection))
-        lock.withLock { sessions[connection]?.counting?.cancel() }
+        lock.withLock {
+            sessions[connection]?.counting?.cancel()
+            sessions[connection]?.inferenceWanted = false
+        }
         let (inference, pattern): (ConnectionID?, PatternGenerator?) = lock.withLock {
             defer { sessions[connection]?.inference = nil; sessions[connection]?.echo = nil; sessions[connection]?.pattern = nil }
             return (sessions[connection]?.inference, sessions[connection]?.pattern)
