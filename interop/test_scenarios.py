@@ -141,25 +141,6 @@ async def test_refuse_resume_and_keep_sid_policies_on_the_wire(server):
     await third.close()
 
 
-@pytest.mark.parametrize("early", [True, False])
-async def test_dc_ack_before_room_info_for_a_bare_join_client(server, early):
-    """JS 0.1.0–0.1.5 (bare join, no early-ack buffer): by default a state sent before room_info is acked after it
-    (the engine holds the ack); `ack_early` sends it at once (room_info held 500 ms at the tap, so the order is sure)."""
-    actions = ["room_info_delay: 500ms", "ack_early: {}"] if early else ["drop: { tap: control.out, message: status }"]
-    scenario = "name: ack-order\ntimeline:\n  - at: 0s\n    do:\n" + "".join(f"      - {a}\n" for a in actions)
-    sfu = server()
-    assert (await asyncio.to_thread(sfu.http, "POST", "/_sim/scenario", body=scenario)).status == 200
-    await asyncio.to_thread(sfu.wait_event, kind="scenario.started", timeout=10)
-    async with Control.open(sfu, user_agent="decart-js-sdk/0.1.5") as control:
-        await control.send({"type": "livekit_join"})
-        await control.send({"type": "set_image", "image_data": None, "prompt": "x"})
-        await control.until("livekit_room_info")
-        if "set_image_ack" not in control.types():
-            await control.until("set_image_ack")
-        types = control.types()
-        assert (types.index("set_image_ack") < types.index("livekit_room_info")) is early, types
-
-
 async def test_dc_initial_state_rejected_and_unreachable_room_url(server):
     sfu = server()
     scenario = ('name: reject\ntimeline:\n  - at: 0s\n    do:\n      - ack_reject: "the image could not be processed"\n'
