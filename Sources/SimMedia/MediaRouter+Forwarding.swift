@@ -131,21 +131,30 @@ extension MediaRouter {
         downTrack.cache.store(seq: seq, bytes: out)
         let fate = fate(.mediaRTP, participant: downTrack.participant, track: entry.track, direction: .outbound,
                         bytes: header.payloadRange.count, isKeyframe: isKeyframe)
-        if case .pass = fate {} else {
-            let held = LockedByRouter(value: (bytes: out, downTrack: downTrack))
-            _ = proceeds(fate) {
+        let payloadLength = header.payloadRange.count
+        guard case .pass = fate else {
+            // Delayed: a copy goes out when its timer runs, counted and reported like any other.
+            let held = LockedByRouter(value: (bytes: out, downTrack: downTrack, track: entry.track))
+            _ = proceeds(fate) { [weak self] in
                 var packet = held.value.bytes
-                try? held.value.downTrack.transport.sendRTP(&packet)
+                self?.transmit(&packet, on: held.value.downTrack, of: held.value.track, timestamp: timestamp,
+                               payloadLength: payloadLength, now: self?.clock.now() ?? now)
             }
             return
         }
+        transmit(&out, on: downTrack, of: entry.track, timestamp: timestamp, payloadLength: payloadLength, now: now)
+    }
+
+    /// Sends a munged packet on a down track, counts it, and sends a sender report when one is due (lock held).
+    private func transmit(_ packet: inout [UInt8], on downTrack: DownTrack, of track: TrackSID, timestamp: UInt32,
+                          payloadLength: Int, now: SimInstant) {
         do {
-            try downTrack.transport.sendRTP(&out)
+            try downTrack.transport.sendRTP(&packet)
         } catch {
             return  // not connected yet, or closing: the subscriber NACKs or PLIs once it is up
         }
         forwarded += 1
-        downTrack.reports.packetSent(timestamp: timestamp, payloadLength: header.payloadRange.count, now: now)
-        sendSenderReportIfDue(downTrack, track: entry.track, now: now)
+        downTrack.reports.packetSent(timestamp: timestamp, payloadLength: payloadLength, now: now)
+        sendSenderReportIfDue(downTrack, track: track, now: now)
     }
 }

@@ -7,7 +7,15 @@ import SimSignal
 extension ScenarioService {
     /// Runs one command of the engine of `scope`, reaching only that scope.
     func execute(_ command: ScenarioCommand, in scope: ScenarioScope) {
-        let room: RoomName? = if case .room(let room) = scope { room } else { nil }
+        let room: RoomName?
+        switch (scope, command) {
+        case (.server, _): room = nil
+        case (.room(let name), _): room = name
+        case (.connection, .close(.signal, _, _, _)), (.connection, .abort(.signal, _)), (.connection, .sendLeave),
+             (.connection, .simulate), (.connection, .liveKitPolicy):
+            return notApplicable(command, in: scope, why: "a control connection's scenario reaches no LiveKit signal connection")
+        case (.connection, _): room = nil
+        }
         switch command {
         case .close(.signal, let target, let code, let reason):
             signal?.endSignal(connection: Self.connection(target), identity: Self.identity(target), room: room,
@@ -32,12 +40,20 @@ extension ScenarioService {
             switch scope {
             case .server: decart?.updateRules { Self.apply(change, to: &$0) }
             case .connection(let connection): decart?.updateRules(for: connection) { Self.apply(change, to: &$0) }
-            case .room:
-                log.append(EventRecord(kind: "scenario.not_applicable", room: room, detail: [
-                    "command": .string(command.name), "why": "a room's scenario has no Decart connections",
-                ]))
+            case .room: notApplicable(command, in: scope, why: "a room's scenario has no Decart control connection")
             }
         }
+    }
+
+    /// Logs a command a scoped scenario cannot apply in its scope (nothing outside the scope is touched).
+    private func notApplicable(_ command: ScenarioCommand, in scope: ScenarioScope, why: String) {
+        var record = EventRecord(kind: "scenario.not_applicable", detail: ["command": .string(command.name), "why": .string(why)])
+        switch scope {
+        case .server: break
+        case .room(let room): record.room = room
+        case .connection(let connection): record.connection = connection
+        }
+        log.append(record)
     }
 
     /// The control connections a command names: the target's (nil: all) server-wide; a connection's own otherwise.

@@ -38,6 +38,8 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     struct Slot {
         var engine: ScenarioEngine
         var timers: [ScenarioTimer: any TimerHandle] = [:]
+        /// The taps the engine had filters at when last stored (bit i: `TapPoint.allCases[i]`).
+        var activeTaps: UInt8 = 0
     }
 
     /// A held message: the engine's own id, in its scope.
@@ -47,7 +49,10 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     }
 
     let lock = NSLock()
-    var slots: [ScenarioScope: Slot] = [:]
+    private var slots: [ScenarioScope: Slot] = [:]
+    /// Per tap (`TapPoint.allCases` order), how many engines have filters there: `isActive(at:)` is asked for every
+    /// message and packet, so it must not walk the engines.
+    private var tapUsers = [Int](repeating: 0, count: TapPoint.allCases.count)
     /// Held messages by the id the hubs know (engines number their messages independently).
     private var heldByID: [UInt64: ScopedMessage] = [:]
     private var idOfHeld: [ScopedMessage: UInt64] = [:]
@@ -62,8 +67,9 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     /// Who each participant SID is, from the event log: media taps know only SIDs, selectors name identities.
     private var participants: [ParticipantSID: (identity: Identity?, room: RoomName?)] = [:]
     private var listener: UInt64?
-    /// Scenarios a connection may select by name besides the built-in catalogue (`POST /_sim/scenarios`).
+    /// Scenarios a connection may select by name: registered (`POST /_sim/scenarios`), and built-ins once parsed.
     private var registered: [String: Scenario] = [:]
+    private var builtIns: [String: Scenario] = [:]
 
     init(log: EventLog, clock: any SimClock, scheduler: any TimerScheduler, signal: SignalHub, decart: DecartHub) {
         self.log = log
@@ -90,7 +96,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             var engine = ScenarioEngine(scenario: scenario, seed: seed)
             let actions = engine.start(now: now)
             let first = slots.isEmpty
-            slots[scope] = Slot(engine: engine)
+            store(Slot(engine: engine), at: scope)
             if first { for event in log.events() { learnParticipant(event) } }
             return (actions.map { scoped($0, scope) }, first)
         }
@@ -115,7 +121,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     private func stop(_ scope: ScenarioScope) {
         let now = clock.now()
         let (actions, pending, last): ([ScenarioEngineAction], [any TimerHandle], Bool) = lock.withLock {
-            guard var slot = slots.removeValue(forKey: scope) else { return ([], [], false) }
+            guard var slot = removeSlot(scope) else { return ([], [], false) }
             let actions = slot.engine.finish(now: now).map { scoped($0, scope) }
             return (actions, Array(slot.timers.values), slots.isEmpty)
         }
@@ -154,11 +160,13 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
 
     // MARK: Selection by name
 
-    /// A scenario a connection may name: registered at runtime, or built in.
+    /// A scenario a connection may name: registered at runtime, or built in (parsed once).
     func named(_ name: String) -> Scenario? {
-        if let scenario = lock.withLock({ registered[name] }) { return scenario }
-        guard let text = BuiltInScenarios.text(named: name) else { return nil }
-        return try? ScenarioLoader.load(text, file: "\(name).yaml", format: .yaml)
+        if let scenario = lock.withLock({ registered[name] ?? builtIns[name] }) { return scenario }
+        guard let text = BuiltInScenarios.text(named: name),
+              let scenario = try? ScenarioLoader.load(text, file: "\(name).yaml", format: .yaml) else { return nil }
+        lock.withLock { builtIns[name] = scenario }
+        return scenario
     }
 
     /// Registers `scenario` under its name for selection by connections (replacing one of that name).
@@ -209,7 +217,34 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     // MARK: TapInterceptor (called inside the hubs' and the router's locks)
 
     func isActive(at tap: TapPoint) -> Bool {
-        lock.withLock { slots.values.contains { $0.engine.hasFilters(at: tap) } }
+        guard let index = TapPoint.allCases.firstIndex(of: tap) else { return false }
+        return lock.withLock { tapUsers[index] > 0 }
+    }
+
+    /// Stores a slot after its engine ran, keeping the per-tap counts in step (lock held).
+    private func store(_ slot: Slot, at scope: ScenarioScope) {
+        var slot = slot
+        var active: UInt8 = 0
+        for (index, tap) in TapPoint.allCases.enumerated() where slot.engine.hasFilters(at: tap) { active |= 1 << index }
+        countTaps(from: slots[scope]?.activeTaps ?? 0, to: active)
+        slot.activeTaps = active
+        slots[scope] = slot
+    }
+
+    /// Removes a slot and its taps from the counts (lock held).
+    private func removeSlot(_ scope: ScenarioScope) -> Slot? {
+        guard let slot = slots.removeValue(forKey: scope) else { return nil }
+        countTaps(from: slot.activeTaps, to: 0)
+        return slot
+    }
+
+    private func countTaps(from before: UInt8, to after: UInt8) {
+        guard before != after else { return }
+        for index in tapUsers.indices {
+            let bit: UInt8 = 1 << index
+            if after & bit != 0, before & bit == 0 { tapUsers[index] += 1 }
+            if after & bit == 0, before & bit != 0 { tapUsers[index] -= 1 }
+        }
     }
 
     func intercept(_ context: TapContext) -> TapOutcome {
@@ -222,7 +257,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             }
             guard let scope = scope(of: context), var slot = slots[scope] else { return nil }
             let decision = slot.engine.decide(context, now: now)
-            slots[scope] = slot
+            store(slot, at: scope)
             var heldID: UInt64?
             if case .hold = decision.verdict {
                 nextHeldID += 1
@@ -260,10 +295,10 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         let batches: [(ScenarioScope, [ScenarioEngineAction])] = lock.withLock {
             learnParticipant(event)
             var out: [(ScenarioScope, [ScenarioEngineAction])] = []
-            for scope in Array(slots.keys) where Self.belongs(event, to: scope, roomOf: { self.participants[$0]?.room }) {
+            for scope in Self.scopes(of: event, roomOf: { self.participants[$0]?.room ?? nil }) {
                 guard var slot = slots[scope] else { continue }
                 let actions = slot.engine.eventLogged(event, now: now)
-                slots[scope] = slot
+                store(slot, at: scope)
                 if !actions.isEmpty { out.append((scope, actions.map { scoped($0, scope) })) }
             }
             return out
@@ -271,14 +306,18 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         for (scope, actions) in batches { later(actions, in: scope) }
     }
 
-    /// Whether an event is in `scope`: every event is in the server's; a room's has the room (or a participant of
-    /// it); a connection's has the connection.
+    /// The scopes an event is in: the server's always; a room's when it has the room (or, naming none, a participant
+    /// of it); a connection's when it has the connection.
+    static func scopes(of event: SimEvent, roomOf: (ParticipantSID) -> RoomName?) -> [ScenarioScope] {
+        var scopes: [ScenarioScope] = [.server]
+        if let room = event.record.room ?? event.record.participant.flatMap(roomOf) { scopes.append(.room(room)) }
+        if let connection = event.record.connection { scopes.append(.connection(connection)) }
+        return scopes
+    }
+
+    /// Whether an event is in `scope` (see `scopes(of:roomOf:)`).
     static func belongs(_ event: SimEvent, to scope: ScenarioScope, roomOf: (ParticipantSID) -> RoomName?) -> Bool {
-        switch scope {
-        case .server: true
-        case .room(let room): event.record.room == room || (event.record.room == nil && event.record.participant.flatMap(roomOf) == room)
-        case .connection(let connection): event.record.connection == connection
-        }
+        scopes(of: event, roomOf: roomOf).contains(scope)
     }
 
     /// Notes who a participant SID is (lock held).
@@ -304,7 +343,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         let actions: [ScenarioEngineAction] = lock.withLock {
             guard var slot = slots[scope], slot.timers.removeValue(forKey: timer) != nil else { return [] }
             let actions = slot.engine.timerFired(timer, now: now)
-            slots[scope] = slot
+            store(slot, at: scope)
             return actions.map { scoped($0, scope) }
         }
         run(actions, in: scope)
@@ -337,12 +376,12 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             case .armTimer(let timer, let at):
                 let now = clock.now()
                 let handle = scheduler.schedule(after: at > now ? at - now : .zero) { [weak self] in self?.timerFired(timer, in: scope) }
-                let previous: (any TimerHandle)?? = lock.withLock {
-                    guard slots[scope] != nil else { return .some(handle) }  // stopped meanwhile: cancel at once
+                let superseded: (any TimerHandle)? = lock.withLock {
+                    guard slots[scope] != nil else { return handle }  // the engine stopped meanwhile
                     defer { slots[scope]?.timers[timer] = handle }
-                    return .some(slots[scope]?.timers[timer])
+                    return slots[scope]?.timers[timer]
                 }
-                if let previous, let timer = previous { timer.cancel() }
+                superseded?.cancel()
             case .command(let command):
                 execute(command, in: scope)
             case .log(let record):

@@ -234,16 +234,6 @@ public struct SimServerApp: Sendable {
         return SignalRejection(status: 400, message: "unknown sfusim scenario \"\(name)\" (named by \(scenarioQueryParameter) or the \(scenarioAttribute) token attribute)")
     }
 
-    /// The scenario a raw `/v1/stream` query names.
-    static func selectedScenario(rawQuery: String) -> String? {
-        for pair in rawQuery.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, parts[0] == Substring(scenarioQueryParameter) {
-                return String(parts[1]).removingPercentEncoding ?? String(parts[1])
-            }
-        }
-        return nil
-    }
 
     static func makeWebSocketRouter(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil,
                                     scenarios: ScenarioService? = nil) -> Router<SignalWebSocketContext> {
@@ -253,11 +243,10 @@ public struct SimServerApp: Sendable {
                 context.rawQuery.value = request.uri.query ?? ""
                 return .upgrade([:])
             } onUpgrade: { inbound, outbound, context in
-                let raw = context.requestContext.rawQuery.value ?? ""
-                let query = DecartConnectQuery(rawQuery: raw)
+                let query = DecartConnectQuery(rawQuery: context.requestContext.rawQuery.value ?? "")
                 var rules: DecartRules?
                 var reserved: ConnectionID?
-                if let name = selectedScenario(rawQuery: raw) {
+                if let name = query.parameters.first(where: { $0.name == scenarioQueryParameter })?.value {
                     let connection = decart.reserveConnection()
                     guard let selected = scenarios?.selectControl(name, connection: connection) else {
                         try await outbound.write(.text(DecartMessageEncoder.encode(.error("unknown sfusim scenario \"\(name)\""))))
@@ -276,10 +265,8 @@ public struct SimServerApp: Sendable {
                 let connect = connectRequest(request, path: path)
                 switch hub.inspectValidation(connect) {
                 case .success(let plan):
-                    if let name = selectedScenario(query: connect.query, plan: plan) {
-                        guard scenarios?.named(name) != nil else { return .dontUpgrade }  // the HTTP route says why
-                        context.scenarioName.value = name
-                    }
+                    // An unknown name was already refused by `SignalUpgradeGuard` (400).
+                    context.scenarioName.value = selectedScenario(query: connect.query, plan: plan)
                     context.plan.value = plan
                     return .upgrade([:])
                 case .failure:

@@ -353,15 +353,12 @@ public final class SignalHub: @unchecked Sendable {
     /// or a proxy would. The participant stays (its transports too) and may resume. Returns false when no such
     /// participant has an open signal connection.
     public func closeSignal(room: RoomName, identity: Identity, code: UInt16, reason: String) -> Bool {
-        let wall = clock.wallNow()
-        return lock.withLock {
+        lock.withLock {
             guard let participant = engine.rooms.participant(room: room, identity: identity), let connection = participant.connection,
-                  let sink = sinks.removeValue(forKey: connection) else { return false }
+                  sinks[connection] != nil else { return false }
             log.append(EventRecord(kind: "fault.applied", connection: connection, room: room, participant: participant.sid, identity: identity,
                                    tap: .signalOut, detail: ["action": "close_signal", "code": .int(Int64(code)), "why": .string(reason)]))
-            sink.close(code: code, reason: reason)
-            media?.connectionClosed(connection)
-            run(engine.connectionClosed(connection, wall: wall))
+            end(connection, .close(code: code, reason: reason))
             return true
         }
     }

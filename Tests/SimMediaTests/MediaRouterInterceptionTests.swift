@@ -96,7 +96,9 @@ final class StepScheduler: TimerScheduler, @unchecked Sendable {
         send(keyframe: false)
         #expect(alice.takeRTP().isEmpty && bob.takeRTP().count == 1)
         #expect(scheduler.delays == [.milliseconds(80)] && router.tapDelays == 1)
+        let forwardedBefore = router.forwardedPackets
         scheduler.runAll()
+        #expect(router.forwardedPackets == forwardedBefore + 1)  // counted (and reported) when it goes out
         let late = alice.takeRTP()
         #expect(late.count == 1 && late.first?.sequenceNumber == undelayed.first.map { $0.sequenceNumber &+ 1 })
     }
