@@ -88,3 +88,18 @@ async def test_an_unknown_scenario_name_on_the_control_socket_gets_an_error_and_
         with pytest.raises(websockets.ConnectionClosed):
             await control.next()
         assert control.closed[0] == 1008
+
+
+async def test_a_control_connections_scenario_cannot_reach_livekit_signal_connections(server):
+    sfu = server()
+    body = "name: overreach\ntimeline:\n  - at: 0s\n    do:\n      - abort: { socket: signal }\n      - refuse_resume: {}\n"
+    assert (await asyncio.to_thread(sfu.http, "POST", "/_sim/scenarios", body=body)).status == 201
+    bystander = await SignalClient.connect(sfu.livekit_url, sfu.token("bob", unique()), v1=False)
+    async with Control.open(sfu, user_agent=JS_LEAN, sfusim_scenario="overreach") as control:
+        await control.send({"type": "livekit_join"})
+        assert (await control.until("livekit_room_info"))["token"]
+        refused = await asyncio.to_thread(sfu.wait_events, kind="scenario.not_applicable", count=2, timeout=10)
+        assert sorted(e["detail"]["command"] for e in refused) == ["abort", "livekit_policy"], refused
+    assert await bystander.alive()
+    assert not [e for e in sfu.events() if e["kind"] == "participant.signal_lost"]
+    await bystander.close()
