@@ -113,7 +113,8 @@ extension SignalServerStateMachine {
         let configuration = SDPAnswerConfiguration(
             iceUfrag: transport.iceUfrag, icePwd: transport.icePwd,
             fingerprint: DTLSFingerprint(algorithm: transport.fingerprintAlgorithm, value: transport.fingerprint),
-            sessionID: UInt64(state.nextOfferID) &+ 1_000_000
+            sessionID: UInt64(state.nextOfferID) &+ 1_000_000,
+            acceptDataChannels: true
         )
         let outgoing = state.mode == .singlePC ? placeDownTracks(sid, in: offer) : [:]
         let answer: SDPAnswer

@@ -70,6 +70,32 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         #expect(!media.calls.contains("released \(participant)"))
     }
 
+    /// LiveKit's JS SDK negotiates its publisher PC at join with only the data-channel section; the answer must
+    /// accept it (port 9, the bundle's transport, `a=sctp-port`, `a=max-message-size`) so ICE and DTLS start.
+    @Test func aDataChannelOnlyOfferIsAnsweredWithATransport() throws {
+        let hub = factory.hub()
+        let media = FakeMedia()
+        hub.attachMedia(media)
+        let sink = RecordingSink()
+        let offer = [
+            "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+            "a=extmap-allow-mixed", "a=msid-semantic: WMS",
+            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0",
+            "a=ice-ufrag:Xk3q", "a=ice-pwd:0123456789abcdefghijklmn", "a=ice-options:trickle",
+            "a=fingerprint:sha-256 11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00",
+            "a=setup:actpass", "a=mid:0", "a=sctp-port:5000", "a=max-message-size:262144", "",
+        ].joined(separator: "\r\n")
+        let connection = hub.open(try hub.validate(try factory.v1Request("alice", offer: offer)).get(), sink: sink)
+        guard case .answer(let answer)? = sink.responses.last?.message else { Issue.record("no answer"); return }
+        #expect(answer.sdp.contains("m=application 9 UDP/DTLS/SCTP webrtc-datachannel"))
+        #expect(answer.sdp.contains("a=sctp-port:5000") && answer.sdp.contains("a=max-message-size:262144"))
+        #expect(answer.sdp.contains("a=ice-ufrag:srvU") && answer.sdp.contains("a=setup:passive") && answer.sdp.contains("a=mid:0"))
+        #expect(answer.sdp.contains("a=group:BUNDLE 0"))
+        let remote = try #require(media.remote)
+        #expect(remote.iceUfrag == "Xk3q" && !remote.weAreDTLSClient)
+        #expect(media.calls.prefix(3) == ["opened \(connection) publisher", "bound \(connection)", "remote publisher"])
+    }
+
     @Test func malformedTrickleIsALoggedDrop() throws {
         let hub = factory.hub()
         let sink = RecordingSink()
