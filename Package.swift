@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "SimTestKit",
             dependencies: [
-                "SimCore", "SimAuth", "SimSignal", "SimProto", "SimRoom",
+                "SimCore", "SimAuth", "SimSignal", "SimProto", "SimRoom", "SimFaults",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -125,11 +125,12 @@ let package = Package(
         .testTarget(name: "SimSDPTests", dependencies: ["SimSDP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimAuthTests", dependencies: ["SimAuth", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimFaultsTests", dependencies: ["SimFaults", "SimCore", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimDecartTests", dependencies: ["SimDecart", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SimScenarioTests", dependencies: ["SimScenario", "SimCore", "SimFaults"], resources: [.copy("Fixtures")],
+            name: "SimScenarioTests", dependencies: ["SimScenario", "SimCore", "SimFaults", "SimTestKit"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -43,17 +43,3 @@ public struct TapContext: Sendable, Equatable {
         self.isKeyframe = isKeyframe
     }
 }
-
-/// A filter's decision about one message.
-public enum TapVerdict: Sendable, Equatable {
-    /// Let it through unchanged.
-    case pass
-    /// Drop it; the reason goes into the `fault.applied` event.
-    case drop(reason: String)
-}
-
-/// A fault installed at a tap. Filters decide; they never touch sockets or domain state themselves.
-public protocol TapFilter: Sendable {
-    /// The decision for one message.
-    func decide(_ context: TapContext) -> TapVerdict
-}

@@ -1,6 +1,6 @@
 import SimCore
 
-/// What a shell does with one message at a tap when a scenario is running: richer than `TapVerdict`'s pass/drop.
+/// What a shell does with one message at a tap when a scenario is running.
 public enum TapOutcome: Sendable, Equatable {
     /// Deliver it now.
     case pass
@@ -58,28 +58,4 @@ public protocol TapInterceptor: AnyObject, Sendable {
     func isActive(at tap: TapPoint) -> Bool
     /// The outcome for one message.
     func intercept(_ context: TapContext) -> TapOutcome
-}
-
-extension TapOutcome {
-    /// The shell's handling of an outcome, the same for every tap: deliver now (once, or once plus the copies), later,
-    /// keep under its id, or end the connection; a drop does nothing.
-    public func apply(deliver: () -> Void, delay: (Duration) -> Void, hold: (UInt64) -> Void, end: (ConnectionEnding) -> Void) {
-        switch self {
-        case .pass: deliver()
-        case .drop: break
-        case .delay(let duration): delay(duration)
-        case .duplicate(let copies): for _ in 0...copies { deliver() }
-        case .hold(let id): hold(id)
-        case .close(let code, let reason): end(.close(code: code, reason: reason))
-        case .abort: end(.abort)
-        }
-    }
-}
-
-extension Optional where Wrapped == any TapInterceptor {
-    /// The interceptor's outcome for `context`, or `.pass` when there is none or it has nothing at that tap.
-    public func outcome(for context: TapContext) -> TapOutcome {
-        guard let interceptor = self, interceptor.isActive(at: context.tap) else { return .pass }
-        return interceptor.intercept(context)
-    }
 }

@@ -23,34 +23,23 @@ extension MediaRouter {
     /// other outcomes (duplicate, hold, close) do not apply to packets and let them through.
     public func attachInterceptor(_ interceptor: (any TapInterceptor)?, scheduler: (any TimerScheduler)?) {
         lock.withLock {
-            self.interceptor = interceptor
+            gate.attach(interceptor)
             self.scheduler = scheduler
         }
     }
 
-    /// The fate of one packet at `tap` (lock held): the tap chain's filters first, then the interceptor. Nothing is
-    /// built or asked when neither has anything at the tap, so the unimpaired path stays allocation-free.
+    /// The fate of one packet at `tap` (lock held), from the tap gate. Nothing is built or asked when no fault acts
+    /// at the tap, so the unimpaired path stays allocation-free.
     func fate(_ tap: TapPoint, participant: ParticipantSID?, track: TrackSID, direction: EventDirection,
               bytes: Int, isKeyframe: Bool? = nil) -> PacketFate {
-        let filtered = taps.count(at: tap) > 0
-        let intercepted = interceptor?.isActive(at: tap) ?? false
-        guard filtered || intercepted else { return .pass }
-        let context = TapContext(tap: tap, kind: tap == .mediaRTP ? "rtp" : "rtcp", participant: participant, track: track,
-                                 direction: direction, payloadBytes: bytes, isKeyframe: isKeyframe)
-        if filtered, case .drop = taps.decide(context) {
-            dropped += 1
-            return .drop
+        let step = gate.admit((), at: tap) {
+            TapContext(tap: tap, kind: tap == .mediaRTP ? "rtp" : "rtcp", participant: participant, track: track,
+                       direction: direction, payloadBytes: bytes, isKeyframe: isKeyframe)
         }
-        guard intercepted, let interceptor else { return .pass }
-        switch interceptor.intercept(context) {
-        case .drop:
-            dropped += 1
-            return .drop
-        case .delay(let duration) where scheduler != nil:
-            delayed += 1
-            return .delay(duration)
-        case .pass, .delay, .duplicate, .hold, .close, .abort:
-            return .pass
+        switch step {
+        case .deliver, .end: return .pass
+        case .none: return .drop
+        case .deliverLater(_, let duration): return scheduler == nil ? .pass : .delay(duration)
         }
     }
 

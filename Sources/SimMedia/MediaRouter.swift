@@ -50,14 +50,11 @@ public final class MediaRouter: @unchecked Sendable {
     /// Per publisher transport: SSRC → stream (lock held).
     var routes: [ObjectIdentifier: [UInt32: StreamRoute]] = [:]
     var forwarded: UInt64 = 0
-    var dropped: UInt64 = 0
-    var delayed: UInt64 = 0
-    /// The scenario engine's shell at the media taps, and what runs its delayed packets (lock held).
-    var interceptor: (any TapInterceptor)?
+    /// The `media.rtp` / `media.rtcp` taps: drops and delays by the scenario engine's shell (lock held).
+    var gate = TapGate<Void>(.packets)
+    /// What runs delayed packets (lock held).
     var scheduler: (any TimerScheduler)?
     var retransmitted: UInt64 = 0
-    /// Fault filters at `media.rtp` and `media.rtcp`.
-    public let taps: TapChain
     /// How often each down track sends a sender report (RFC 3550 §6.2 suggests about every 5 s; LiveKit sends
     /// about every second), piggybacked on forwarding: no timer per track.
     public let senderReportInterval: Duration
@@ -65,19 +62,17 @@ public final class MediaRouter: @unchecked Sendable {
     /// inactive (see `SimulcastLayerActivity`).
     public let layerInactivityTimeout: Duration
 
-    /// A router on `clock` whose packets cross `taps`.
+    /// A router on `clock`.
     ///
     /// - Parameters:
     ///   - clock: the time source for keyframe-request spacing, sender reports and layer activity.
-    ///   - taps: fault filters at `media.rtp` / `media.rtcp`.
     ///   - senderReportInterval: spacing of sender reports per down track (default 1 s).
     ///   - layerInactivityTimeout: silence after which a simulcast layer is inactive (default 1 s).
     public init(
-        clock: any SimClock, taps: TapChain = TapChain(), senderReportInterval: Duration = .seconds(1),
+        clock: any SimClock, senderReportInterval: Duration = .seconds(1),
         layerInactivityTimeout: Duration = SimulcastLayerActivity.defaultInactivityTimeout
     ) {
         self.clock = clock
-        self.taps = taps
         self.senderReportInterval = senderReportInterval
         self.layerInactivityTimeout = layerInactivityTimeout
     }
@@ -88,11 +83,11 @@ public final class MediaRouter: @unchecked Sendable {
     /// Packets resent in answer to subscriber NACKs so far.
     public var retransmittedPackets: UInt64 { lock.withLock { retransmitted } }
 
-    /// Packets dropped by tap filters and media faults so far.
-    public var tapDrops: UInt64 { lock.withLock { dropped } }
+    /// Packets dropped by media faults so far.
+    public var tapDrops: UInt64 { lock.withLock { UInt64(gate.dropped) } }
 
     /// Packets delayed by media faults so far.
-    public var tapDelays: UInt64 { lock.withLock { delayed } }
+    public var tapDelays: UInt64 { lock.withLock { UInt64(gate.delayed) } }
 
     // MARK: Publications and subscriptions
 

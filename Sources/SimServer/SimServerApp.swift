@@ -454,7 +454,6 @@ extension SimServerApp {
         }
         router.post("/_sim/reset") { _, _ in
             scenarios.reset()
-            hub.taps.reset()
             return text(200, "reset")
         }
     }

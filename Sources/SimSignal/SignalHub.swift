@@ -24,25 +24,22 @@ public final class SignalHub: @unchecked Sendable {
     public let clock: any SimClock
     /// The event log.
     public let log: EventLog
-    /// Fault filters at `signal.in` / `signal.out`.
-    public let taps: TapChain
     private let scheduler: any TimerScheduler
     private weak var media: (any SignalMediaDelegate)?
-    private weak var interceptor: (any TapInterceptor)?
-    /// Messages a scenario holds, by the interceptor's id.
-    private var heldOutbound: [UInt64: (ConnectionID, Livekit_SignalResponse)] = [:]
-    private var heldInbound: [UInt64: (ConnectionID, Livekit_SignalRequest, SignalEncoding)] = [:]
+    /// The `signal.in` tap: requests on their way to the engine.
+    private var inboundGate = TapGate<(ConnectionID, Livekit_SignalRequest, SignalEncoding)>()
+    /// The `signal.out` tap: responses on their way to a connection.
+    private var outboundGate = TapGate<(ConnectionID, Livekit_SignalResponse)>()
 
     /// A hub over `engine`.
     public init(engine: SignalServerStateMachine, validator: ConnectValidator, clock: any SimClock, log: EventLog,
-                scheduler: any TimerScheduler, taps: TapChain = TapChain()) {
+                scheduler: any TimerScheduler) {
         self.engine = engine
         maxMessageSize = engine.configuration.maxMessageSize
         self.validator = validator
         self.clock = clock
         self.log = log
         self.scheduler = scheduler
-        self.taps = taps
     }
 
     /// Connects the media layer (set once, before serving).
@@ -128,18 +125,17 @@ public final class SignalHub: @unchecked Sendable {
             let wall = clock.wallNow()
             lock.withLock {
                 guard sinks[connection] != nil else { return }
-                let kind = SignalMessageDescription.kind(of: request)
-                let context = tapContext(.signalIn, kind: kind, connection: connection)
-                if case .drop(let reason) = taps.decide(context) {
-                    log.append(faultRecord(context, reason: reason))
-                    return
+                let context = tapContext(.signalIn, kind: SignalMessageDescription.kind(of: request), connection: connection)
+                switch inboundGate.admit((connection, request, encoding), at: .signalIn, context: { context }) {
+                case .deliver(_, let times):
+                    for _ in 0..<times { processInbound(request, encoding: encoding, on: connection, context: context, wall: wall) }
+                case .deliverLater(_, let delay):
+                    scheduleInbound(request, encoding: encoding, on: connection, after: delay)
+                case .end(let ending):
+                    end(connection, ending)
+                case .none:
+                    break
                 }
-                interceptor.outcome(for: context).apply(
-                    deliver: { processInbound(request, encoding: encoding, on: connection, context: context, wall: wall) },
-                    delay: { scheduleInbound(request, encoding: encoding, on: connection, after: $0) },
-                    hold: { heldInbound[$0] = (connection, request, encoding) },
-                    end: { end(connection, $0) }
-                )
             }
         }
     }
@@ -166,7 +162,10 @@ public final class SignalHub: @unchecked Sendable {
 
     /// Connects the scenario engine's shell (set when a scenario is loaded; nil removes it).
     public func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
-        lock.withLock { self.interceptor = interceptor }
+        lock.withLock {
+            inboundGate.attach(interceptor)
+            outboundGate.attach(interceptor)
+        }
     }
 
     /// Delivers held messages (by the ids the interceptor gave), in order; unknown ids are ignored.
@@ -174,10 +173,10 @@ public final class SignalHub: @unchecked Sendable {
         let wall = clock.wallNow()
         lock.withLock {
             for id in ids {
-                if let (connection, response) = heldOutbound.removeValue(forKey: id) {
+                if let (connection, response) = outboundGate.release(id) {
                     guard sinks[connection] != nil else { continue }
                     deliver(response, to: connection, context: outboundContext(response, connection: connection))
-                } else if let (connection, request, encoding) = heldInbound.removeValue(forKey: id) {
+                } else if let (connection, request, encoding) = inboundGate.release(id) {
                     guard sinks[connection] != nil else { continue }
                     let context = tapContext(.signalIn, kind: SignalMessageDescription.kind(of: request), connection: connection)
                     processInbound(request, encoding: encoding, on: connection, context: context, wall: wall)
@@ -397,16 +396,16 @@ public final class SignalHub: @unchecked Sendable {
             case .send(let connection, let response):
                 guard sinks[connection] != nil else { continue }
                 let context = outboundContext(response, connection: connection)
-                if case .drop(let reason) = taps.decide(context) {
-                    log.append(faultRecord(context, reason: reason))
-                    continue
+                switch outboundGate.admit((connection, response), at: .signalOut, context: { context }) {
+                case .deliver(_, let times):
+                    for _ in 0..<times { deliver(response, to: connection, context: context) }
+                case .deliverLater(_, let delay):
+                    scheduleOutbound(response, to: connection, after: delay)
+                case .end(let ending):
+                    end(connection, ending)
+                case .none:
+                    break
                 }
-                interceptor.outcome(for: context).apply(
-                    deliver: { deliver(response, to: connection, context: context) },
-                    delay: { scheduleOutbound(response, to: connection, after: $0) },
-                    hold: { heldOutbound[$0] = (connection, response) },
-                    end: { end(connection, $0) }
-                )
             case .close(let connection, let code, let reason):
                 end(connection, .close(code: code.rawValue, reason: reason))
             case .armTimer(let timer, let delay):
@@ -491,13 +490,6 @@ public final class SignalHub: @unchecked Sendable {
         EventRecord(
             kind: "\(context.tap.rawValue).\(context.kind)", connection: context.connection, room: context.room,
             participant: context.participant, identity: context.identity, tap: context.tap, direction: direction, detail: detail
-        )
-    }
-
-    private func faultRecord(_ context: TapContext, reason: String) -> EventRecord {
-        EventRecord(
-            kind: "fault.applied", connection: context.connection, room: context.room, participant: context.participant,
-            identity: context.identity, tap: context.tap, detail: ["action": "drop", "message": .string(context.kind), "why": .string(reason)]
         )
     }
 }

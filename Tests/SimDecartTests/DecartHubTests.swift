@@ -44,20 +44,14 @@ final class FakeRooms: DecartRoomDelegate, @unchecked Sendable {
     func closePeer(for connection: ConnectionID) { record("close peer") }
 }
 
-/// Drops one message kind at a tap.
-struct DropKind: TapFilter {
-    let kind: String
-    func decide(_ context: TapContext) -> TapVerdict { context.kind == kind ? .drop(reason: "test drops \(kind)") : .pass }
-}
-
 @Suite struct DecartHubTests {
     let clock = ManualClock()
     let endpoint = DecartServerEndpoint(ip: "198.18.0.1", port: 7880)
 
-    func hub(_ configuration: DecartConfiguration = DecartConfiguration(), taps: TapChain = TapChain()) -> (DecartHub, FakeRooms, ManualTimerScheduler) {
+    func hub(_ configuration: DecartConfiguration = DecartConfiguration()) -> (DecartHub, FakeRooms, ManualTimerScheduler) {
         let scheduler = ManualTimerScheduler(clock: clock)
         let hub = DecartHub(engine: DecartSessionStateMachine(configuration: configuration, seed: 3), clock: clock,
-                            log: EventLog(clock: clock), scheduler: scheduler, taps: taps)
+                            log: EventLog(clock: clock), scheduler: scheduler)
         let rooms = FakeRooms()
         hub.attachRooms(rooms)
         return (hub, rooms, scheduler)
@@ -87,18 +81,18 @@ struct DropKind: TapFilter {
         #expect(sink.types.filter { $0 == "generation_tick" }.count == 1)  // the tick timer went with the session
     }
 
-    @Test func tapsDropControlMessagesBothWaysAndLogTheFault() throws {
-        let taps = TapChain()
-        taps.install(DropKind(kind: "prompt_ack"), at: .controlOut)
-        taps.install(DropKind(kind: "set_image"), at: .controlIn)
-        let (hub, _, _) = hub(taps: taps)
+    @Test func tapsDropControlMessagesBothWays() throws {
+        let dropped: Set<String> = ["prompt_ack", "set_image"]
+        let taps = RuleInterceptor(taps: [.controlIn, .controlOut]) { dropped.contains($0.kind) ? .drop : .pass }
+        let (hub, _, _) = hub()
+        hub.attachInterceptor(taps)
         let sink = RecordingControlSink()
         let connection = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage"), endpoint: endpoint, sink: sink)
         hub.received(text: #"{"type":"prompt","prompt":"x"}"#, on: connection)
         hub.received(text: #"{"type":"set_image","image_data":null}"#, on: connection)
         #expect(!sink.types.contains("prompt_ack") && !sink.types.contains("set_image_ack"))
-        let faults = hub.log.events().filter { $0.record.kind == "fault.applied" }
-        #expect(faults.map(\.record.tap) == [.controlOut, .controlIn])
+        let drops = taps.seen.filter { dropped.contains($0.kind) }
+        #expect(drops.map(\.tap) == [.controlOut, .controlIn] && drops.allSatisfy { $0.connection == connection })
         #expect(!hub.log.events().contains { $0.record.kind == "control.in.set_image" })
     }
 

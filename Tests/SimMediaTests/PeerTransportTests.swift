@@ -3,8 +3,8 @@ import SimCore
 import SimFaults
 @testable import SimMedia
 import SimRTP
+import SimTestKit
 import Testing
-
 
 /// Collects a transport's events into a stream the test awaits.
 final class TransportEvents: @unchecked Sendable {
@@ -100,9 +100,10 @@ extension ICEAgentTests {
 
     @Test func seededLossAtTheMediaTapDropsExactlyThePredictedPackets() async throws {
         try MediaLibraries.initializeOnce()
-        let taps = TapChain()
-        taps.install(LossFilter(percent: 25, seed: 9, participant: "PA_sub"), at: .mediaRTP)
-        let router = MediaRouter(clock: SystemClock(), taps: taps)
+        let loss = { MediaLossFault(selector: MessageSelector(tap: .mediaRTP, participant: "PA_sub"), percent: Percentage(25), seed: 9, start: .zero) }
+        let router = MediaRouter(clock: SystemClock())
+        let taps = RuleInterceptor.applying(loss(), at: [.mediaRTP], now: { .zero })
+        router.attachInterceptor(taps, scheduler: nil)
         let publisherEvents = TransportEvents()
         let subscriberEvents = TransportEvents()
         let (publisherServer, publisherClient) = try await routedPair(router: router, clientEvents: publisherEvents)
@@ -111,9 +112,9 @@ extension ICEAgentTests {
         router.publish(track: "TR_VCtap", on: publisherServer, participant: "PA_pub", ssrcs: [0x1234], codecs: [96: "vp8"])
         router.subscribe(track: "TR_VCtap", transport: subscriberServer, participant: "PA_sub", ssrc: 0x5000, payloadTypes: [96: 96], clockRate: 90_000)
 
-        let replay = LossFilter(percent: 25, seed: 9)
+        var replay = loss()
         let context = TapContext(tap: .mediaRTP, kind: "rtp", participant: "PA_sub", track: "TR_VCtap")
-        let passes = (0..<400).map { _ in replay.decide(context) == .pass }
+        let passes = (0..<400).map { index in replay.decide(TapMessage(id: TapMessageID(UInt64(index)), context: context), now: .zero) == .pass }
         // Send up to the last packet that passes: once it arrives, the router (in order) has processed all of them.
         let count = (passes.lastIndex(of: true) ?? 0) + 1
         let expected = passes[..<count].filter { $0 }.count

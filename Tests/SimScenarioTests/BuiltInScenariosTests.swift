@@ -1,3 +1,4 @@
+import SimFaults
 import SimScenario
 import Testing
 

@@ -1,5 +1,7 @@
 import Foundation
 import SimCore
+import SimFaults
+import SimTestKit
 import Testing
 @testable import SimScenario
 

@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimTestKit
 import SimFaults
 @testable import SimScenario
 

@@ -1,3 +1,4 @@
+import SimFaults
 import Testing
 @testable import SimScenario
 

@@ -1,4 +1,5 @@
 import SimCore
+import SimTestKit
 import SimFaults
 import Testing
 @testable import SimScenario

@@ -1,4 +1,6 @@
 import SimCore
+import SimFaults
+import SimTestKit
 import Testing
 @testable import SimScenario
 

@@ -161,13 +161,15 @@ import Testing
         #expect(sink.closed?.code == 1007)
     }
 
-    @Test func signalOutTapCanDropAndRecordsTheFault() throws {
+    @Test func signalOutTapCanDrop() throws {
         let hub = factory.hub()
-        hub.taps.install(DropFilter(kinds: ["refresh_token"]), at: .signalOut)
-        let (_, sink) = try open(hub, factory.v0Request("a"))
-        #expect(!sink.kinds.contains("refreshToken"))
-        let fault = try #require(hub.log.events().first { $0.record.kind == "fault.applied" })
-        #expect(fault.record.detail["message"] == "refresh_token")
+        let taps = RuleInterceptor(taps: [.signalOut]) { $0.kind == "refresh_token" ? .drop : .pass }
+        hub.attachInterceptor(taps)
+        let (connection, sink) = try open(hub, factory.v0Request("a"))
+        #expect(!sink.kinds.contains("refreshToken") && sink.kinds.contains("join"))
+        let drop = try #require(taps.seen.first { $0.kind == "refresh_token" })
+        #expect(drop.tap == .signalOut && drop.connection == connection)
+        #expect(!hub.log.events().contains { $0.record.kind == "signal.out.refresh_token" })
     }
 
     /// A hub whose idle timeout does not interfere with long clock advances.

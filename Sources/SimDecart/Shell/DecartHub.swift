@@ -45,29 +45,27 @@ public final class DecartHub: @unchecked Sendable {
     private var timers: [DecartTimer: any TimerHandle] = [:]
     private var nextConnection: UInt64
     private weak var rooms: (any DecartRoomDelegate)?
-    private weak var interceptor: (any TapInterceptor)?
     /// The rules new connections get (a scenario changes them; nil: the configuration's).
     private var rulesOverride: DecartRules?
-    private var heldOutbound: [UInt64: (ConnectionID, DecartServerMessage)] = [:]
-    private var heldInbound: [UInt64: (ConnectionID, DecartDecodedFrame)] = [:]
+    /// The `control.in` tap: frames on their way to the engine.
+    private var inboundGate = TapGate<(ConnectionID, DecartDecodedFrame)>()
+    /// The `control.out` tap: messages on their way to a connection.
+    private var outboundGate = TapGate<(ConnectionID, DecartServerMessage)>()
     private let scheduler: any TimerScheduler
     /// The time source.
     public let clock: any SimClock
     /// The event log (shared with the LiveKit side).
     public let log: EventLog
-    /// Fault filters at `control.in` / `control.out`.
-    public let taps: TapChain
 
     /// A hub over `engine`. Connection ids start at `firstConnection` so they never collide with the signal hub's
     /// in the shared event log.
     public init(engine: DecartSessionStateMachine, clock: any SimClock, log: EventLog, scheduler: any TimerScheduler,
-                taps: TapChain = TapChain(), firstConnection: UInt64 = 1_000_000) {
+                firstConnection: UInt64 = 1_000_000) {
         self.engine = engine
         decoder = engine.decoder
         self.clock = clock
         self.log = log
         self.scheduler = scheduler
-        self.taps = taps
         nextConnection = firstConnection
     }
 
@@ -134,16 +132,16 @@ public final class DecartHub: @unchecked Sendable {
             case .success(let frame):
                 let kind = frame.message.type
                 let context = TapContext(tap: .controlIn, kind: kind, connection: connection)
-                if case .drop(let reason) = taps.decide(context) {
-                    log.append(faultRecord(context, reason: reason))
-                    return
+                switch inboundGate.admit((connection, frame), at: .controlIn, context: { context }) {
+                case .deliver(_, let times):
+                    for _ in 0..<times { processInbound(frame, on: connection, now: now) }
+                case .deliverLater(_, let delay):
+                    _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(frame, on: connection) }
+                case .end(let ending):
+                    end(connection, ending)
+                case .none:
+                    break
                 }
-                interceptor.outcome(for: context).apply(
-                    deliver: { processInbound(frame, on: connection, now: now) },
-                    delay: { delay in _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(frame, on: connection) } },
-                    hold: { heldInbound[$0] = (connection, frame) },
-                    end: { end(connection, $0) }
-                )
             case .failure(let error):
                 run(engine.handle(.frameRejected(connection, error), now: now))
             }
@@ -219,7 +217,10 @@ public final class DecartHub: @unchecked Sendable {
 
     /// Connects the scenario engine's shell (nil removes it).
     public func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
-        lock.withLock { self.interceptor = interceptor }
+        lock.withLock {
+            inboundGate.attach(interceptor)
+            outboundGate.attach(interceptor)
+        }
     }
 
     /// Delivers held messages (by the interceptor's ids), in order.
@@ -227,9 +228,9 @@ public final class DecartHub: @unchecked Sendable {
         let now = clock.now()
         lock.withLock {
             for id in ids {
-                if let (connection, message) = heldOutbound.removeValue(forKey: id) {
+                if let (connection, message) = outboundGate.release(id) {
                     deliver(message, to: connection)
-                } else if let (connection, frame) = heldInbound.removeValue(forKey: id), sinks[connection] != nil {
+                } else if let (connection, frame) = inboundGate.release(id), sinks[connection] != nil {
                     processInbound(frame, on: connection, now: now)
                 }
             }
@@ -296,16 +297,16 @@ public final class DecartHub: @unchecked Sendable {
             case .send(let connection, let message):
                 guard sinks[connection] != nil else { continue }
                 let context = TapContext(tap: .controlOut, kind: message.type, connection: connection)
-                if case .drop(let reason) = taps.decide(context) {
-                    log.append(faultRecord(context, reason: reason))
-                    continue
+                switch outboundGate.admit((connection, message), at: .controlOut, context: { context }) {
+                case .deliver(_, let times):
+                    for _ in 0..<times { deliver(message, to: connection) }
+                case .deliverLater(_, let delay):
+                    _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverLater(message, to: connection) }
+                case .end(let ending):
+                    end(connection, ending)
+                case .none:
+                    break
                 }
-                interceptor.outcome(for: context).apply(
-                    deliver: { deliver(message, to: connection) },
-                    delay: { delay in _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverLater(message, to: connection) } },
-                    hold: { heldOutbound[$0] = (connection, message) },
-                    end: { end(connection, $0) }
-                )
             case .close(let connection, let code, let reason):
                 end(connection, .close(code: code.rawValue, reason: reason))
             case .armTimer(let timer, let delay):
@@ -335,10 +336,5 @@ public final class DecartHub: @unchecked Sendable {
                 rooms?.closePeer(for: connection)
             }
         }
-    }
-
-    private func faultRecord(_ context: TapContext, reason: String) -> EventRecord {
-        EventRecord(kind: "fault.applied", connection: context.connection, tap: context.tap,
-                    detail: ["action": "drop", "message": .string(context.kind), "why": .string(reason)])
     }
 }

@@ -1,3 +1,4 @@
+import SimFaults
 /// Why a fault was applied: which rule or timeline entry installed it (the `why` of `fault.applied`).
 public enum FaultOrigin: Sendable, Equatable, CustomStringConvertible {
     /// A rule, by index (from 0) and optional name, with its trigger.

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 
 /// Which connection(s) a command is for.
 public enum ConnectionTarget: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 
 extension ScenarioEngine {
     /// Runs `actions` in order for `origin`; `event` is the triggering event (nil on the timeline).

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 
 /// What the scenario engine asks its shell to do; the shell runs them in order.
 public enum ScenarioEngineAction: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 
 /// Every event kind the server logs (product.md §6), which triggers and expectations are validated against, and
 /// the message kinds each tap carries. Keep in step with the `kind:` strings in Sources (the loader tests pin it).

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 import Yams
 
 /// Reads one YAML/JSON mapping strictly: reports non-mappings, duplicate keys and keys outside `allowed` (with a

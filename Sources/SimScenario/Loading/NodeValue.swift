@@ -1,3 +1,4 @@
+import SimFaults
 import Yams
 
 /// Typed reads of single YAML/JSON values; each reports a precise error (and returns nil) on a mismatch.

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 import Yams
 
 extension ScenarioDecoder {

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 
 /// The initial-state acks of the Decart control protocol.
 public enum DecartAck: String, Sendable, Hashable, CaseIterable {

@@ -1,3 +1,4 @@
+import SimFaults
 /// An assertion over the event log (product.md §4): something happened (the nth time, maybe within a time),
 /// never happened, happened a number of times, or several things happened in order.
 public struct Expectation: Sendable, Equatable {

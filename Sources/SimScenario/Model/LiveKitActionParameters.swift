@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 
 /// `DisconnectReason` of a LeaveRequest (livekit_models.proto), by its lowercase proto name.
 public enum LeaveReason: String, Sendable, Hashable, CaseIterable {

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 
 /// One thing a rule or timeline entry does. Message and media faults become filters at named taps; the rest become
 /// commands for the shells (close a socket, send a LeaveRequest, change a protocol policy).

@@ -1,3 +1,4 @@
+import SimFaults
 /// `when` an event matches, `then` run these actions.
 public struct ScenarioRule: Sendable, Equatable {
     /// An optional label used in `fault.applied` events and reports.

@@ -1,4 +1,5 @@
 import SimCore
+import SimFaults
 
 /// Evaluates a scenario's expectations over an event log. Pure: the same events give the same report.
 ///

@@ -1,6 +1,7 @@
 import SimCore
 import Testing
-@testable import SimScenario
+import SimFaults
+import SimTestKit
 
 @Suite struct DropFaultTests {
     let updates = MessageSelector(tap: .signalOut, kinds: ["update"], identity: "alice")

@@ -2,16 +2,16 @@ import SimCore
 
 /// Delays each selected message by `by` ± a seeded jitter, independently (later messages may overtake it): the
 /// server sending that one message late, not a slow network.
-public struct DelayFault: FaultFilter {
+public struct DelayFault: WindowedFault {
     /// The messages.
     public let selector: MessageSelector
     /// The base delay.
     public let by: Duration
     /// The largest deviation either way.
     public let jitter: Duration
-    private var window: FaultWindow
+    /// The fault's lifetime.
+    public var window: FaultWindow
     private var random: SeededRandom
-    private var expired = false
 
     /// A delay installed at `start`; `seed` drives the jitter.
     public init(selector: MessageSelector, by: Duration, jitter: Duration = .zero, limits: FaultLimits = .unlimited,
@@ -25,22 +25,12 @@ public struct DelayFault: FaultFilter {
 
     /// `.delay(by ± jitter)` (never negative) for selected messages.
     public mutating func decide(_ message: TapMessage, now: SimInstant) -> FaultVerdict {
-        guard !isFinished, window.isOpen(at: now), selector.matches(message.context) else { return .pass }
+        guard window.isOpen(at: now), selector.matches(message.context) else { return .pass }
         window.consume()
         let delay = by + random.jitter(jitter)
         return .delay(delay < .zero ? .zero : delay)
     }
 
-    /// Expires the window.
-    public mutating func timeAdvanced(to now: SimInstant) -> [TapMessageID] {
-        if let end = window.end, now >= end { expired = true }
-        return []
-    }
-
-    /// The window's end.
-    public var nextDeadline: SimInstant? { expired ? nil : window.end }
-    /// Done once expired or out of count.
-    public var isFinished: Bool { expired || window.isExhausted }
     /// `delay 500ms±100ms <selector>`.
     public var summary: String {
         "delay \(DurationText.format(by))" + (jitter == .zero ? "" : "±\(DurationText.format(jitter))") + " \(selector)"

@@ -1,5 +1,3 @@
-import SimFaults
-
 /// A number the scenario engine gives each message it is asked about, so a verdict can hold it and a later
 /// action can release it. The shell keeps held messages under this id.
 public struct TapMessageID: Sendable, Hashable, Comparable, CustomStringConvertible {

@@ -1,15 +1,15 @@
 import SimCore
 
 /// Drops selected messages: all of them, only the nth, every nth, or a seeded share.
-public struct DropFault: FaultFilter {
+public struct DropFault: WindowedFault {
     /// The messages.
     public let selector: MessageSelector
     /// Which of them.
     public let selection: DropSelection
-    private var window: FaultWindow
+    /// The fault's lifetime.
+    public var window: FaultWindow
     private var random: SeededRandom
     private var matched = 0
-    private var expired = false
 
     /// A drop installed at `start`; `seed` drives `percent` selections.
     public init(selector: MessageSelector, selection: DropSelection = .all, limits: FaultLimits = .unlimited,
@@ -36,18 +36,9 @@ public struct DropFault: FaultFilter {
         return .drop
     }
 
-    /// Expires the window.
-    public mutating func timeAdvanced(to now: SimInstant) -> [TapMessageID] {
-        if let end = window.end, now >= end { expired = true }
-        return []
-    }
-
-    /// The window's end.
-    public var nextDeadline: SimInstant? { expired ? nil : window.end }
-
     /// Done once expired, out of count, or past its only (nth) message.
     public var isFinished: Bool {
-        if expired || window.isExhausted { return true }
+        if window.isFinished { return true }
         if case .nth(let n) = selection { return matched >= n }
         return false
     }

@@ -1,6 +1,7 @@
 import SimCore
 import Testing
-@testable import SimScenario
+import SimFaults
+import SimTestKit
 
 @Suite struct DelayJitterFaultTests {
     @Test func jitterNeverReordersAStream() {

@@ -1,5 +1,4 @@
 import SimCore
-import SimFaults
 
 /// Which messages or packets at one tap a fault applies to. Every filter that is set must match.
 public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,4 @@
 import SimCore
-import SimFaults
 
 /// When a held message comes out again (for logs and reports; the engine drives the release itself).
 public enum HoldCondition: Sendable, Equatable {
@@ -11,7 +10,7 @@ public enum HoldCondition: Sendable, Equatable {
     case nextMessage(kinds: [String], deadline: SimInstant)
 }
 
-/// A fault filter's decision about one message: the extended counterpart of `SimFaults.TapVerdict`.
+/// A fault filter's decision about one message (the shell sees it as a ``TapOutcome``).
 public enum FaultVerdict: Sendable, Equatable {
     /// Deliver it unchanged.
     case pass
@@ -49,10 +48,5 @@ public enum FaultVerdict: Sendable, Equatable {
         case .close: "close"
         case .abort: "abort"
         }
-    }
-
-    /// The nearest `SimFaults.TapVerdict`, for shells that only understand pass and drop.
-    public func tapVerdict(reason: String) -> TapVerdict {
-        passes ? .pass : .drop(reason: reason)
     }
 }

@@ -1,6 +1,7 @@
 import SimCore
 import Testing
-@testable import SimScenario
+import SimFaults
+import SimTestKit
 
 @Suite struct MediaLossFaultTests {
     @Test func seededShareForOneParticipantAndTrackKind() {
@@ -11,11 +12,20 @@ import Testing
         }
         let a = run(seed: 5)
         #expect(a == run(seed: 5))
+        #expect(a != run(seed: 6))
         #expect(abs(Double(a.filter { $0 }.count) / 5000 - 0.10) < 0.015)
         var loss = MediaLossFault(selector: selector, percent: Percentage(100), seed: 1, start: .zero)
         #expect(loss.decide(message(1, .mediaRTP, "rtp", track: "TR_AMx", participant: "PA_alice"), now: .zero) == .pass)
         #expect(loss.decide(message(2, .mediaRTP, "rtp", track: "TR_VCx", participant: "PA_bob"), now: .zero) == .pass)
         #expect(loss.decide(message(3, .mediaRTP, "rtp", track: "TR_VCx", participant: "PA_alice"), now: .zero) == .drop)
+    }
+
+    @Test func noneAtZeroPercentAndAllAtOneHundred() {
+        for (percent, dropped) in [(0.0, false), (100.0, true)] {
+            var loss = MediaLossFault(selector: MessageSelector(tap: .mediaRTP), percent: Percentage(percent), seed: 1, start: .zero)
+            let drops = (1...1000).map { loss.decide(message(UInt64($0), .mediaRTP, "rtp"), now: .zero) == .drop }
+            #expect(drops.allSatisfy { $0 == dropped })
+        }
     }
 
     @Test func endsWithItsWindow() {

@@ -2,7 +2,7 @@ import SimCore
 
 /// Delays selected packets by `by` ± seeded jitter while keeping each stream in order: a packet is never released
 /// before the previous packet of the same participant and track (a jittery path, not a reordering one).
-public struct DelayJitterFault: FaultFilter {
+public struct DelayJitterFault: WindowedFault {
     private struct StreamKey: Hashable, Sendable {
         var participant: ParticipantSID?
         var track: TrackSID?
@@ -15,10 +15,10 @@ public struct DelayJitterFault: FaultFilter {
     public let by: Duration
     /// The largest deviation either way.
     public let jitter: Duration
-    private var window: FaultWindow
+    /// The fault's lifetime.
+    public var window: FaultWindow
     private var random: SeededRandom
     private var lastRelease: [StreamKey: SimInstant] = [:]
-    private var expired = false
 
     /// A delay installed at `start`; `seed` drives the jitter.
     public init(selector: MessageSelector, by: Duration, jitter: Duration = .zero, limits: FaultLimits = .unlimited,
@@ -32,7 +32,7 @@ public struct DelayJitterFault: FaultFilter {
 
     /// `.delay` so that the packet leaves at `now + by ± jitter`, but not before its stream's previous packet.
     public mutating func decide(_ message: TapMessage, now: SimInstant) -> FaultVerdict {
-        guard !isFinished, window.isOpen(at: now), selector.matches(message.context) else { return .pass }
+        guard window.isOpen(at: now), selector.matches(message.context) else { return .pass }
         window.consume()
         let context = message.context
         let key = StreamKey(participant: context.participant, track: context.track, connection: context.connection)
@@ -44,16 +44,6 @@ public struct DelayJitterFault: FaultFilter {
         return .delay(release - now)
     }
 
-    /// Expires the window.
-    public mutating func timeAdvanced(to now: SimInstant) -> [TapMessageID] {
-        if let end = window.end, now >= end { expired = true }
-        return []
-    }
-
-    /// The window's end.
-    public var nextDeadline: SimInstant? { expired ? nil : window.end }
-    /// Done once expired or out of count.
-    public var isFinished: Bool { expired || window.isExhausted }
     /// `media_delay 80ms±20ms <selector>`.
     public var summary: String {
         "media_delay \(DurationText.format(by))" + (jitter == .zero ? "" : "±\(DurationText.format(jitter))") + " \(selector)"

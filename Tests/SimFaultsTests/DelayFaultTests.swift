@@ -1,6 +1,7 @@
 import SimCore
 import Testing
-@testable import SimScenario
+import SimFaults
+import SimTestKit
 
 @Suite struct DelayFaultTests {
     let acks = MessageSelector(tap: .controlOut, kinds: ["set_image_ack", "prompt_ack"])
