@@ -30,6 +30,8 @@ public final class SignalHub: @unchecked Sendable {
     private var inboundGate = TapGate<(ConnectionID, Livekit_SignalRequest, SignalEncoding)>()
     /// The `signal.out` tap: responses on their way to a connection.
     private var outboundGate = TapGate<(ConnectionID, Livekit_SignalResponse)>()
+    /// Media work the engine decided, run after the lock is released (in order, one thread at a time).
+    private let mediaWork = EffectQueue<SignalMediaWork>()
 
     /// A hub over `engine`.
     public init(engine: SignalServerStateMachine, validator: ConnectValidator, clock: any SimClock, log: EventLog,
@@ -91,24 +93,10 @@ public final class SignalHub: @unchecked Sendable {
                 transports[.subscriber] = parameters
             }
         }
-        return lock.withLock {
+        return locked {
             sinks[connection] = sink
             run(engine.connectionOpened(connection, plan: plan, transports: transports, wall: wall))
             return connection
-        }
-    }
-
-    /// Creates the publisher transport at a participant's first offer (outside the lock), and hands it over.
-    private func attachTransportIfOffer(_ request: Livekit_SignalRequest, on connection: ConnectionID) {
-        guard case .offer = request.message else { return }
-        let delegate: (any SignalMediaDelegate)? = lock.withLock {
-            guard sinks[connection] != nil, engine.needsTransport(connection, target: .publisher) else { return nil }
-            return media
-        }
-        guard let delegate, let parameters = delegate.transportOpened(for: connection, target: .publisher) else { return }
-        lock.withLock {
-            engine.transportAttached(connection, target: .publisher, parameters: parameters)
-            if let participant = engine.participant(of: connection) { delegate.participantBound(participant, to: connection) }
         }
     }
 
@@ -116,19 +104,18 @@ public final class SignalHub: @unchecked Sendable {
     public func received(_ frame: SignalFrame, on connection: ConnectionID) {
         switch decode(frame) {
         case .failure(let rejection):
-            lock.withLock {
+            locked {
                 guard sinks[connection] != nil else { return }
                 run(engine.frameRejected(connection, code: rejection.code, reason: rejection.reason))
             }
         case .success(let (request, encoding)):
-            attachTransportIfOffer(request, on: connection)
             let wall = clock.wallNow()
-            lock.withLock {
-                guard sinks[connection] != nil else { return }
+            let awaiting: AwaitingTransport? = locked {
+                guard sinks[connection] != nil else { return nil }
                 let context = tapContext(.signalIn, kind: SignalMessageDescription.kind(of: request), connection: connection)
                 switch inboundGate.admit((connection, request, encoding), at: .signalIn, context: { context }) {
                 case .deliver(_, let times):
-                    for _ in 0..<times { processInbound(request, encoding: encoding, on: connection, context: context, wall: wall) }
+                    return processInbound(request, encoding: encoding, on: connection, times: times, wall: wall)
                 case .deliverLater(_, let delay):
                     scheduleInbound(request, encoding: encoding, on: connection, after: delay)
                 case .end(let ending):
@@ -136,33 +123,95 @@ public final class SignalHub: @unchecked Sendable {
                 case .none:
                     break
                 }
+                return nil
             }
+            awaiting.map(completeOffer)
         }
     }
 
-    /// Logs a request as crossing `signal.in` and hands it to the engine (lock held).
-    private func processInbound(_ request: Livekit_SignalRequest, encoding: SignalEncoding, on connection: ConnectionID, context: TapContext, wall: Date) {
-        log.append(record(context, direction: .inbound, detail: SignalMessageDescription.detail(of: request)))
-        run(engine.requestReceived(connection, request, encoding: encoding, wall: wall))
+    /// An offer that crossed `signal.in` before its PeerConnection had a transport: the transport is created
+    /// outside the lock (an ICE agent thread starts), then the offer reaches the engine.
+    private struct AwaitingTransport {
+        var connection: ConnectionID
+        var request: Livekit_SignalRequest
+        var encoding: SignalEncoding
+        var times: Int
+    }
+
+    /// Hands a request that crossed `signal.in` to the engine `times` times (lock held), unless it is an offer
+    /// whose publisher transport does not exist yet: that one is returned for ``completeOffer(_:)``. A dropped,
+    /// held or delayed offer therefore opens no transport until it is delivered.
+    private func processInbound(_ request: Livekit_SignalRequest, encoding: SignalEncoding, on connection: ConnectionID,
+                                times: Int = 1, wall: Date) -> AwaitingTransport? {
+        if case .offer = request.message, media != nil, engine.needsTransport(connection, target: .publisher) {
+            return AwaitingTransport(connection: connection, request: request, encoding: encoding, times: times)
+        }
+        handInbound(request, encoding: encoding, on: connection, times: times, wall: wall)
+        return nil
+    }
+
+    /// Logs a request as crossing `signal.in` and runs the engine on it (lock held).
+    private func handInbound(_ request: Livekit_SignalRequest, encoding: SignalEncoding, on connection: ConnectionID,
+                             times: Int, wall: Date) {
+        let context = tapContext(.signalIn, kind: SignalMessageDescription.kind(of: request), connection: connection)
+        for _ in 0..<times {
+            log.append(record(context, direction: .inbound, detail: SignalMessageDescription.detail(of: request)))
+            run(engine.requestReceived(connection, request, encoding: encoding, wall: wall))
+        }
+    }
+
+    /// Creates the publisher transport for an offer outside the lock, hands it to the engine (and the participant),
+    /// then lets the offer through.
+    private func completeOffer(_ offer: AwaitingTransport) {
+        let delegate = lock.withLock { media }
+        let parameters = delegate?.transportOpened(for: offer.connection, target: .publisher)
+        let wall = clock.wallNow()
+        locked {
+            guard sinks[offer.connection] != nil else {
+                // The connection closed while its transport was being made: nothing will bind it.
+                if parameters != nil { mediaWork.enqueue(.connectionClosed(offer.connection)) }
+                return
+            }
+            if let parameters {
+                engine.transportAttached(offer.connection, target: .publisher, parameters: parameters)
+                if let participant = engine.participant(of: offer.connection) {
+                    mediaWork.enqueue(.action(.participantBound(offer.connection, participant)))
+                }
+            }
+            handInbound(offer.request, encoding: offer.encoding, on: offer.connection, times: offer.times, wall: wall)
+        }
     }
 
     private func scheduleInbound(_ request: Livekit_SignalRequest, encoding: SignalEncoding, on connection: ConnectionID, after delay: Duration) {
         _ = scheduler.schedule(after: delay) { [weak self] in
             guard let self else { return }
             let wall = self.clock.wallNow()
-            self.lock.withLock {
-                guard self.sinks[connection] != nil else { return }
-                let context = self.tapContext(.signalIn, kind: SignalMessageDescription.kind(of: request), connection: connection)
-                self.processInbound(request, encoding: encoding, on: connection, context: context, wall: wall)
+            let awaiting: AwaitingTransport? = self.locked {
+                guard self.sinks[connection] != nil else { return nil }
+                return self.processInbound(request, encoding: encoding, on: connection, wall: wall)
             }
+            awaiting.map(self.completeOffer)
         }
+    }
+
+    /// Runs `body` under the lock, then the media work it queued, outside the lock.
+    private func locked<Value>(_ body: () -> Value) -> Value {
+        let value = lock.withLock(body)
+        flushMediaWork()
+        return value
+    }
+
+    /// Runs queued media work in order, outside the lock (one thread at a time; see `EffectQueue`).
+    private func flushMediaWork() {
+        guard mediaWork.count > 0, let delegate = lock.withLock({ media }) else { return }
+        mediaWork.drain { perform($0, on: delegate) }
     }
 
     // MARK: Scenario interception
 
     /// Connects the scenario engine's shell (set when a scenario is loaded; nil removes it).
     public func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
-        lock.withLock {
+        locked {
             inboundGate.attach(interceptor)
             outboundGate.attach(interceptor)
         }
@@ -171,17 +220,18 @@ public final class SignalHub: @unchecked Sendable {
     /// Delivers held messages (by the ids the interceptor gave), in order; unknown ids are ignored.
     public func releaseHeld(_ ids: [UInt64]) {
         let wall = clock.wallNow()
-        lock.withLock {
-            for id in ids {
+        for id in ids {
+            let awaiting: AwaitingTransport? = locked {
                 if let (connection, response) = outboundGate.release(id) {
-                    guard sinks[connection] != nil else { continue }
+                    guard sinks[connection] != nil else { return nil }
                     deliver(response, to: connection, context: outboundContext(response, connection: connection))
                 } else if let (connection, request, encoding) = inboundGate.release(id) {
-                    guard sinks[connection] != nil else { continue }
-                    let context = tapContext(.signalIn, kind: SignalMessageDescription.kind(of: request), connection: connection)
-                    processInbound(request, encoding: encoding, on: connection, context: context, wall: wall)
+                    guard sinks[connection] != nil else { return nil }
+                    return processInbound(request, encoding: encoding, on: connection, wall: wall)
                 }
+                return nil
             }
+            awaiting.map(completeOffer)
         }
     }
 
@@ -192,13 +242,13 @@ public final class SignalHub: @unchecked Sendable {
         case .close(let code, let reason): sink.close(code: code, reason: reason)
         case .abort: sink.abort()
         }
-        media?.connectionClosed(connection)
+        mediaWork.enqueue(.connectionClosed(connection))
         run(engine.connectionClosed(connection, wall: clock.wallNow()))
     }
 
     /// A scenario command: close or abort one signal connection, or those of `identity`, or all (both nil).
     public func endSignal(connection target: ConnectionID?, identity: Identity?, room: RoomName? = nil, _ ending: ConnectionEnding) {
-        lock.withLock {
+        locked {
             let targets = scenarioTargets(target, identity: identity, room: room)
             for connection in targets.sorted() { end(connection, ending) }
         }
@@ -228,7 +278,7 @@ public final class SignalHub: @unchecked Sendable {
     /// A scenario command: send a LeaveRequest with `notice` to `identity`'s participant (everyone's when nil).
     public func sendLeave(_ notice: LeaveNotice, connection target: ConnectionID?, identity: Identity?, room: RoomName? = nil) {
         let wall = clock.wallNow()
-        lock.withLock {
+        locked {
             let targets = scenarioTargets(target, identity: identity, room: room)
             for connection in targets.sorted() { run(engine.leaveCommanded(connection, notice, wall: wall)) }
         }
@@ -238,7 +288,7 @@ public final class SignalHub: @unchecked Sendable {
     /// (everyone's when both are nil).
     public func simulate(_ simulated: SimulatedScenario, connection target: ConnectionID?, identity: Identity?, room: RoomName? = nil) {
         let wall = clock.wallNow()
-        lock.withLock {
+        locked {
             let targets = scenarioTargets(target, identity: identity, room: room)
             var request = Livekit_SignalRequest()
             request.message = .simulate(Livekit_SimulateScenario(simulated))
@@ -279,22 +329,22 @@ public final class SignalHub: @unchecked Sendable {
     /// The WebSocket closed (by the peer or after our close).
     public func closed(_ connection: ConnectionID) {
         let wall = clock.wallNow()
-        lock.withLock {
+        locked {
             guard sinks.removeValue(forKey: connection) != nil else { return }
-            media?.connectionClosed(connection)
+            mediaWork.enqueue(.connectionClosed(connection))
             run(engine.connectionClosed(connection, wall: wall))
         }
     }
 
     /// The media layer gathered a local candidate on a participant's `target` transport.
     public func localCandidateGathered(_ candidate: String, participant: ParticipantSID, target: PeerTarget, final: Bool = false) {
-        lock.withLock { run(engine.localCandidateGathered(participant, target: target, candidate: candidate, final: final)) }
+        locked { run(engine.localCandidateGathered(participant, target: target, candidate: candidate, final: final)) }
     }
 
     /// The media layer reports one of a participant's transports up (the primary one makes it ACTIVE).
     public func transportConnected(_ participant: ParticipantSID, target: PeerTarget) {
         let wall = clock.wallNow()
-        lock.withLock { run(engine.transportConnected(participant, target: target, wall: wall)) }
+        locked { run(engine.transportConnected(participant, target: target, wall: wall)) }
     }
 
     /// Joins a participant that lives inside the server (no socket, no transport), ACTIVE at once; its
@@ -303,7 +353,7 @@ public final class SignalHub: @unchecked Sendable {
         var plan = plan
         plan.isVirtual = true
         let wall = clock.wallNow()
-        return lock.withLock {
+        return locked {
             nextConnection += 1
             let connection = ConnectionID(nextConnection)
             sinks[connection] = DiscardingSink()
@@ -320,7 +370,7 @@ public final class SignalHub: @unchecked Sendable {
     /// A virtual participant leaves (as a client's `leave` would).
     public func leaveVirtual(_ connection: ConnectionID) {
         let wall = clock.wallNow()
-        lock.withLock {
+        locked {
             guard sinks[connection] != nil else { return }
             var leave = Livekit_SignalRequest()
             leave.message = .leave(Livekit_LeaveRequest())
@@ -331,7 +381,7 @@ public final class SignalHub: @unchecked Sendable {
     /// Publishes on a virtual participant a track whose media the server generates.
     public func publishGenerated(on connection: ConnectionID, name: String, codec: GeneratedCodec, width: UInt32, height: UInt32) -> TrackSID? {
         let wall = clock.wallNow()
-        return lock.withLock {
+        return locked {
             let (track, actions) = engine.publishGenerated(connection, name: name, codec: codec, width: width, height: height, wall: wall)
             run(actions)
             return track
@@ -341,7 +391,7 @@ public final class SignalHub: @unchecked Sendable {
     /// Publishes on a virtual participant a track echoing `source`'s media.
     public func publishEcho(on connection: ConnectionID, of source: TrackSID, name: String) -> TrackSID? {
         let wall = clock.wallNow()
-        return lock.withLock {
+        return locked {
             let (track, actions) = engine.publishEcho(connection, of: source, name: name, wall: wall)
             run(actions)
             return track
@@ -352,7 +402,7 @@ public final class SignalHub: @unchecked Sendable {
     /// or a proxy would. The participant stays (its transports too) and may resume. Returns false when no such
     /// participant has an open signal connection.
     public func closeSignal(room: RoomName, identity: Identity, code: UInt16, reason: String) -> Bool {
-        lock.withLock {
+        locked {
             guard let participant = engine.rooms.participant(room: room, identity: identity), let connection = participant.connection,
                   sinks[connection] != nil else { return false }
             log.append(EventRecord(kind: "fault.applied", connection: connection, room: room, participant: participant.sid, identity: identity,
@@ -365,7 +415,7 @@ public final class SignalHub: @unchecked Sendable {
     /// Runs `body` on the engine (RoomService, admin) and then its actions.
     public func withEngine<Value>(_ body: (inout SignalServerStateMachine, Date) -> (Value, [SignalAction])) -> Value {
         let wall = clock.wallNow()
-        return lock.withLock {
+        return locked {
             let (value, actions) = body(&engine, wall)
             run(actions)
             return value
@@ -384,7 +434,7 @@ public final class SignalHub: @unchecked Sendable {
 
     private func timerFired(_ timer: SignalTimer) {
         let wall = clock.wallNow()
-        lock.withLock {
+        locked {
             guard timers.removeValue(forKey: timer) != nil else { return }
             run(engine.timerFired(timer, wall: wall))
         }
@@ -417,37 +467,27 @@ public final class SignalHub: @unchecked Sendable {
                 break  // the media layer (issue #3) subscribes to these; the room model already logged them
             case .log(let record):
                 log.append(record)
-            case .participantBound(let connection, let participant):
-                media?.participantBound(participant, to: connection)
-            case .remoteDescription(let participant, let target, let description):
-                media?.remoteDescription(description, participant: participant, target: target)
+            case .participantBound, .remoteDescription, .addRemoteCandidate, .downTrackRemoved, .downTrackSettings, .releaseMedia:
+                mediaWork.enqueue(.action(action))
             case .restartICE(let participant, let target, let credentials):
                 log.append(EventRecord(kind: "transport.ice_restart", participant: participant, detail: [
                     "target": .string(target.rawValue), "ufrag": .string(credentials.ufrag),
                 ]))
-                media?.restartICE(credentials, participant: participant, target: target)
-            case .addRemoteCandidate(let participant, let target, let candidate):
-                media?.remoteCandidate(candidate, participant: participant, target: target)
+                mediaWork.enqueue(.action(action))
             case .publisherTrackMedia(let participant, let published):
                 log.append(EventRecord(kind: "media.track_routed", participant: participant, detail: [
                     "track": .string(published.track.rawValue), "ssrcs": .strings(published.ssrcs.map(String.init)),
                 ]))
-                media?.publisherTrack(published, participant: participant)
+                mediaWork.enqueue(.action(action))
             case .downTrackNegotiated(let participant, let target, let downTrack):
                 log.append(EventRecord(kind: "media.downtrack_negotiated", participant: participant, detail: [
                     "track": .string(downTrack.track.rawValue), "ssrc": .int(Int64(downTrack.ssrc)), "target": .string(target.rawValue),
                     "extensions": .strings(downTrack.extensionIDs.sorted { $0.key < $1.key }.map { "\($0.key)->\($0.value)" }),
                 ]))
-                media?.downTrackNegotiated(downTrack, participant: participant, target: target)
-            case .downTrackRemoved(let participant, let target, let track):
-                media?.downTrackRemoved(track, participant: participant, target: target)
-            case .downTrackSettings(let participant, let track, let settings):
-                media?.downTrackSettings(settings, track: track, participant: participant)
-            case .releaseMedia(let participant):
-                media?.participantRemoved(participant)
+                mediaWork.enqueue(.action(action))
             case .echoTrack(let track, let source):
                 log.append(EventRecord(kind: "media.echo", detail: ["track": .string(track.rawValue), "source": .string(source.rawValue)]))
-                media?.echoTrack(track, source: source)
+                mediaWork.enqueue(.action(action))
             }
         }
     }
@@ -474,7 +514,7 @@ public final class SignalHub: @unchecked Sendable {
     private func scheduleOutbound(_ response: Livekit_SignalResponse, to connection: ConnectionID, after delay: Duration) {
         _ = scheduler.schedule(after: delay) { [weak self] in
             guard let self else { return }
-            self.lock.withLock {
+            self.locked {
                 guard self.sinks[connection] != nil else { return }
                 self.deliver(response, to: connection, context: self.outboundContext(response, connection: connection))
             }

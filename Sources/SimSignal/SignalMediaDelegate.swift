@@ -5,10 +5,11 @@ import SimRoom
 /// dual-PC: publisher and subscriber PCs), owned by the participant so they outlive a dropped signal connection
 /// and carry on after a resume.
 ///
-/// The hub calls `transportOpened` outside its lock (it may take milliseconds: an ICE agent starts) and the others
-/// under it, in the order the engine decided; implementations must not block and must not call back into the hub
-/// synchronously (report gathered candidates and connection state later, through
-/// `SignalHub.localCandidateGathered` and `SignalHub.transportConnected`).
+/// The hub never calls it holding its lock: `transportOpened` runs before the engine hears of the transport (it may
+/// take milliseconds: an ICE agent starts), the others after the engine step that decided them, in that order and
+/// one at a time (`EffectQueue`), so a slow call (closing a transport joins its ICE thread) stalls no other
+/// connection's signalling. Implementations report gathered candidates and connection state through
+/// `SignalHub.localCandidateGathered` and `SignalHub.transportConnected`, which they may call from any thread.
 public protocol SignalMediaDelegate: AnyObject, Sendable {
     /// Creates the `target` transport for `connection` (its participant may not exist yet) and returns its ICE/DTLS
     /// identity (nil: signalling only). It belongs to the participant from `participantBound` on.

@@ -35,7 +35,28 @@ final class FakeRooms: DecartRoomDelegate, @unchecked Sendable {
         lock.withLock { rooms[connection] = request }
         record("create \(request.roomName)")
     }
-    func releaseRoom(for connection: ConnectionID, room: RoomName) { record("release \(room)") }
+    func releaseRoom(for connection: ConnectionID, room: RoomName) {
+        record("release \(room)")
+        if let gate = lock.withLock({ slowRelease }) {
+            gate.entered.signal()
+            gate.release.wait()
+        }
+    }
+
+    /// From now on `releaseRoom` blocks until `finishReleases()` (a room teardown closing transports).
+    private var slowRelease: (entered: DispatchSemaphore, release: DispatchSemaphore)?
+    func blockReleases() -> DispatchSemaphore {
+        let entered = DispatchSemaphore(value: 0)
+        lock.withLock { slowRelease = (entered, DispatchSemaphore(value: 0)) }
+        return entered
+    }
+    func finishReleases() {
+        let release = lock.withLock { () -> DispatchSemaphore? in
+            defer { slowRelease = nil }
+            return slowRelease?.release
+        }
+        release?.signal()
+    }
     func startInference(for connection: ConnectionID, parameters: DecartInferenceParameters) { record("start") }
     func stateChanged(for connection: ConnectionID, state: DecartGenerationState, initial: Bool) { record(initial ? "initial" : "state") }
     func stopInference(for connection: ConnectionID) { record("stop") }
@@ -94,6 +115,34 @@ final class FakeRooms: DecartRoomDelegate, @unchecked Sendable {
         let drops = taps.seen.filter { dropped.contains($0.kind) }
         #expect(drops.map(\.tap) == [.controlOut, .controlIn] && drops.allSatisfy { $0.connection == connection })
         #expect(!hub.log.events().contains { $0.record.kind == "control.in.set_image" })
+    }
+
+    /// Room work runs after the hub's lock is released: a session whose room teardown blocks does not stop another
+    /// session's frames from being answered.
+    @Test func aSlowRoomReleaseDoesNotStallAnotherSession() throws {
+        let (hub, rooms, _) = hub()
+        let first = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage"), endpoint: endpoint, sink: RecordingControlSink())
+        hub.received(text: #"{"type":"livekit_join","passthrough":false}"#, on: first)
+        let request = try #require(rooms.rooms[first])
+        hub.notify(.roomCreated(first, livekitURL: "ws://198.18.0.1:7880", token: "jwt", roomName: request.roomName))
+        let releasing = rooms.blockReleases()
+        let closed = DispatchGroup()
+        DispatchQueue.global().async(group: closed) { hub.closed(first, code: 1000, reason: "bye") }
+        defer {
+            rooms.finishReleases()
+            closed.wait()
+        }
+        #expect(releasing.wait(timeout: .now() + 5) == .success)
+
+        let sink = RecordingControlSink()
+        let answered = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let second = hub.open(query: DecartConnectQuery(rawQuery: "api_key=k&model=mirage"), endpoint: self.endpoint, sink: sink)
+            hub.received(text: #"{"type":"prompt","prompt":"a cat","enhance_prompt":false}"#, on: second)
+            answered.signal()
+        }
+        #expect(answered.wait(timeout: .now() + 5) == .success)
+        #expect(sink.types.contains("prompt_ack"))
     }
 
     @Test func badFramesGetErrorFramesAndAnotherSessionIsUnaffected() {

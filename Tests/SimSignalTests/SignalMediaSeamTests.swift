@@ -30,7 +30,30 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
     func downTrackRemoved(_ track: TrackSID, participant: ParticipantSID, target: PeerTarget) { record("removed \(target) \(track)") }
     func downTrackSettings(_ settings: DownTrackSettings, track: TrackSID, participant: ParticipantSID) { record("settings \(track) q\(settings.quality)") }
     func connectionClosed(_ connection: ConnectionID) { record("closed \(connection)") }
-    func participantRemoved(_ participant: ParticipantSID) { record("released \(participant)") }
+    func participantRemoved(_ participant: ParticipantSID) {
+        record("released \(participant)")
+        let gate: (entered: DispatchSemaphore, release: DispatchSemaphore)? = lock.withLock { slowRemoval }
+        if let gate {
+            gate.entered.signal()
+            gate.release.wait()
+        }
+    }
+
+    /// From now on `participantRemoved` blocks until `finishRemovals()`, like a transport close waiting for its ICE
+    /// thread; `removalStarted` is signalled when one is blocked.
+    private var slowRemoval: (entered: DispatchSemaphore, release: DispatchSemaphore)?
+    func blockRemovals() -> DispatchSemaphore {
+        let entered = DispatchSemaphore(value: 0)
+        lock.withLock { slowRemoval = (entered, DispatchSemaphore(value: 0)) }
+        return entered
+    }
+    func finishRemovals() {
+        let gate = lock.withLock { () -> DispatchSemaphore? in
+            defer { slowRemoval = nil }
+            return slowRemoval?.release
+        }
+        gate?.signal()
+    }
     func echoTrack(_ track: TrackSID, source: TrackSID) { record("echo \(track) of \(source)") }
 }
 
@@ -94,6 +117,68 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         let remote = try #require(media.remote)
         #expect(remote.iceUfrag == "Xk3q" && !remote.weAreDTLSClient)
         #expect(media.calls.prefix(3) == ["opened \(connection) publisher", "bound \(connection)", "remote publisher"])
+    }
+
+    /// Media work runs after the hub's lock is released: a participant whose transport close blocks does not stop
+    /// another room's join from being answered meanwhile.
+    @Test func aSlowTransportCloseDoesNotDelayAnotherRoomsJoin() throws {
+        let hub = factory.hub()
+        let media = FakeMedia()
+        hub.attachMedia(media)
+        let alice = hub.open(try hub.validate(try factory.v1Request("alice", room: "r1")).get(), sink: RecordingSink())
+        let removalStarted = media.blockRemovals()
+        var leave = Livekit_SignalRequest()
+        leave.message = .leave(Livekit_LeaveRequest())
+        let bytes: [UInt8] = try leave.serializedBytes()
+        let left = DispatchGroup()
+        DispatchQueue.global().async(group: left) { hub.received(.binary(bytes), on: alice) }
+        defer {
+            media.finishRemovals()
+            left.wait()
+        }
+        #expect(removalStarted.wait(timeout: .now() + 5) == .success)
+
+        let bobSink = RecordingSink()
+        let plan = try hub.validate(try factory.v1Request("bob", room: "r2")).get()
+        let joined = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            hub.open(plan, sink: bobSink)
+            joined.signal()
+        }
+        #expect(joined.wait(timeout: .now() + 5) == .success)
+        guard case .join(let join)? = bobSink.responses.first?.message else { Issue.record("bob got no JoinResponse"); return }
+        #expect(join.room.name == "r2")
+        #expect(media.calls.contains { $0.hasPrefix("released ") })
+    }
+
+    /// An offer crosses `signal.in` before a transport exists for it: one a scenario drops opens none, and a
+    /// delivered one gets its transport, then its answer.
+    @Test func anOfferDroppedAtTheTapOpensNoTransport() throws {
+        let hub = factory.hub()
+        let media = FakeMedia()
+        hub.attachMedia(media)
+        var dropOffers = true
+        let taps = RuleInterceptor(taps: [.signalIn]) { context in dropOffers && context.kind == "offer" ? .drop : .pass }
+        hub.attachInterceptor(taps)
+        let sink = RecordingSink()
+        let connection = hub.open(try hub.validate(try factory.v1Request("alice")).get(), sink: sink)
+        var offer = Livekit_SignalRequest()
+        var description = Livekit_SessionDescription()
+        description.type = "offer"
+        description.sdp = try SignalHubTests.pythonOffer()
+        offer.message = .offer(description)
+        let bytes: [UInt8] = try offer.serializedBytes()
+        hub.received(.binary(bytes), on: connection)
+        #expect(taps.seen.contains { $0.kind == "offer" })
+        #expect(!media.calls.contains { $0.hasPrefix("opened") })
+        #expect(!sink.responses.contains { if case .answer = $0.message { true } else { false } })
+
+        #expect(media.calls == ["bound \(connection)"])  // the join
+
+        dropOffers = false
+        hub.received(.binary(bytes), on: connection)
+        #expect(media.calls.dropFirst().prefix(3) == ["opened \(connection) publisher", "bound \(connection)", "remote publisher"])
+        #expect(sink.responses.contains { if case .answer = $0.message { true } else { false } })
     }
 
     @Test func malformedTrickleIsALoggedDrop() throws {

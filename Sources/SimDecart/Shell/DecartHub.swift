@@ -13,8 +13,8 @@ public protocol DecartControlSink: Sendable {
 }
 
 /// The room and media side of Decart sessions as the hub sees it (LiveKit rooms, the inference-server
-/// participant, the aiortc peer). The hub calls it holding its lock, in the order the engine decided;
-/// implementations must not block and must report back later (through `DecartHub.notify`), never synchronously.
+/// participant, the aiortc peer). The hub calls it after releasing its lock, in the order the engine decided and
+/// one call at a time; implementations report back through `DecartHub.notify`, from any thread.
 public protocol DecartRoomDelegate: AnyObject, Sendable {
     /// Create the session's LiveKit room and the client's token; answer `.roomCreated` or `.roomCreationFailed`.
     func createRoom(for connection: ConnectionID, request: DecartRoomRequest)
@@ -36,7 +36,8 @@ public protocol DecartRoomDelegate: AnyObject, Sendable {
 
 /// The shell around `DecartSessionStateMachine` for `/v1/stream`: one lock around the engine, decoding outside it,
 /// the `control.in` / `control.out` taps, the event log (`control.in.<type>`, `control.out.<type>`), timers, and
-/// the room delegate. Transport-agnostic, like `SignalHub`.
+/// the room delegate. Transport-agnostic, like `SignalHub`. Sends, closes, timers and log records run under the lock
+/// (their order is the engine's); room and peer work runs after it is released, in order (`EffectQueue`).
 public final class DecartHub: @unchecked Sendable {
     private let lock = NSLock()
     private var engine: DecartSessionStateMachine
@@ -45,6 +46,8 @@ public final class DecartHub: @unchecked Sendable {
     private var timers: [DecartTimer: any TimerHandle] = [:]
     private var nextConnection: UInt64
     private weak var rooms: (any DecartRoomDelegate)?
+    /// Room and peer work the engine decided, run after the lock is released (in order, one thread at a time).
+    private let roomWork = EffectQueue<DecartAction>()
     /// The rules new connections get (a scenario changes them; nil: the configuration's).
     private var rulesOverride: DecartRules?
     /// The `control.in` tap: frames on their way to the engine.
@@ -100,7 +103,7 @@ public final class DecartHub: @unchecked Sendable {
     public func open(query: DecartConnectQuery, endpoint: DecartServerEndpoint, sink: any DecartControlSink, rules: DecartRules? = nil,
                      connection reserved: ConnectionID? = nil) -> ConnectionID {
         let now = clock.now()
-        return lock.withLock {
+        return locked {
             let connection: ConnectionID
             if let reserved {
                 connection = reserved
@@ -126,7 +129,7 @@ public final class DecartHub: @unchecked Sendable {
             decoded = .failure(error)
         }
         let now = clock.now()
-        lock.withLock {
+        locked {
             guard sinks[connection] != nil else { return }
             switch decoded {
             case .success(let frame):
@@ -157,14 +160,14 @@ public final class DecartHub: @unchecked Sendable {
 
     private func deliverInbound(_ frame: DecartDecodedFrame, on connection: ConnectionID) {
         let now = clock.now()
-        lock.withLock {
+        locked {
             guard sinks[connection] != nil else { return }
             processInbound(frame, on: connection, now: now)
         }
     }
 
     private func deliverLater(_ message: DecartServerMessage, to connection: ConnectionID) {
-        lock.withLock { deliver(message, to: connection) }
+        locked { deliver(message, to: connection) }
     }
 
     /// Logs a message as crossing `control.out` and writes it (lock held).
@@ -194,7 +197,7 @@ public final class DecartHub: @unchecked Sendable {
     /// Changes the rules connections opened from now on get (a scenario's Decart policies); `reset` restores the
     /// configuration's.
     public func updateRules(reset: Bool = false, _ body: (inout DecartRules) -> Void = { _ in }) {
-        lock.withLock {
+        locked {
             if reset {
                 rulesOverride = nil
                 return
@@ -226,7 +229,7 @@ public final class DecartHub: @unchecked Sendable {
     /// Delivers held messages (by the interceptor's ids), in order.
     public func releaseHeld(_ ids: [UInt64]) {
         let now = clock.now()
-        lock.withLock {
+        locked {
             for id in ids {
                 if let (connection, message) = outboundGate.release(id) {
                     deliver(message, to: connection)
@@ -239,7 +242,7 @@ public final class DecartHub: @unchecked Sendable {
 
     /// A scenario command: close or abort `connection` (every control connection when nil).
     public func endControl(_ connection: ConnectionID?, _ ending: ConnectionEnding) {
-        lock.withLock {
+        locked {
             let targets = connection.map { [$0] } ?? sinks.keys.sorted()
             for target in targets { end(target, ending) }
         }
@@ -248,7 +251,7 @@ public final class DecartHub: @unchecked Sendable {
     /// A scenario command: the server ends `connection`'s session (`error`, `generation_ended`, close); all when nil.
     public func endSession(_ connection: ConnectionID?, reason: GenerationEndReason, errorText: String?) {
         let now = clock.now()
-        lock.withLock {
+        locked {
             let targets = connection.map { [$0] } ?? sinks.keys.sorted()
             for target in targets { run(engine.handle(.sessionEndRequested(target, reason: reason, errorText: errorText), now: now)) }
         }
@@ -257,7 +260,7 @@ public final class DecartHub: @unchecked Sendable {
     /// A binary frame arrived (the protocol has none).
     public func received(binaryCount: Int, on connection: ConnectionID) {
         let now = clock.now()
-        lock.withLock {
+        locked {
             guard sinks[connection] != nil else { return }
             run(engine.handle(.binaryFrameReceived(connection, byteCount: binaryCount), now: now))
         }
@@ -266,7 +269,7 @@ public final class DecartHub: @unchecked Sendable {
     /// The WebSocket closed (by the peer or after our close).
     public func closed(_ connection: ConnectionID, code: UInt16?, reason: String) {
         let now = clock.now()
-        lock.withLock {
+        locked {
             guard sinks.removeValue(forKey: connection) != nil else { return }
             log.append(EventRecord(kind: "control.close", connection: connection, detail: [
                 "code": .int(Int64(code ?? 1005)), "reason": .string(reason),
@@ -278,16 +281,51 @@ public final class DecartHub: @unchecked Sendable {
     /// The room or media side reports back (room created, the client published, peer answered, frame counts…).
     public func notify(_ event: DecartEvent) {
         let now = clock.now()
-        lock.withLock { run(engine.handle(event, now: now)) }
+        locked { run(engine.handle(event, now: now)) }
     }
 
     // MARK: Running actions (lock held)
 
     private func timerFired(_ timer: DecartTimer) {
         let now = clock.now()
-        lock.withLock {
+        locked {
             guard timers.removeValue(forKey: timer) != nil else { return }
             run(engine.handle(.timerFired(timer), now: now))
+        }
+    }
+
+    /// Runs `body` under the lock, then the room work it queued, outside the lock.
+    private func locked<Value>(_ body: () -> Value) -> Value {
+        let value = lock.withLock(body)
+        if roomWork.count > 0, let rooms = lock.withLock({ rooms }) {
+            roomWork.drain { Self.perform($0, on: rooms) }
+        }
+        return value
+    }
+
+    /// Runs one room or peer action on the delegate (outside the lock).
+    private static func perform(_ action: DecartAction, on rooms: any DecartRoomDelegate) {
+        switch action {
+        case .createRoom(let connection, let request):
+            rooms.createRoom(for: connection, request: request)
+        case .releaseRoom(let connection, let room):
+            rooms.releaseRoom(for: connection, room: room)
+        case .startInference(let connection, let parameters):
+            rooms.startInference(for: connection, parameters: parameters)
+        case .setInitialState(let connection, let state):
+            rooms.stateChanged(for: connection, state: state, initial: true)
+        case .updateState(let connection, let state):
+            rooms.stateChanged(for: connection, state: state, initial: false)
+        case .stopInference(let connection):
+            rooms.stopInference(for: connection)
+        case .startPeer(let connection, let sdp):
+            rooms.startPeer(for: connection, offerSDP: sdp)
+        case .addRemoteCandidate(let connection, let candidate):
+            rooms.addRemoteCandidate(for: connection, candidate: candidate)
+        case .closePeer(let connection):
+            rooms.closePeer(for: connection)
+        case .send, .close, .armTimer, .cancelTimer, .log:
+            break  // run under the lock by `run`
         }
     }
 
@@ -316,24 +354,9 @@ public final class DecartHub: @unchecked Sendable {
                 timers.removeValue(forKey: timer)?.cancel()
             case .log(let record):
                 log.append(record)
-            case .createRoom(let connection, let request):
-                rooms?.createRoom(for: connection, request: request)
-            case .releaseRoom(let connection, let room):
-                rooms?.releaseRoom(for: connection, room: room)
-            case .startInference(let connection, let parameters):
-                rooms?.startInference(for: connection, parameters: parameters)
-            case .setInitialState(let connection, let state):
-                rooms?.stateChanged(for: connection, state: state, initial: true)
-            case .updateState(let connection, let state):
-                rooms?.stateChanged(for: connection, state: state, initial: false)
-            case .stopInference(let connection):
-                rooms?.stopInference(for: connection)
-            case .startPeer(let connection, let sdp):
-                rooms?.startPeer(for: connection, offerSDP: sdp)
-            case .addRemoteCandidate(let connection, let candidate):
-                rooms?.addRemoteCandidate(for: connection, candidate: candidate)
-            case .closePeer(let connection):
-                rooms?.closePeer(for: connection)
+            case .createRoom, .releaseRoom, .startInference, .setInitialState, .updateState, .stopInference, .startPeer,
+                 .addRemoteCandidate, .closePeer:
+                roomWork.enqueue(action)
             }
         }
     }

@@ -1,0 +1,43 @@
+import SimCore
+
+/// One piece of media work the signal hub hands to the media layer after releasing its lock: an engine action
+/// for the media layer, or a closed signal connection.
+enum SignalMediaWork {
+    /// A media action of the engine (`participantBound`, `remoteDescription`, `releaseMedia`, …).
+    case action(SignalAction)
+    /// A signal connection closed: transports never bound to a participant close.
+    case connectionClosed(ConnectionID)
+}
+
+/// Runs one piece of media work on the delegate (outside the hub's lock).
+func perform(_ work: SignalMediaWork, on media: any SignalMediaDelegate) {
+    switch work {
+    case .connectionClosed(let connection):
+        media.connectionClosed(connection)
+    case .action(let action):
+        switch action {
+        case .participantBound(let connection, let participant):
+            media.participantBound(participant, to: connection)
+        case .remoteDescription(let participant, let target, let description):
+            media.remoteDescription(description, participant: participant, target: target)
+        case .restartICE(let participant, let target, let credentials):
+            media.restartICE(credentials, participant: participant, target: target)
+        case .addRemoteCandidate(let participant, let target, let candidate):
+            media.remoteCandidate(candidate, participant: participant, target: target)
+        case .publisherTrackMedia(let participant, let published):
+            media.publisherTrack(published, participant: participant)
+        case .downTrackNegotiated(let participant, let target, let downTrack):
+            media.downTrackNegotiated(downTrack, participant: participant, target: target)
+        case .downTrackRemoved(let participant, let target, let track):
+            media.downTrackRemoved(track, participant: participant, target: target)
+        case .downTrackSettings(let participant, let track, let settings):
+            media.downTrackSettings(settings, track: track, participant: participant)
+        case .releaseMedia(let participant):
+            media.participantRemoved(participant)
+        case .echoTrack(let track, let source):
+            media.echoTrack(track, source: source)
+        case .send, .close, .armTimer, .cancelTimer, .startForwarding, .stopForwarding, .log:
+            break  // the hub runs these itself, under its lock
+        }
+    }
+}
