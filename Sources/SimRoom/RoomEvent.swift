@@ -117,28 +117,6 @@ public struct OfferedTrackSection: Sendable, Equatable {
     }
 }
 
-/// `SimulateScenario` cases the server acts on.
-public enum SimulatedScenario: Sendable, Equatable {
-    /// Announce the requester as speaking for N seconds.
-    case speakerUpdate(seconds: Int32)
-    /// Drop the participant without a LeaveRequest (as a node failure).
-    case nodeFailure
-    /// Drop the participant without a LeaveRequest (as a migration).
-    case migration
-    /// LeaveRequest(SERVER_SHUTDOWN, DISCONNECT), then close.
-    case serverLeave
-    /// ICE restart preferring TCP (1) or TLS (2).
-    case switchCandidateProtocol(Int)
-    /// Cap subscriber bandwidth (bps; 0 clears).
-    case subscriberBandwidth(Int64)
-    /// Close the signal after the resume messages, within 5 s.
-    case disconnectSignalOnResume
-    /// Close the signal before any resume message, up to 3 times within 5 s.
-    case disconnectSignalOnResumeNoMessages
-    /// LeaveRequest with action RECONNECT.
-    case leaveRequestFullReconnect
-}
-
 /// A timer an engine armed; it comes back as `RoomEvent.timerFired`.
 public enum RoomTimer: Hashable, Sendable {
     /// A room that has never had, or no longer has, participants.

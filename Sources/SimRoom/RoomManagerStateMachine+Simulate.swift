@@ -59,20 +59,3 @@ extension RoomManagerStateMachine {
         }
     }
 }
-
-extension SimulatedScenario {
-    /// The protobuf oneof case name, for the event log.
-    public var name: String {
-        switch self {
-        case .speakerUpdate: "speaker_update"
-        case .nodeFailure: "node_failure"
-        case .migration: "migration"
-        case .serverLeave: "server_leave"
-        case .switchCandidateProtocol: "switch_candidate_protocol"
-        case .subscriberBandwidth: "subscriber_bandwidth"
-        case .disconnectSignalOnResume: "disconnect_signal_on_resume"
-        case .disconnectSignalOnResumeNoMessages: "disconnect_signal_on_resume_no_messages"
-        case .leaveRequestFullReconnect: "leave_request_full_reconnect"
-        }
-    }
-}

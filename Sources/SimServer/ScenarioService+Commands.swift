@@ -26,7 +26,7 @@ extension ScenarioService {
             signal?.sendLeave(LeaveNotice(reason: reason, action: action), connection: Self.connection(target),
                               identity: Self.identity(target), room: room)
         case .simulate(let target, let simulated):
-            signal?.simulate(simulated.simulated, connection: Self.connection(target), identity: Self.identity(target), room: room)
+            signal?.simulate(simulated, connection: Self.connection(target), identity: Self.identity(target), room: room)
         case .liveKitPolicy(let change):
             signal?.updateRoomPolicies(room: room) { Self.apply(change, to: &$0) }
         case .close(.control, let target, let code, let reason):

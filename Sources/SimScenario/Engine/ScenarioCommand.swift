@@ -73,7 +73,7 @@ public enum ScenarioCommand: Sendable, Equatable {
     /// Send a LeaveRequest on the signal connection(s).
     case sendLeave(ConnectionTarget, reason: LeaveReason, action: LeaveAction)
     /// Run a `SimulateScenario` case for the participant(s).
-    case simulate(ConnectionTarget, SimulateCase)
+    case simulate(ConnectionTarget, SimulatedScenario)
     /// Change a LiveKit policy.
     case liveKitPolicy(LiveKitPolicyChange)
     /// Change a Decart policy.

@@ -105,27 +105,27 @@ extension ScenarioDecoder {
     }
 
     /// `scenario` and the parameter its case needs.
-    private func simulate(_ r: MappingReader) -> SimulateCase? {
+    private func simulate(_ r: MappingReader) -> SimulatedScenario? {
         guard let node = r.require("scenario"), let name = NodeValue.string(node, field: "scenario", diagnostics) else { return nil }
         let needs: [String: String] = ["speaker_update": "seconds", "switch_candidate_protocol": "protocol", "subscriber_bandwidth": "bitrate"]
-        for key in ["seconds", "protocol", "bitrate"] where r.has(key) && needs[name] != key && SimulateCase.names.contains(name) {
+        for key in ["seconds", "protocol", "bitrate"] where r.has(key) && needs[name] != key && SimulatedScenario.names.contains(name) {
             diagnostics.report("\"\(key)\" does not apply to simulate \(name)", at: r.keyNode(key))
             return nil
         }
         switch name {
-        case "speaker_update": return r.int("seconds", required: true, range: 1...3600).map { .speakerUpdate(seconds: $0) }
+        case "speaker_update": return r.int("seconds", required: true, range: 1...3600).map { .speakerUpdate(seconds: Int32($0)) }
         case "node_failure": return .nodeFailure
         case "migration": return .migration
         case "server_leave": return .serverLeave
         case "switch_candidate_protocol":
-            return r.choice("protocol", required: true, as: CandidateProtocol.self).map { .switchCandidateProtocol($0) }
-        case "subscriber_bandwidth": return r.bitrate("bitrate", required: true).map { .subscriberBandwidth($0) }
+            return r.choice("protocol", required: true, as: CandidateProtocol.self).map { .switchCandidateProtocol($0.protoValue) }
+        case "subscriber_bandwidth": return r.bitrate("bitrate", required: true).map { .subscriberBandwidth($0.bitsPerSecond) }
         case "disconnect_signal_on_resume": return .disconnectSignalOnResume
         case "disconnect_signal_on_resume_no_messages": return .disconnectSignalOnResumeNoMessages
         case "leave_request_full_reconnect": return .leaveRequestFullReconnect
         default:
             diagnostics.report("unknown value \"\(name)\" for \"scenario\"", at: node,
-                               hint: suggestionHint(for: name, among: SimulateCase.names, label: "expected one of"))
+                               hint: suggestionHint(for: name, among: SimulatedScenario.names, label: "expected one of"))
             return nil
         }
     }

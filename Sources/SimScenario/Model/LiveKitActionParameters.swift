@@ -72,60 +72,6 @@ public struct LeaveParameters: Sendable, Equatable {
     }
 }
 
-/// The ICE candidate protocol `switch_candidate_protocol` asks for.
-public enum CandidateProtocol: String, Sendable, Hashable, CaseIterable {
-    /// UDP = 0.
-    case udp
-    /// TCP = 1.
-    case tcp
-    /// TLS = 2.
-    case tls
-}
-
-/// One `SimulateScenario` case (livekit_rtc.proto), as the server would run it on a client's request.
-public enum SimulateCase: Sendable, Hashable {
-    /// `speaker_update`: announce the participant as speaking for `seconds`.
-    case speakerUpdate(seconds: Int)
-    /// `node_failure`.
-    case nodeFailure
-    /// `migration`.
-    case migration
-    /// `server_leave`.
-    case serverLeave
-    /// `switch_candidate_protocol`.
-    case switchCandidateProtocol(CandidateProtocol)
-    /// `subscriber_bandwidth` (0 clears the cap).
-    case subscriberBandwidth(Bitrate)
-    /// `disconnect_signal_on_resume`.
-    case disconnectSignalOnResume
-    /// `disconnect_signal_on_resume_no_messages`.
-    case disconnectSignalOnResumeNoMessages
-    /// `leave_request_full_reconnect`.
-    case leaveRequestFullReconnect
-
-    /// The case names, as scenario files and the proto oneof spell them.
-    public static let names = [
-        "speaker_update", "node_failure", "migration", "server_leave", "switch_candidate_protocol",
-        "subscriber_bandwidth", "disconnect_signal_on_resume", "disconnect_signal_on_resume_no_messages",
-        "leave_request_full_reconnect",
-    ]
-
-    /// The proto oneof name.
-    public var name: String {
-        switch self {
-        case .speakerUpdate: "speaker_update"
-        case .nodeFailure: "node_failure"
-        case .migration: "migration"
-        case .serverLeave: "server_leave"
-        case .switchCandidateProtocol: "switch_candidate_protocol"
-        case .subscriberBandwidth: "subscriber_bandwidth"
-        case .disconnectSignalOnResume: "disconnect_signal_on_resume"
-        case .disconnectSignalOnResumeNoMessages: "disconnect_signal_on_resume_no_messages"
-        case .leaveRequestFullReconnect: "leave_request_full_reconnect"
-        }
-    }
-}
-
 /// What the server does with a participant SID when an identity joins again.
 public enum RejoinSIDMode: String, Sendable, Hashable, CaseIterable {
     /// A fresh `PA_` SID on every join (LiveKit's behaviour).

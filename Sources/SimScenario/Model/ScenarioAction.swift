@@ -36,7 +36,7 @@ public enum ScenarioAction: Sendable, Equatable {
     /// `leave`: send a LeaveRequest with a reason and action.
     case leave(LeaveParameters)
     /// `simulate`: run a `SimulateScenario` case for a participant.
-    case simulate(SimulateCase, identity: Identity?)
+    case simulate(SimulatedScenario, identity: Identity?)
     /// `refuse_resume`: answer resumes with a LeaveRequest (STATE_MISMATCH, RECONNECT).
     case refuseResume(identity: Identity?)
 
