@@ -33,7 +33,7 @@ struct Forward: AsyncParsableCommand {
         // One unmeasured round first: learning, cache slots and buffers reach their steady state.
         _ = try await rig.blast(packets: min(packets, 2_000), payload: payload)
         var rates: [Double] = [], perCore: [Double] = [], perCoreWithReceive: [Double] = []
-        var routerAllocs: [Double] = [], processAllocs: [Double] = []
+        var routerAllocs: [Double] = [], pathAllocs: [Double] = [], processAllocs: [Double] = []
         for round in 0..<repetitions {
             let result = try await rig.blast(packets: packets, payload: payload)
             let perSecond = Double(result.forwarded) / result.elapsed
@@ -45,15 +45,17 @@ struct Forward: AsyncParsableCommand {
             var line = "round \(round + 1): forwarded \(result.forwarded) of \(packets * subscribers) packets in \(format(result.elapsed * 1000, 0)) ms = \(format(perSecond, 0)) pkt/s; process CPU \(format(result.processCPUShare * 100, 0)) % of one core; router CPU \(format(result.routerCPU * 1000, 1)) ms = \(format(routerRate, 0)) pkt/s per core (\(format(serverRate, 0)) with the publisher-side ICE receive thread)"
             if let allocations = result.allocations, result.forwarded > 0 {
                 let router = Double(allocations.router) / Double(result.forwarded)
+                let path = Double(allocations.receivePath) / Double(result.forwarded)
                 let process = Double(allocations.process) / Double(result.forwarded)
                 routerAllocs.append(router)
+                pathAllocs.append(path)
                 processAllocs.append(process)
-                line += "; mallocs per forwarded packet: router \(format(router, 3)), whole process \(format(process, 2))"
+                line += "; mallocs per forwarded packet: router \(format(router, 3)), receive path \(format(path, 3)), whole process \(format(process, 2))"
             }
             print(line)
         }
         if counter != nil {
-            print("forward_allocs subscribers=\(subscribers) payload=\(payload) repeats=\(repetitions) router_mallocs_per_forwarded_pkt_median=\(format(Stats(routerAllocs).median, 3)) process_mallocs_per_forwarded_pkt_median=\(format(Stats(processAllocs).median, 2))")
+            print("forward_allocs subscribers=\(subscribers) payload=\(payload) repeats=\(repetitions) router_mallocs_per_forwarded_pkt_median=\(format(Stats(routerAllocs).median, 3)) receive_path_mallocs_per_forwarded_pkt_median=\(format(Stats(pathAllocs).median, 3)) process_mallocs_per_forwarded_pkt_median=\(format(Stats(processAllocs).median, 2))")
             return  // the latency round would be measured with the counter's overhead
         }
         let latencies = try await rig.paced(rate: rate, seconds: seconds, payload: payload)
@@ -105,15 +107,11 @@ final class ForwardRig: @unchecked Sendable {
                      serverCreated: () -> Void = {}) async throws -> (PeerTransport, PeerTransport) {
         let serverEvents = AsyncStream.makeStream(of: PeerTransport.Event.self)
         let clientEvents = AsyncStream.makeStream(of: PeerTransport.Event.self)
-        let serverBox = TransportBox()
         let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: clock, scheduler: scheduler) { event in
-            switch event {
-            case .rtp(let packet): if let transport = serverBox.transport { meter.measure { router.rtpReceived(packet, from: transport) } }
-            case .rtcp(let packet): if let transport = serverBox.transport { router.rtcpReceived(packet, from: transport) }
-            default: serverEvents.continuation.yield(event)
-            }
+            serverEvents.continuation.yield(event)
         }
-        serverBox.transport = server
+        // As in `sfusim serve`: the server side hands decrypted media to the router on its receive thread.
+        server.deliverMedia(to: MeteredSink(router: router, meter: meter))
         serverCreated()
         let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: clock, scheduler: scheduler) { event in
             if case .rtp(let packet) = event { counter?.received(packet) } else { clientEvents.continuation.yield(event) }
@@ -163,8 +161,8 @@ final class ForwardRig: @unchecked Sendable {
         var routerCPU: Double
         /// CPU seconds of the publisher-side ICE receive thread (0 when it could not be identified).
         var receiveThreadCPU: Double
-        /// Mallocs inside `rtpReceived` and in the whole process, with `--allocs`.
-        var allocations: (router: UInt64, process: UInt64)?
+        /// Mallocs inside `rtpReceived`, on the whole receive path, and in the whole process, with `--allocs`.
+        var allocations: (router: UInt64, receivePath: UInt64, process: UInt64)?
     }
 
     /// Sends `packets` as fast as the publisher's socket takes them, then waits until forwarding stops.
@@ -196,7 +194,9 @@ final class ForwardRig: @unchecked Sendable {
         let meterAfter = meter.snapshot()
         let elapsed = milliseconds(lastChange - start) / 1000
         let allocations = meter.allocationCounter.map { _ in
-            (router: meterAfter.routerAllocations - meterBefore.routerAllocations, process: meterAfter.processAllocations - meterBefore.processAllocations)
+            (router: meterAfter.routerAllocations - meterBefore.routerAllocations,
+             receivePath: meterAfter.receivePathAllocations - meterBefore.receivePathAllocations,
+             process: meterAfter.processAllocations - meterBefore.processAllocations)
         }
         return BlastResult(
             forwarded: last - before, elapsed: elapsed,
@@ -226,9 +226,23 @@ final class ForwardRig: @unchecked Sendable {
     }
 }
 
-/// Holds the server-side transport for its own event closure.
-final class TransportBox: @unchecked Sendable {
-    var transport: PeerTransport?
+/// The router as the server-side transports' media sink, with its calls measured.
+final class MeteredSink: MediaPacketSink, @unchecked Sendable {
+    let router: MediaRouter
+    let meter: ForwardMeter
+
+    init(router: MediaRouter, meter: ForwardMeter) {
+        self.router = router
+        self.meter = meter
+    }
+
+    func rtpReceived(_ packet: [UInt8], from source: ObjectIdentifier) {
+        meter.measure(receivePath: true) { router.rtpReceived(packet, from: source) }
+    }
+
+    func rtcpReceived(_ packet: [UInt8], from source: ObjectIdentifier) {
+        router.rtcpReceived(packet, from: source)
+    }
 }
 
 /// Holds thread ids found while a transport is created.

@@ -30,18 +30,24 @@ final class ForwardMeter: @unchecked Sendable {
         var routerAllocations: UInt64 = 0
         /// Mallocs of the whole process (0 without a counter).
         var processAllocations: UInt64 = 0
+        /// Mallocs on the publisher's receive thread from one measured call to the next and inside them: the whole
+        /// receive path (libnice receive, SRTP decrypt, routing, every subscriber's protect and send).
+        var receivePathAllocations: UInt64 = 0
     }
 
     let allocationCounter: AllocationCounter?
     private let lock = NSLock()
     private var totals = Snapshot()
+    /// The receive thread's malloc count at the end of the last measured receive-path call.
+    private var lastReceiveThreadReading: UInt64?
 
     init(allocationCounter: AllocationCounter?) {
         self.allocationCounter = allocationCounter
     }
 
-    /// Runs `body`, adding the thread CPU time and mallocs it took (the readings themselves allocate nothing).
-    func measure(_ body: () -> Void) {
+    /// Runs `body`, adding the thread CPU time and mallocs it took (the readings themselves allocate nothing). With
+    /// `receivePath`, the calling thread's mallocs since the previous such call count too.
+    func measure(receivePath: Bool = false, _ body: () -> Void) {
         let allocationsBefore = allocationCounter?.thread() ?? 0
         let cpuBefore = threadCPUNanoseconds()
         body()
@@ -50,6 +56,10 @@ final class ForwardMeter: @unchecked Sendable {
         lock.withLock {
             totals.routerCPUNanoseconds &+= cpuAfter &- cpuBefore
             totals.routerAllocations &+= allocationsAfter &- allocationsBefore
+            guard receivePath, allocationCounter != nil else { return }
+            if let last = lastReceiveThreadReading { totals.receivePathAllocations &+= allocationsBefore &- last }
+            totals.receivePathAllocations &+= allocationsAfter &- allocationsBefore
+            lastReceiveThreadReading = allocationsAfter
         }
     }
 

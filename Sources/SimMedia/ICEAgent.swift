@@ -9,10 +9,13 @@ import Synchronization
 /// type starts in `init` and joins in ``close()``. libnice signals fire on two threads: API-caused ones (host
 /// ``ICEEvent/localCandidate(_:)``, ``ICEEvent/gatheringDone``) synchronously on the thread calling ``gather()``;
 /// network-caused ones (``ICEEvent/stateChanged(_:)``, ``ICEEvent/datagramReceived(_:)``) on the loop thread.
-/// Either way the C trampoline copies the data and yields it into ``events`` (an unbounded `AsyncStream`) and
-/// returns: no Swift code of ours runs on the loop thread, nothing calls back into libnice from a callback, and
-/// libnice's lock is never held while we run (it emits signals after unlocking). Method calls are serialised
-/// by one internal mutex that callbacks never take, so no lock-order cycle exists.
+/// The C trampoline copies the data and yields it into ``events`` (an unbounded `AsyncStream`) and returns, with
+/// one exception: a received datagram is first offered, in place, to the agent's `DatagramHandler` (if it has
+/// one), which runs synchronously on the loop thread — the media hot path: no copy, no task hop. A handler must not
+/// block and must never close its own agent (``close()`` joins the loop thread; it traps there). libnice's lock is
+/// never held while we run (it emits signals and delivers data after unlocking), so a handler may send on any
+/// agent. Method calls are serialised by one internal mutex that callbacks never take, so no lock-order cycle
+/// exists.
 ///
 /// ## Close cascade
 /// ``close()`` (also run by `deinit`; idempotent, callable from any thread or task):
@@ -41,11 +44,18 @@ public final class ICEAgent: Sendable {
     /// The C handle (`c_sim_nice_agent *`); `nil` once closed. Every C call happens while holding this lock.
     private let handle: Mutex<ICEAgentHandle?>
 
+    /// Takes a received datagram on the loop thread, in place; returns true when it consumed it (otherwise the
+    /// datagram is copied and delivered on ``events``).
+    public typealias DatagramHandler = @Sendable (UnsafeRawBufferPointer) -> Bool
+
     /// Creates the agent, starts its loop thread and adds its stream; gathering starts with ``gather()``.
     ///
+    /// - Parameters:
+    ///   - configuration: addresses, ports and role.
+    ///   - datagramHandler: offered every received datagram first, synchronously on the loop thread.
     /// - Throws: ``ICEError/invalidConfiguration(_:)``, ``ICEError/invalidLocalAddress(_:)`` or
     ///   ``ICEError/agentCreationFailed``.
-    public init(configuration: ICEConfiguration = ICEConfiguration()) throws(ICEError) {
+    public init(configuration: ICEConfiguration = ICEConfiguration(), datagramHandler: DatagramHandler? = nil) throws(ICEError) {
         guard !configuration.localAddresses.isEmpty else {
             throw .invalidConfiguration("localAddresses is empty: the agent never gathers on every interface")
         }
@@ -53,7 +63,7 @@ public final class ICEAgent: Sendable {
             throw .invalidConfiguration("portRange must not include port 0; use nil for any port")
         }
         let (events, continuation) = AsyncStream.makeStream(of: ICEEvent.self, bufferingPolicy: .unbounded)
-        let sink = ICEEventSink(continuation: continuation)
+        let sink = ICEEventSink(continuation: continuation, datagramHandler: datagramHandler)
         // Unretained: `sink` is a stored property of self and outlives the C handle (freed in close()).
         guard
             let raw = c_sim_nice_agent_new(
@@ -183,7 +193,7 @@ public final class ICEAgent: Sendable {
             return handle
         }
         guard let taken else { return }
-        // -1 only on the loop thread, where no code of ours runs (callbacks only yield into `events`).
+        // -1 only on the loop thread, where only the datagram handler runs (and it never closes its agent).
         let status = c_sim_nice_agent_free(taken.raw)
         precondition(status == 0, "ICEAgent.close() ran on its own libnice loop thread")
         sink.continuation.finish()
@@ -210,12 +220,14 @@ struct ICEAgentHandle: @unchecked Sendable {
 /// Receives the C trampoline's events for one agent; referenced unretained by the C handle.
 final class ICEEventSink: Sendable {
     let continuation: AsyncStream<ICEEvent>.Continuation
+    let datagramHandler: ICEAgent.DatagramHandler?
 
-    init(continuation: AsyncStream<ICEEvent>.Continuation) {
+    init(continuation: AsyncStream<ICEEvent>.Continuation, datagramHandler: ICEAgent.DatagramHandler?) {
         self.continuation = continuation
+        self.datagramHandler = datagramHandler
     }
 
-    /// Copies one C event into an ``ICEEvent`` and yields it; never calls into libnice.
+    /// Offers a datagram to the handler in place, or copies one C event into an ``ICEEvent`` and yields it.
     func deliver(kind: Int32, value: Int32, bytes: UnsafePointer<UInt8>?, length: Int) {
         let buffer = UnsafeBufferPointer(start: bytes, count: bytes == nil ? 0 : length)
         let event: ICEEvent
@@ -230,6 +242,7 @@ final class ICEEventSink: Sendable {
             guard let state = ICEConnectionState(niceState: value) else { return }
             event = .stateChanged(state)
         case Int(C_SIM_NICE_EVENT_DATAGRAM_RECEIVED):
+            if let datagramHandler, datagramHandler(UnsafeRawBufferPointer(buffer)) { return }
             event = .datagramReceived(Array(buffer))
         default:
             return

@@ -11,8 +11,13 @@ extension MediaRouter {
     /// bandwidth estimation, which is not modelled. Nothing is sent upstream for them and forwarding goes on
     /// unchanged.
     public func rtcpReceived(_ packet: [UInt8], from transport: any MediaTransport) {
+        rtcpReceived(packet, from: ObjectIdentifier(transport))
+    }
+
+    /// A decrypted RTCP compound packet from the transport identified by `key` (`MediaPacketSink`: on that
+    /// transport's receive thread).
+    public func rtcpReceived(_ packet: [UInt8], from key: ObjectIdentifier) {
         guard let packets = try? RTCPPacket.parseCompound(packet) else { return }
-        let key = ObjectIdentifier(transport)
         lock.withLock {
             let now = clock.now()
             for rtcp in packets {
@@ -76,7 +81,7 @@ extension MediaRouter {
     /// A sender report to the subscriber when the interval has passed (lock held): NTP and RTP clocks for A/V sync.
     func sendSenderReportIfDue(_ downTrack: DownTrack, track: TrackSID, now: SimInstant) {
         if let last = downTrack.lastReport, now - last < senderReportInterval { return }
-        guard let report = downTrack.reports.report(now: now, wallNow: Date()) else { return }
+        guard let report = downTrack.reports.report(now: now, wallNow: clock.wallNow()) else { return }
         downTrack.lastReport = now
         var bytes = RTCPPacket.senderReport(RTCPSenderReport(
             ssrc: SSRC(report.ssrc), ntpTimestamp: report.ntpTimestamp, rtpTimestamp: report.rtpTimestamp,

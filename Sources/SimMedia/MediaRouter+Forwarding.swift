@@ -5,8 +5,13 @@ extension MediaRouter {
     /// A decrypted RTP packet from `transport`: routed to every down track of its track. Allocation-free in steady
     /// state (see the type's documentation).
     public func rtpReceived(_ packet: [UInt8], from transport: any MediaTransport) {
+        rtpReceived(packet, from: ObjectIdentifier(transport))
+    }
+
+    /// A decrypted RTP packet from the transport identified by `key` (`MediaPacketSink`: on that transport's receive
+    /// thread): routed to every down track of its track.
+    public func rtpReceived(_ packet: [UInt8], from key: ObjectIdentifier) {
         guard let header = try? RTPPacket(parsing: packet) else { return }
-        let key = ObjectIdentifier(transport)
         lock.withLock {
             guard let route = routes[key]?[header.ssrc.value] ?? learnStream(of: header, from: key),
                   let layer = route.layer else { return }

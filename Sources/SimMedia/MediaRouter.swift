@@ -38,8 +38,10 @@ import SimRTP
 /// track), RTP to each subscriber (keyed by subscriber and track), subscriber RTCP in and PLI out. A dropped packet
 /// is counted (`tapDrops`), not logged one by one.
 ///
-/// One lock guards all routing state; sends happen under it (lock order: router, then transport).
-public final class MediaRouter: @unchecked Sendable {
+/// **Threads and locks.** A router serves one room (its owner keeps one per room, so two rooms never share a lock).
+/// Publishers' packets arrive synchronously on their transports' receive threads (`MediaPacketSink`); one lock
+/// guards the routing state and sends happen under it (lock order: router, then the subscriber's ICE agent).
+public final class MediaRouter: MediaPacketSink, @unchecked Sendable {
     /// Minimum spacing of unforced keyframe requests for one layer of a track.
     public static let keyframeRequestInterval: Duration = .milliseconds(500)
 

@@ -1,17 +1,21 @@
 import Foundation
 import SimCore
 import SimRTP
+import Synchronization
 
 /// One client PeerConnection's transport: ICE (libnice) carrying DTLS (OpenSSL) and SRTP (libsrtp2),
 /// demultiplexed by first byte (RFC 7983).
 ///
-/// Events (gathered candidates, connected, media) go to `onEvent`, always outside the transport's lock, in the
-/// order they happened. The transport gathers as soon as it exists; DTLS starts when the remote description
-/// arrives (as server) or when ICE connects (as client).
+/// Events (gathered candidates, connected, failures) go to `onEvent`, always outside the transport's lock, in the
+/// order they happened, from the transport's event pump (a task reading the ICE agent's events). The transport
+/// gathers as soon as it exists; DTLS starts when the remote description arrives (as server) or when ICE connects
+/// (as client).
 ///
-/// Media path: a received datagram is copied once out of libnice (`ICEAgent`), decrypted (libsrtp) in a reusable
-/// buffer and handed to `onEvent` synchronously on the pump task; `sendRTP` protects the caller's buffer in place
-/// with `SRTPPacketProtector` (libcrypto) and allocates nothing.
+/// Media path (house style §7): SRTP and SRTCP never reach the pump. On the ICE agent's loop thread the
+/// `MediaIngress` copies each such datagram once into a reusable buffer, decrypts it (libsrtp) and hands it
+/// synchronously to the `MediaPacketSink` attached with ``deliverMedia(to:)`` (the room's router), or, before one
+/// is attached, to `onEvent` as `.rtp` / `.rtcp` on that same thread. `sendRTP` protects the caller's buffer in
+/// place with `SRTPPacketProtector` (libcrypto), takes no lock of the transport's, and allocates nothing.
 ///
 /// Close cascade: `close()` (or deinit) → cancels the DTLS timer → stops reading ICE events → `ICEAgent.close()`
 /// (quits its GLib loop, joins the thread, frees the agent) → the SRTP contexts are freed with the transport.
@@ -28,9 +32,10 @@ public final class PeerTransport: @unchecked Sendable {
         case failed(String)
         /// The client closed DTLS (close_notify), as it does when it leaves.
         case peerClosed
-        /// A decrypted RTP packet from the client.
+        /// A decrypted RTP packet from the client (only while no media sink is attached; on the receive thread).
         case rtp([UInt8])
-        /// A decrypted RTCP compound packet from the client.
+        /// A decrypted RTCP compound packet from the client (only while no media sink is attached; on the receive
+        /// thread).
         case rtcp([UInt8])
     }
 
@@ -72,24 +77,24 @@ public final class PeerTransport: @unchecked Sendable {
     private var dtlsStarted = false
     private var iceConnected = false
     private var dtlsTimer: (any TimerHandle)?
-    private var inbound: SRTPContext?
+    /// The synchronous receive path (SRTP/SRTCP in).
+    private let ingress: MediaIngress
     /// SRTCP out (and nothing else since `outboundRTP` exists).
     private var outbound: SRTPContext?
-    /// SRTP out: allocation-free per packet, for the forwarder.
-    private var outboundRTP: SRTPPacketProtector?
+    /// SRTP out: allocation-free per packet, for the forwarder; installed once, read without a lock.
+    private let outboundRTP = AtomicLazyReference<OutboundKeys>()
     private var earlyDTLS: [[UInt8]] = []
     private var unsent: [[UInt8]] = []
     private var pump: Task<Void, Never>?
     private var closed = false
-    /// Where received SRTP/SRTCP is decrypted and handed to `onEvent`. Only the pump task touches it (ICE events
-    /// are handled one at a time), so it needs no lock; a consumer that keeps a packet makes the next one copy.
-    private var receiveBuffer: [UInt8] = []
 
     /// Creates the ICE agent on `configuration`'s addresses; gathering starts with `startGathering()` (once the
     /// owner can deliver the candidates).
     public init(configuration: ICEConfiguration, certificate: DTLSCertificate, clock: any SimClock,
                 scheduler: any TimerScheduler, onEvent: @escaping @Sendable (Event) -> Void) throws(ICEError) {
-        agent = try ICEAgent(configuration: configuration)
+        let ingress = MediaIngress(fallback: onEvent)
+        self.ingress = ingress
+        agent = try ICEAgent(configuration: configuration, datagramHandler: { ingress.datagramReceived($0) })
         localFingerprint = certificate.fingerprint.sdpValue
         self.certificate = certificate
         self.clock = clock
@@ -153,10 +158,15 @@ public final class PeerTransport: @unchecked Sendable {
     /// needs `SRTPContext.trailerSlack` capacity). Callers serialise their sends (MediaRouter's lock does), as for
     /// any SRTP context.
     public func sendRTP(_ packet: inout [UInt8]) throws {
-        let protector: SRTPPacketProtector? = lock.withLock { outboundRTP }
-        guard let protector else { return }
-        try protector.protectRTP(&packet)
+        guard let keys = outboundRTP.load() else { return }
+        try keys.protector.protectRTP(&packet)
         try agent.send(packet)
+    }
+
+    /// Hands the peer's decrypted media to `sink` from now on, synchronously on the receive thread (the first call
+    /// wins; a transport belongs to one room).
+    public func deliverMedia(to sink: any MediaPacketSink) {
+        ingress.attach(sink, source: ObjectIdentifier(self))
     }
 
     /// Sends an RTCP compound packet to the client.
@@ -214,25 +224,8 @@ public final class PeerTransport: @unchecked Sendable {
                     return run(dtls.datagramReceived(bytes, now: clock.now()))
                 }
                 emit(events)
-            case .rtpOrRTCP:
-                let context: SRTPContext? = lock.withLock { inbound }
-                guard let context, bytes.count > 1 else { return }
-                // Decrypt in the reusable buffer (moved out so it is uniquely referenced, and back after): no
-                // allocation per packet unless the consumer kept the previous one.
-                var packet: [UInt8] = []
-                swap(&packet, &receiveBuffer)
-                defer { swap(&packet, &receiveBuffer) }
-                packet.removeAll(keepingCapacity: true)
-                packet.append(contentsOf: bytes)
-                if PacketClass.isRTCP(secondByte: bytes[1]) {
-                    guard (try? context.unprotectRTCP(&packet)) != nil else { return }
-                    onEvent(.rtcp(packet))
-                } else {
-                    guard (try? context.unprotectRTP(&packet)) != nil else { return }
-                    onEvent(.rtp(packet))
-                }
             default:
-                return  // RFC 7983: anything else is dropped
+                return  // RFC 7983: SRTP/SRTCP went to the ingress on the receive thread; anything else is dropped
             }
         }
     }
@@ -265,11 +258,11 @@ public final class PeerTransport: @unchecked Sendable {
                 dtlsTimer = scheduler.schedule(after: delay) { [weak self] in self?.dtlsTimerFired() }
             case .connected(let keying, _):
                 do {
-                    inbound = try SRTPContext(inbound: keying)
+                    ingress.install(try SRTPContext(inbound: keying))
                     // NACK answers resend the same RTP index with identical bytes (RFC 4588's alternative of
                     // resending the original packet), which libsrtp refuses unless repeat transmission is allowed.
                     outbound = try SRTPContext(profile: keying.profile, masterKey: keying.localMasterKey, direction: .outbound, allowRepeatTransmission: true)
-                    outboundRTP = try SRTPPacketProtector(profile: keying.profile, masterKey: keying.localMasterKey)
+                    _ = outboundRTP.storeIfNil(OutboundKeys(protector: try SRTPPacketProtector(profile: keying.profile, masterKey: keying.localMasterKey)))
                     events.append(.connected)
                 } catch {
                     events.append(.failed("SRTP setup: \(error)"))
@@ -294,4 +287,10 @@ public final class PeerTransport: @unchecked Sendable {
     private func emit(_ events: [Event]) {
         for event in events { onEvent(event) }
     }
+}
+
+/// The outbound SRTP protector; only the forwarder uses it (serialised by the router), after installation.
+private final class OutboundKeys: @unchecked Sendable {
+    let protector: SRTPPacketProtector
+    init(protector: SRTPPacketProtector) { self.protector = protector }
 }

@@ -49,10 +49,18 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
     private let apiKey: APIKey
     private let secret: String
     private let logger: Logger
+    private let clock: any SimClock
+    /// SSRCs and viewer ids, from the server's seed (lock held).
+    private var random: SeededRandom
     private var listener: UInt64?
     private var address: (url: String, endpoint: DecartServerEndpoint) = ("", DecartServerEndpoint(ip: "127.0.0.1", port: 0))
     weak var decart: DecartHub?
 
+
+    /// A non-zero SSRC for a generated or echoed stream, from the seeded sequence.
+    private func nextSSRC() -> UInt32 {
+        lock.withLock { UInt32.random(in: 1...UInt32.max, using: &random) }
+    }
 
     /// The LiveKit URL clients are given (a scenario may give an unreachable one).
     var livekitURL: String { lock.withLock { address.url } }
@@ -71,8 +79,10 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         return keys.contains(key)
     }
 
-    init(signal: SignalHub, scheduler: any TimerScheduler, apiKey: APIKey, secret: String, logger: Logger) {
+    init(signal: SignalHub, scheduler: any TimerScheduler, apiKey: APIKey, secret: String, seed: UInt64, logger: Logger) {
         self.signal = signal
+        clock = signal.clock
+        random = SeededRandom(seed: seed)
         self.scheduler = scheduler
         self.apiKey = apiKey
         self.secret = secret
@@ -122,14 +132,15 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         var builder = AccessTokenBuilder(apiKey: apiKey, secret: secret)
         builder.identity = identity
         builder.video = VideoGrant(roomJoin: true, room: room, canPublish: canPublish, canSubscribe: true, canPublishData: canPublish)
-        return builder.jwt(now: Date())
+        return builder.jwt(now: clock.wallNow())
     }
 
     /// `POST /watch-stream/{room}`: receive-only credentials for a live session's room, or nil.
     func watch(room: RoomName) -> (url: String, token: String, sessionID: DecartSessionID)? {
         let session: Session? = lock.withLock { byRoom[room].flatMap { sessions[$0] } }
         guard let session else { return nil }
-        let viewer = Identity("viewer-\(UUID().uuidString.prefix(8).lowercased())")
+        let suffix = lock.withLock { String(random.next() & 0xFFFF_FFFF, radix: 16) }
+        let viewer = Identity("viewer-\(suffix)")
         return (livekitURL, token(identity: viewer, room: room, canPublish: false), session.sessionID)
     }
 
@@ -206,7 +217,7 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         // No client video: the looping test pattern, in the requested codec.
         guard let media, let track = signal.publishGenerated(on: signalConnection, name: "inference-output", codec: session.codec, width: 640, height: 360) else { return }
         do {
-            let generator = try media.startPattern(track: track, codec: session.codec, ssrc: UInt32.random(in: 1...UInt32.max))
+            let generator = try media.startPattern(track: track, in: room, codec: session.codec, ssrc: nextSSRC())
             lock.withLock {
                 sessions[connection]?.echo = track
                 sessions[connection]?.pattern = generator
@@ -264,7 +275,7 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
             return
         }
         do {
-            let peer = try EchoPeer(offerSDP: offerSDP, id: "\(connection.value)", media: media) { [weak self] event in
+            let peer = try EchoPeer(offerSDP: offerSDP, id: "\(connection.value)", ssrc: nextSSRC(), media: media) { [weak self] event in
                 self?.peerEvent(event, on: connection)
             }
             let pending: [String?] = lock.withLock {

@@ -35,7 +35,7 @@ final class EchoPeer: @unchecked Sendable {
 
     /// Parses `offerSDP`, creates the transport and applies the client's side; call `start()` once the owner
     /// keeps the peer.
-    init(offerSDP: String, id: String, media: MediaService, onEvent: @escaping @Sendable (Event) -> Void) throws {
+    init(offerSDP: String, id: String, ssrc: UInt32, media: MediaService, onEvent: @escaping @Sendable (Event) -> Void) throws {
         do {
             offer = try SDPParser.parse(offerSDP)
         } catch {
@@ -47,7 +47,6 @@ final class EchoPeer: @unchecked Sendable {
         }
         let box = WeakBox<EchoPeer>()
         transport = try media.makeTransport { event in box.value?.transportEvent(event, media: media, onEvent: onEvent) }
-        let ssrc = UInt32.random(in: 1...UInt32.max)
         outgoing = [videoMid: OutgoingTrack(streamID: "inference-\(id)", trackID: "echo-\(id)", ssrc: ssrc)]
         configuration = SDPAnswerConfiguration(
             iceUfrag: transport.localCredentials.ufrag, icePwd: transport.localCredentials.pwd,
@@ -119,12 +118,8 @@ final class EchoPeer: @unchecked Sendable {
             onEvent(.connected)
         case .failed(let why):
             onEvent(.failed(why))
-        case .peerClosed:
-            break
-        case .rtp(let packet):
-            media.echoRTP(packet, from: transport)
-        case .rtcp(let packet):
-            media.echoRTCP(packet, from: transport)
+        case .peerClosed, .rtp, .rtcp:
+            break  // media goes to the peer's router on the receive thread once it is routed (`routeEcho`)
         }
     }
 }

@@ -9,14 +9,16 @@ import SimSignal
 
 /// Gives each participant its real transports (ICE + DTLS-SRTP): the publisher PC, and in dual-PC also the
 /// subscriber PC. Gathered candidates are trickled; the primary transport's DTLS connected makes the participant
-/// ACTIVE; RTP and RTCP go to the `MediaRouter`.
+/// ACTIVE. Each room has its own `MediaRouter` (its own lock): a participant's transports deliver their RTP and
+/// RTCP straight to their room's router on their receive threads (`PeerTransport.deliverMedia(to:)`); this
+/// service is not on the per-packet path.
 ///
 /// Ownership: a transport is created for a signal connection (sometimes before the join exists) and becomes its
 /// participant's at `participantBound`. It outlives the signal connection: a participant whose signal drops keeps
 /// its transports (media keeps flowing) until it resumes on a new connection or is removed.
 ///
-/// Lock order: the hub calls in holding its lock, and this service then takes its own; transport events call the
-/// hub without holding this service's lock.
+/// The hub calls in after releasing its lock, one call at a time; this service takes its own lock only to read or
+/// change its maps, never while closing a transport or calling the hub.
 final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     /// One transport and who it belongs to.
     private final class Endpoint: @unchecked Sendable {
@@ -45,7 +47,18 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     private let clock: any SimClock
     private let scheduler: any TimerScheduler
     private let logger: Logger
-    private let router: MediaRouter
+    /// One router per room with participants in it.
+    private var routers: [RoomName: MediaRouter] = [:]
+    /// Each bound participant's room.
+    private var rooms: [ParticipantSID: RoomName] = [:]
+    /// The router each published (or generated, or echoed) track is routed by.
+    private var trackRouters: [TrackSID: MediaRouter] = [:]
+    /// Each Decart echo peer's own router, by transport.
+    private var echoRouters: [ObjectIdentifier: MediaRouter] = [:]
+    /// Packets forwarded by routers that are gone.
+    private var retiredForwarded: UInt64 = 0
+    /// The scenario engine's shell at the media taps (every router gets it).
+    private weak var interceptor: (any TapInterceptor)?
     weak var hub: SignalHub?
 
     init(localAddress: String, portRange: ClosedRange<UInt16>?, clock: any SimClock, scheduler: any TimerScheduler, logger: Logger) throws {
@@ -55,16 +68,34 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         self.clock = clock
         self.scheduler = scheduler
         self.logger = logger
-        router = MediaRouter(clock: clock)
     }
 
-    /// RTP packets forwarded to subscribers so far.
-    var forwardedPackets: UInt64 { router.forwardedPackets }
+    /// RTP packets forwarded to subscribers so far (every router, past and present).
+    var forwardedPackets: UInt64 {
+        let (live, retired) = lock.withLock { (Array(routers.values) + Array(echoRouters.values), retiredForwarded) }
+        return live.reduce(retired) { $0 + $1.forwardedPackets }
+    }
 
-    /// Connects the scenario engine's shell at the media taps (nil removes it); delayed packets run on this
-    /// service's scheduler.
+    /// Connects the scenario engine's shell at the media taps of every router, present and future (nil removes
+    /// it); delayed packets run on this service's scheduler.
     func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
-        router.attachInterceptor(interceptor, scheduler: interceptor == nil ? nil : scheduler)
+        let all: [MediaRouter] = lock.withLock {
+            self.interceptor = interceptor
+            return Array(routers.values) + Array(echoRouters.values)
+        }
+        for router in all { router.attachInterceptor(interceptor, scheduler: interceptor == nil ? nil : scheduler) }
+    }
+
+    /// A new router with the current interceptor (lock held).
+    private func makeRouter() -> MediaRouter {
+        let router = MediaRouter(clock: clock)
+        if let interceptor { router.attachInterceptor(interceptor, scheduler: scheduler) }
+        return router
+    }
+
+    /// The router of `participant`'s room (lock held).
+    private func router(of participant: ParticipantSID) -> MediaRouter? {
+        rooms[participant].flatMap { routers[$0] }
     }
 
     func transportOpened(for connection: ConnectionID, target: PeerTarget) -> LocalTransportParameters? {
@@ -91,21 +122,25 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         }
     }
 
-    func participantBound(_ participant: ParticipantSID, to connection: ConnectionID) {
-        let adopted: [Endpoint] = lock.withLock {
+    func participantBound(_ participant: ParticipantSID, in room: RoomName, to connection: ConnectionID) {
+        let (adopted, replaced, router): ([Endpoint], [Endpoint], MediaRouter) = lock.withLock {
+            rooms[participant] = room
+            let router = routers[room] ?? makeRouter()
+            routers[room] = router
             let adopted = pending.removeValue(forKey: connection) ?? []
+            var replaced: [Endpoint] = []
             for endpoint in adopted {
                 endpoint.participant = participant
-                if let previous = endpoints[participant]?[endpoint.target], previous !== endpoint {
-                    previous.transport.map(router.remove)
-                    previous.transport?.close()
-                }
+                if let previous = endpoints[participant]?[endpoint.target], previous !== endpoint { replaced.append(previous) }
                 endpoints[participant, default: [:]][endpoint.target] = endpoint
             }
-            return adopted.filter { !$0.gathering }
+            return (adopted, replaced, router)
         }
+        for endpoint in replaced { close(endpoint, router: router) }
+        for endpoint in adopted { endpoint.transport?.deliverMedia(to: router) }
+        let starting: [Endpoint] = lock.withLock { adopted.filter { !$0.gathering } }
         // The participant exists now, so gathered candidates can be trickled.
-        for endpoint in adopted {
+        for endpoint in starting {
             endpoint.gathering = true
             do {
                 try endpoint.transport?.startGathering()
@@ -175,20 +210,25 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         let sizes = media.layerSizes.compactMap { size in
             SimulcastLayer(rawValue: size.quality).map { SimulcastLayerInfo(layer: $0, width: size.width, height: size.height) }
         }
-        router.publish(track: media.track, on: transport, participant: participant, ssrcs: media.ssrcs, codecs: media.codecs,
-                       streams: streams, layerSizes: sizes)
+        let router: MediaRouter? = lock.withLock {
+            let router = self.router(of: participant)
+            trackRouters[media.track] = router
+            return router
+        }
+        router?.publish(track: media.track, on: transport, participant: participant, ssrcs: media.ssrcs, codecs: media.codecs,
+                        streams: streams, layerSizes: sizes)
     }
 
     func downTrackNegotiated(_ downTrack: NegotiatedDownTrack, participant: ParticipantSID, target: PeerTarget) {
         guard let transport = transport(participant, target) else { return }
-        let settings = lock.withLock { subscriberSettings[Subscription(participant: participant, track: downTrack.track)] }
-        router.subscribe(track: downTrack.track, transport: transport, participant: participant, ssrc: downTrack.ssrc,
+        let (settings, router) = lock.withLock { (subscriberSettings[Subscription(participant: participant, track: downTrack.track)], self.router(of: participant)) }
+        router?.subscribe(track: downTrack.track, transport: transport, participant: participant, ssrc: downTrack.ssrc,
                          payloadTypes: downTrack.payloadTypes, clockRate: downTrack.clockRate, settings: settings ?? SimulcastSubscriberSettings(),
                          extensionIDs: downTrack.extensionIDs)
     }
 
     func downTrackRemoved(_ track: TrackSID, participant: ParticipantSID, target: PeerTarget) {
-        guard let transport = transport(participant, target) else { return }
+        guard let transport = transport(participant, target), let router = lock.withLock({ self.router(of: participant) }) else { return }
         router.unsubscribe(track: track, transport: transport)
     }
 
@@ -198,12 +238,13 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
             maxQuality: SimulcastLayer(rawValue: min(max(settings.quality, 0), 2)) ?? .high, width: settings.width, height: settings.height,
             isPaused: settings.disabled || settings.quality == 3
         )
-        let transport: PeerTransport? = lock.withLock {
+        let found: (PeerTransport, MediaRouter)? = lock.withLock {
             subscriberSettings[Subscription(participant: participant, track: track)] = mapped
             let endpoints = endpoints[participant]
-            return (endpoints?[.subscriber] ?? endpoints?[.publisher])?.transport
+            guard let transport = (endpoints?[.subscriber] ?? endpoints?[.publisher])?.transport, let router = self.router(of: participant) else { return nil }
+            return (transport, router)
         }
-        guard let transport else { return }
+        guard let (transport, router) = found else { return }
         let applied = router.updateSubscriberSettings(track: track, transport: transport, settings: mapped)
         hub?.log.append(EventRecord(kind: "media.layer_settings", participant: participant, detail: [
             "track": .string(track.rawValue), "max_quality": .string("\(mapped.maxQuality)"), "paused": .bool(mapped.isPaused),
@@ -214,8 +255,8 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
 
     // MARK: Generated tracks (Decart test pattern)
 
-    /// Starts playing the embedded test pattern as `track`'s publisher (VP8 or H.264, 640x360, 30 fps).
-    func startPattern(track: TrackSID, codec: GeneratedCodec, ssrc: UInt32) throws -> PatternGenerator {
+    /// Starts playing the embedded test pattern as `track`'s publisher in `room` (VP8 or H.264, 640x360, 30 fps).
+    func startPattern(track: TrackSID, in room: RoomName, codec: GeneratedCodec, ssrc: UInt32) throws -> PatternGenerator {
         let configuration = PatternVideoSource.Configuration(
             ssrc: SSRC(ssrc), payloadType: codec.payloadType, firstSequenceNumber: UInt16(truncatingIfNeeded: ssrc >> 8),
             firstTimestamp: ssrc &* 2_654_435_761
@@ -226,6 +267,12 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         } else {
             source = try PatternVideoSource(ivf: try IVFFile(parsing: Self.decoded(TestPatternData.vp8IVF360p)), configuration: configuration)
         }
+        let router: MediaRouter = lock.withLock {
+            let router = routers[room] ?? makeRouter()
+            routers[room] = router
+            trackRouters[track] = router
+            return router
+        }
         let generator = PatternGenerator(source: source, router: router, clock: clock, scheduler: scheduler)
         router.publish(track: track, on: generator, ssrcs: [ssrc], codecs: [codec.payloadType: codec.encodingName.lowercased()])
         generator.start()
@@ -235,7 +282,7 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     /// Stops a generated track.
     func stopPattern(_ generator: PatternGenerator) {
         generator.stop()
-        router.remove(generator)
+        generator.router.remove(generator)
     }
 
     private static func decoded(_ base64: String) -> [UInt8] {
@@ -250,52 +297,70 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     }
 
     /// Routes an echo peer: the client's video (its SSRCs and codecs) back to the same transport on `outgoingSSRC`.
+    /// The peer gets a router of its own, and its RTP and RTCP go to it on the transport's receive thread.
     func routeEcho(id: String, transport: PeerTransport, ssrcs: [UInt32], codecs: [UInt8: String], outgoingSSRC: UInt32, payloadTypes: [UInt8: UInt8]) {
         let track = TrackSID("TR_echo_\(id)")
+        let router: MediaRouter = lock.withLock {
+            let router = echoRouters[ObjectIdentifier(transport)] ?? makeRouter()
+            echoRouters[ObjectIdentifier(transport)] = router
+            return router
+        }
         router.publish(track: track, on: transport, ssrcs: ssrcs, codecs: codecs)
         router.subscribe(track: track, transport: transport, ssrc: outgoingSSRC, payloadTypes: payloadTypes, clockRate: 90_000)
+        transport.deliverMedia(to: router)
     }
 
-    /// RTP from an echo peer.
-    func echoRTP(_ packet: [UInt8], from transport: PeerTransport) { router.rtpReceived(packet, from: transport) }
-
-    /// RTCP from an echo peer.
-    func echoRTCP(_ packet: [UInt8], from transport: PeerTransport) { router.rtcpReceived(packet, from: transport) }
-
-    /// Closes an echo peer's transport and forgets its routes.
+    /// Closes an echo peer's transport and forgets its router.
     func closeEcho(_ transport: PeerTransport) {
-        router.remove(transport)
+        let router: MediaRouter? = lock.withLock {
+            let router = echoRouters.removeValue(forKey: ObjectIdentifier(transport))
+            retiredForwarded += router?.forwardedPackets ?? 0
+            return router
+        }
+        router?.remove(transport)
         transport.close()
     }
 
     /// Frames in and out of a track (for Decart `server_metrics`).
     func frameCounters(track: TrackSID) -> (input: Int, output: Int, lastLatency: Duration?) {
-        router.frameCounters(track: track)
+        lock.withLock { trackRouters[track] }?.frameCounters(track: track) ?? (0, 0, nil)
     }
 
+    /// `track` re-sends `source`'s RTP in the source's room.
     func echoTrack(_ track: TrackSID, source: TrackSID) {
-        router.echo(track: track, source: source)
+        let router: MediaRouter? = lock.withLock {
+            let router = trackRouters[source]
+            trackRouters[track] = router
+            return router
+        }
+        router?.echo(track: track, source: source)
     }
 
     func connectionClosed(_ connection: ConnectionID) {
         let orphans = lock.withLock { pending.removeValue(forKey: connection) ?? [] }
-        for endpoint in orphans { close(endpoint) }
+        for endpoint in orphans { close(endpoint, router: nil) }
     }
 
     func participantRemoved(_ participant: ParticipantSID) {
-        let owned: [Endpoint] = lock.withLock {
+        let (owned, router): ([Endpoint], MediaRouter?) = lock.withLock {
             subscriberSettings = subscriberSettings.filter { $0.key.participant != participant }
-            return endpoints.removeValue(forKey: participant).map { Array($0.values) } ?? []
+            let router = self.router(of: participant)
+            if let room = rooms.removeValue(forKey: participant), !rooms.values.contains(room), let gone = routers.removeValue(forKey: room) {
+                // The room's last participant with media left: its router goes with it.
+                retiredForwarded += gone.forwardedPackets
+                trackRouters = trackRouters.filter { $0.value !== gone }
+            }
+            return (endpoints.removeValue(forKey: participant).map { Array($0.values) } ?? [], router)
         }
         for endpoint in owned {
-            close(endpoint)
+            close(endpoint, router: router)
             hub?.log.append(EventRecord(kind: "transport.closed", participant: participant, detail: ["target": .string(endpoint.target.rawValue)]))
         }
     }
 
-    private func close(_ endpoint: Endpoint) {
+    private func close(_ endpoint: Endpoint, router: MediaRouter?) {
         guard let transport = endpoint.transport else { return }
-        router.remove(transport)
+        router?.remove(transport)
         transport.close()
     }
 
@@ -326,12 +391,8 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
             hub.log.append(EventRecord(kind: "transport.failed", participant: participant, detail: [
                 "target": .string(endpoint.target.rawValue), "why": .string(why),
             ]))
-        case .rtp(let packet):
-            guard let transport = endpoint.transport else { return }
-            router.rtpReceived(packet, from: transport)
-        case .rtcp(let packet):
-            guard let transport = endpoint.transport else { return }
-            router.rtcpReceived(packet, from: transport)
+        case .rtp, .rtcp:
+            break  // media before the transport's room is known: nothing routes it yet
         }
     }
 }

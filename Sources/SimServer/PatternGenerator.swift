@@ -10,7 +10,8 @@ import SimRTP
 final class PatternGenerator: MediaTransport, @unchecked Sendable {
     private let lock = NSLock()
     private let source: PatternVideoSource
-    private let router: MediaRouter
+    /// The router of the room the generated track is published in.
+    let router: MediaRouter
     private let clock: any SimClock
     private let scheduler: any TimerScheduler
     private var frame = 0

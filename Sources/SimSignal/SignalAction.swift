@@ -42,8 +42,8 @@ public enum SignalAction: Sendable, Equatable {
     case stopForwarding(subscriber: ParticipantSID, track: TrackSID)
     /// Record an event.
     case log(EventRecord)
-    /// The connection's participant is known (join or resume): its transports report to it from now on.
-    case participantBound(ConnectionID, ParticipantSID)
+    /// The connection's participant (in its room) is known (join or resume): its transports report to it from now on.
+    case participantBound(ConnectionID, ParticipantSID, RoomName)
     /// The client's SDP named its side of a transport: ICE credentials, DTLS fingerprint and role.
     case remoteDescription(ParticipantSID, PeerTarget, RemoteTransportDescription)
     /// An ICE restart (RFC 8445 §9): our side of the transport takes these new credentials (already in our SDP).

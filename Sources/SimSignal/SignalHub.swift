@@ -174,8 +174,8 @@ public final class SignalHub: @unchecked Sendable {
             }
             if let parameters {
                 engine.transportAttached(offer.connection, target: .publisher, parameters: parameters)
-                if let participant = engine.participant(of: offer.connection) {
-                    mediaWork.enqueue(.action(.participantBound(offer.connection, participant)))
+                if let found = engine.context(for: offer.connection), let participant = found.participant {
+                    mediaWork.enqueue(.action(.participantBound(offer.connection, participant, found.room)))
                 }
             }
             handInbound(offer.request, encoding: offer.encoding, on: offer.connection, times: offer.times, wall: wall)

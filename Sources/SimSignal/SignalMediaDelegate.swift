@@ -16,7 +16,7 @@ public protocol SignalMediaDelegate: AnyObject, Sendable {
     func transportOpened(for connection: ConnectionID, target: PeerTarget) -> LocalTransportParameters?
     /// The connection's participant is known (join, resume, or a transport created after the join): transports
     /// created for the connection become the participant's, and gather.
-    func participantBound(_ participant: ParticipantSID, to connection: ConnectionID)
+    func participantBound(_ participant: ParticipantSID, in room: RoomName, to connection: ConnectionID)
     /// The client's SDP described its side of the `target` transport: credentials, fingerprint, our DTLS role.
     func remoteDescription(_ description: RemoteTransportDescription, participant: ParticipantSID, target: PeerTarget)
     /// ICE restart: our side of the `target` transport takes new credentials (already in our SDP).

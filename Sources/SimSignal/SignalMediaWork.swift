@@ -16,8 +16,8 @@ func perform(_ work: SignalMediaWork, on media: any SignalMediaDelegate) {
         media.connectionClosed(connection)
     case .action(let action):
         switch action {
-        case .participantBound(let connection, let participant):
-            media.participantBound(participant, to: connection)
+        case .participantBound(let connection, let participant, let room):
+            media.participantBound(participant, in: room, to: connection)
         case .remoteDescription(let participant, let target, let description):
             media.remoteDescription(description, participant: participant, target: target)
         case .restartICE(let participant, let target, let credentials):

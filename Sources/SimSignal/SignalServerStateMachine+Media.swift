@@ -80,7 +80,7 @@ extension SignalServerStateMachine {
             }
             media[sid] = state
         }
-        return [.participantBound(connection, sid)]
+        return [.participantBound(connection, sid, session.plan.join.room)]
     }
 
     /// Whether the hub should create a real transport for `target` on `connection` (the participant has none).

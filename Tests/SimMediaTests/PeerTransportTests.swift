@@ -55,6 +55,59 @@ extension ICEAgentTests {
         }
     }
 
+    /// With a media sink attached, decrypted RTP and RTCP reach it synchronously on the transport's ICE receive
+    /// thread and are no longer events; before that they are events (on the same thread).
+    @Test func aMediaSinkGetsDecryptedPacketsOnTheReceiveThread() async throws {
+        try MediaLibraries.initializeOnce()
+        let sink = RecordingMediaSink()
+        let clientEvents = TransportEvents()
+        let serverEvents = TransportEvents()
+        let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: SystemClock(),
+                                       scheduler: DispatchTimerScheduler()) { serverEvents.continuation.yield($0) }
+        let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: SystemClock(),
+                                       scheduler: DispatchTimerScheduler()) { clientEvents.continuation.yield($0) }
+        defer {
+            server.close()
+            client.close()
+        }
+        try client.setRemote(.init(iceUfrag: server.localCredentials.ufrag, icePwd: server.localCredentials.pwd, fingerprint: server.localFingerprint, weAreDTLSClient: true, candidates: []))
+        try server.setRemote(.init(iceUfrag: client.localCredentials.ufrag, icePwd: client.localCredentials.pwd, fingerprint: client.localFingerprint, weAreDTLSClient: false, candidates: []))
+        try server.startGathering()
+        try client.startGathering()
+        async let a: Void = pump(serverEvents, to: client)
+        async let b: Void = pump(clientEvents, to: server)
+        _ = try await (a, b)
+
+        func rtp(_ sequence: UInt8) -> [UInt8] {
+            var packet: [UInt8] = [0x80, 96, 0x00, sequence, 0, 0, 0x03, 0xE8, 0xDE, 0xAD, 0xBE, 0xEF] + Array("media".utf8)
+            packet.reserveCapacity(packet.count + SRTPContext.trailerSlack)
+            return packet
+        }
+        // Before a sink: an event.
+        var first = rtp(1)
+        try client.sendRTP(&first)
+        for await event in serverEvents.stream {
+            if case .rtp(let received) = event {
+                #expect(received == rtp(1))
+                break
+            }
+        }
+        // With a sink: straight to it, on the receive thread, tagged with the transport.
+        server.deliverMedia(to: sink)
+        for sequence in 2...4 {
+            var packet = rtp(UInt8(sequence))
+            try client.sendRTP(&packet)
+        }
+        var receiverReport: [UInt8] = [0x80, 201, 0x00, 0x01, 0xDE, 0xAD, 0xBE, 0xEF]
+        receiverReport.reserveCapacity(receiverReport.count + SRTPContext.trailerSlack)
+        try client.sendRTCP(&receiverReport)
+        let received = await sink.waitFor(rtp: 3, rtcp: 1)
+        #expect(received.rtp == (2...4).map { rtp(UInt8($0)) })
+        #expect(received.rtcp == [[0x80, 201, 0x00, 0x01, 0xDE, 0xAD, 0xBE, 0xEF]])
+        #expect(received.sources == [ObjectIdentifier(server)])
+        #expect(received.threads == ["sfusim-ice"])
+    }
+
     /// Forwards `events`' local candidates to `peer` until the transport reports connected.
     func pump(_ events: TransportEvents, to peer: PeerTransport) async throws {
         for await event in events.stream {
@@ -73,19 +126,13 @@ extension ICEAgentTests {
 }
 
 extension ICEAgentTests {
-    /// A connected server/client transport pair whose server-side media goes to `router`.
+    /// A connected server/client transport pair whose server-side media goes to `router` (on the receive thread,
+    /// as in the server).
     func routedPair(router: MediaRouter, clientEvents: TransportEvents) async throws -> (PeerTransport, PeerTransport) {
         let serverEvents = TransportEvents()
-        let box = RouterBox()
         let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: SystemClock(),
-                                       scheduler: DispatchTimerScheduler()) { event in
-            switch event {
-            case .rtp(let packet): if let transport = box.transport { router.rtpReceived(packet, from: transport) }
-            case .rtcp(let packet): if let transport = box.transport { router.rtcpReceived(packet, from: transport) }
-            default: serverEvents.continuation.yield(event)
-            }
-        }
-        box.transport = server
+                                       scheduler: DispatchTimerScheduler()) { serverEvents.continuation.yield($0) }
+        server.deliverMedia(to: router)
         let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: SystemClock(),
                                        scheduler: DispatchTimerScheduler()) { clientEvents.continuation.yield($0) }
         try client.setRemote(.init(iceUfrag: server.localCredentials.ufrag, icePwd: server.localCredentials.pwd, fingerprint: server.localFingerprint, weAreDTLSClient: true, candidates: []))
@@ -175,7 +222,38 @@ extension ICEAgentTests {
     }
 }
 
-/// Holds a server-side transport for its own event closure.
-final class RouterBox: @unchecked Sendable {
-    var transport: PeerTransport?
+/// Records what a transport hands its media sink, and on which thread.
+final class RecordingMediaSink: MediaPacketSink, @unchecked Sendable {
+    struct Received {
+        var rtp: [[UInt8]] = []
+        var rtcp: [[UInt8]] = []
+        var sources: Set<ObjectIdentifier> = []
+        var threads: Set<String> = []
+    }
+
+    private let lock = NSLock()
+    private var received = Received()
+    /// Every change, as it happens.
+    private let updates = AsyncStream.makeStream(of: Received.self)
+
+    func rtpReceived(_ packet: [UInt8], from source: ObjectIdentifier) { record(source: source) { $0.rtp.append(packet) } }
+    func rtcpReceived(_ packet: [UInt8], from source: ObjectIdentifier) { record(source: source) { $0.rtcp.append(packet) } }
+
+    private func record(source: ObjectIdentifier, _ change: (inout Received) -> Void) {
+        // The calling thread's name (Linux: /proc/thread-self is the calling thread's task directory).
+        let thread = ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+        let now: Received = lock.withLock {
+            change(&received)
+            received.sources.insert(source)
+            received.threads.insert(thread)
+            return received
+        }
+        updates.continuation.yield(now)
+    }
+
+    /// What arrived, once `rtp` RTP and `rtcp` RTCP packets have.
+    func waitFor(rtp: Int, rtcp: Int) async -> Received {
+        for await now in updates.stream where now.rtp.count >= rtp && now.rtcp.count >= rtcp { return now }
+        return lock.withLock { received }
+    }
 }

@@ -18,7 +18,7 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         record("opened \(connection) \(target)")
         return parameters
     }
-    func participantBound(_ participant: ParticipantSID, to connection: ConnectionID) { record("bound \(connection)") }
+    func participantBound(_ participant: ParticipantSID, in room: RoomName, to connection: ConnectionID) { record("bound \(connection)") }
     func remoteDescription(_ description: RemoteTransportDescription, participant: ParticipantSID, target: PeerTarget) {
         lock.withLock { remote = description }
         record("remote \(target)")
