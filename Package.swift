@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "SimRTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
             name: "SimMedia",
-            dependencies: ["SimCore", "SimRTP", "SimSDP", "SimFaults", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
+            dependencies: ["SimCore", "SimRTP", "SimFaults", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "SimServer",
             dependencies: [
-                "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia", "SimRTP", "SimDecart", "SimScenario",
+                "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia", "SimRTP", "SimSDP", "SimDecart", "SimScenario",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -83,6 +83,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -90,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "sfusim",
             dependencies: [
-                "SimCore", "SimAuth", "SimServer", "SimSignal", "SimScenario",
+                "SimCore", "SimAuth", "SimServer", "SimScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -100,11 +101,7 @@ let package = Package(
             name: "SimTestKit",
             dependencies: [
                 "SimCore", "SimAuth", "SimSignal", "SimProto", "SimRoom", "SimFaults",
-                .product(name: "WSClient", package: "swift-websocket"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,8 +109,9 @@ let package = Package(
         .executableTarget(
             name: "SimBench",
             dependencies: [
-                "SimCore", "SimAuth", "SimProto", "SimTestKit", "SimMedia", "SimRTP",
+                "SimCore", "SimAuth", "SimProto", "SimRoom", "SimSignal", "SimMedia", "SimRTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -121,7 +119,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "SimFaults"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimCoreTests", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimSDPTests", dependencies: ["SimSDP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimAuthTests", dependencies: ["SimAuth", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
@@ -145,8 +143,9 @@ let package = Package(
         .testTarget(
             name: "SimServerTests",
             dependencies: [
-                "SimServer", "SimTestKit", "SimProto", "SimSignal", "SimAuth", "SimCore",
+                "SimServer", "SimTestKit", "SimProto", "SimCore", "SimFaults",
                 .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -5,7 +5,7 @@ import NIOCore
 import SimAuth
 import SimCore
 import SimProto
-import SimTestKit
+import SimSignal
 import SwiftProtobuf
 import WSClient
 
@@ -99,7 +99,7 @@ struct Signal: AsyncParsableCommand {
             var join = Livekit_JoinRequest()
             join.clientInfo.protocol = 17
             join.connectionSettings.autoSubscribe = true
-            return (builder.jwt(now: now), try SignalTestFactory.joinRequestParameter(join))
+            return (builder.jwt(now: now), try JoinRequestParameter.encode(join))
         }
         let cpuBefore = cpuSeconds(pid: pid)
         let joined = JoinBarrier(count: clients) { Double(residentBytes(pid: pid)) / 1_048_576 }

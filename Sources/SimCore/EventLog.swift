@@ -14,6 +14,7 @@ public final class EventLog: @unchecked Sendable {
     private var events: [SimEvent] = []
     private var nextSeq: UInt64 = 1
     private var sink: FileHandle?
+    private var sinkFailure: String?
     private var listeners: [UInt64: @Sendable (SimEvent) -> Void] = [:]
     private var nextListener: UInt64 = 0
     private let encoder: JSONEncoder = {
@@ -37,6 +38,10 @@ public final class EventLog: @unchecked Sendable {
         lock.withLock { sink = handle }
     }
 
+    /// Why the JSONL sink stopped (its reader closed a pipe, a write failed), if it did; the in-memory window and
+    /// listeners go on regardless.
+    public var sinkError: String? { lock.withLock { sinkFailure } }
+
     /// Stamps and stores `record`; returns the stamped event.
     @discardableResult
     public func append(_ record: EventRecord) -> SimEvent {
@@ -52,7 +57,15 @@ public final class EventLog: @unchecked Sendable {
                 data.append(0x0A)
                 line = data
             }
-            if let line { sink?.write(line) }
+            if let line, let handle = sink {
+                do {
+                    try handle.write(contentsOf: line)
+                } catch {
+                    // The reader went away (a broken pipe) or the disk is full: stop writing, keep serving.
+                    sink = nil
+                    sinkFailure = "\(error)"
+                }
+            }
             return (event, Array(listeners.values), line)
         }
         _ = line

@@ -27,7 +27,8 @@ public struct TapGate<Message> {
     }
 
     /// The scenario engine's shell, when one is attached (held weakly: the shell owns the hubs, not the reverse).
-    public private(set) weak var interceptor: (any TapInterceptor)?
+    public var interceptor: (any TapInterceptor)? { attached }
+    @usableFromInline weak var attached: (any TapInterceptor)?
     /// Messages dropped at the gate so far.
     public private(set) var dropped = 0
     /// Messages delayed at the gate so far.
@@ -42,17 +43,19 @@ public struct TapGate<Message> {
 
     /// Attaches the interceptor (nil detaches it; held messages stay until released).
     public mutating func attach(_ interceptor: (any TapInterceptor)?) {
-        self.interceptor = interceptor
+        attached = interceptor
     }
 
-    /// Whether anything acts at `tap`: when not, `admit` delivers without building a context.
+    /// Whether anything acts at `tap`: when not, `admit` delivers without building a context. Inlinable, so the
+    /// per-packet check costs no call into this generic type.
+    @inlinable
     public func isActive(at tap: TapPoint) -> Bool {
-        interceptor?.isActive(at: tap) ?? false
+        attached?.isActive(at: tap) ?? false
     }
 
     /// The step for `message` crossing `tap`; `context` is built only when the interceptor acts there.
     public mutating func admit(_ message: Message, at tap: TapPoint, context: () -> TapContext) -> Step {
-        guard let interceptor, interceptor.isActive(at: tap) else { return .deliver(message, times: 1) }
+        guard let interceptor = attached, interceptor.isActive(at: tap) else { return .deliver(message, times: 1) }
         switch (interceptor.intercept(context()), outcomes) {
         case (.pass, _):
             return .deliver(message, times: 1)

@@ -32,6 +32,7 @@ extension MediaRouter {
     /// at the tap, so the unimpaired path stays allocation-free.
     func fate(_ tap: TapPoint, participant: ParticipantSID?, track: TrackSID, direction: EventDirection,
               bytes: Int, isKeyframe: Bool? = nil) -> PacketFate {
+        guard gate.isActive(at: tap) else { return .pass }
         let step = gate.admit((), at: tap) {
             TapContext(tap: tap, kind: tap == .mediaRTP ? "rtp" : "rtcp", participant: participant, track: track,
                        direction: direction, payloadBytes: bytes, isKeyframe: isKeyframe)

@@ -92,6 +92,8 @@ public enum RoomAction: Sendable, Equatable {
     case stopForwarding(subscriber: ParticipantSID, track: TrackSID)
     /// Record an event.
     case log(EventRecord)
+    /// Tell the server's observers of room events.
+    case notify(RoomNotification)
     /// The participant is gone for good (left, removed, replaced, or its signal did not come back): the media
     /// layer releases its transports. Not sent when only the signal connection drops (it may resume).
     case participantRemoved(ParticipantSID)

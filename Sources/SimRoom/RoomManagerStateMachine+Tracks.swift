@@ -73,6 +73,7 @@ extension RoomManagerStateMachine {
                 "track": .string(track.sid.rawValue), "cid": .string(track.cid), "kind": .string(track.kind.rawValue),
                 "mid": .string(track.mid), "mime": .string(track.mimeType),
             ])))
+            out.append(.notify(.trackPublished(room: participant.room, participant: sid, identity: participant.identity, track: track.sid, kind: track.kind)))
         }
         for track in removed {
             out.append(.log(record("track.unpublished", participant, detail: ["track": .string(track.sid.rawValue)])))

@@ -253,6 +253,9 @@ public struct RoomManagerStateMachine: Sendable {
         participant.version += 1
         participants[sid] = participant
         out.append(.log(record("participant.\(state.name)", participant)))
+        if state == .active {
+            out.append(.notify(.participantActive(room: participant.room, participant: sid, identity: participant.identity)))
+        }
         broadcast(participant, into: &out)
     }
 

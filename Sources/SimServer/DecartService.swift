@@ -10,8 +10,9 @@ import SimSignal
 /// join, publish and subscribe rights; the client's video publication in that room is reported back to the
 /// control engine (`publisherVideoPublished`), which then starts generation.
 ///
-/// Reports to the Decart hub are scheduled, never made synchronously: the hub calls in holding its lock, and
-/// event-log listeners run inside the signal hub's lock.
+/// It learns of room events from the signal hub's typed `RoomNotification`s (observed outside the hub's lock).
+/// Reports to the Decart hub are scheduled rather than made from inside a hub's effect run, so each hub's step
+/// finishes before the other's starts.
 final class DecartService: DecartRoomDelegate, @unchecked Sendable {
     private struct Session {
         var room: RoomName
@@ -52,7 +53,6 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
     private let clock: any SimClock
     /// SSRCs and viewer ids, from the server's seed (lock held).
     private var random: SeededRandom
-    private var listener: UInt64?
     private var address: (url: String, endpoint: DecartServerEndpoint) = ("", DecartServerEndpoint(ip: "127.0.0.1", port: 0))
     weak var decart: DecartHub?
 
@@ -87,11 +87,7 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
         self.apiKey = apiKey
         self.secret = secret
         self.logger = logger
-        listener = signal.log.addListener { [weak self] event in self?.observe(event) }
-    }
-
-    deinit {
-        if let listener { signal.log.removeListener(listener) }
+        signal.addRoomObserver { [weak self] notification in self?.observe(notification) }
     }
 
     /// Runs `body` soon, outside every hub lock.
@@ -100,12 +96,12 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
     }
 
     /// The client's video publication in a session room starts generation; a client that joined its room and
-    /// publishes no video within `videoGrace` gets the test pattern.
-    private func observe(_ event: SimEvent) {
-        let record = event.record
-        if record.kind == "participant.active", let room = record.room {
+    /// publishes no video within `videoGrace` gets the test pattern. Called outside the signal hub's lock.
+    private func observe(_ notification: RoomNotification) {
+        switch notification {
+        case .participantActive(let room, _, let identity):
             let connection: ConnectionID? = lock.withLock {
-                guard let connection = byRoom[room], record.identity == sessions[connection]?.clientIdentity else { return nil }
+                guard let connection = byRoom[room], identity == sessions[connection]?.clientIdentity else { return nil }
                 return connection
             }
             guard let connection else { return }
@@ -113,18 +109,17 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
                 guard let self, self.lock.withLock({ self.sessions[connection] != nil && self.sessions[connection]?.clientVideo == nil }) else { return }
                 self.decart?.notify(.publisherJoinedWithoutVideo(connection))
             }
-            return
+        case .trackPublished(let room, _, let identity, let track, let kind):
+            guard kind == .video else { return }
+            let connection: ConnectionID? = lock.withLock {
+                guard let connection = byRoom[room], let session = sessions[connection], identity == session.clientIdentity,
+                      session.clientVideo == nil else { return nil }
+                sessions[connection]?.clientVideo = track
+                return connection
+            }
+            guard let connection else { return }
+            later { [weak self] in self?.decart?.notify(.publisherVideoPublished(connection)) }
         }
-        guard record.kind == "track.published", case .string("video")? = record.detail["kind"], let room = record.room,
-              case .string(let track)? = record.detail["track"] else { return }
-        let connection: ConnectionID? = lock.withLock {
-            guard let connection = byRoom[room], let session = sessions[connection], record.identity == session.clientIdentity,
-                  session.clientVideo == nil else { return nil }
-            sessions[connection]?.clientVideo = TrackSID(track)
-            return connection
-        }
-        guard let connection else { return }
-        later { [weak self] in self?.decart?.notify(.publisherVideoPublished(connection)) }
     }
 
     /// A token for `identity` in `room` (subscribe-only for viewers).

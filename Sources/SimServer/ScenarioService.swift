@@ -6,25 +6,6 @@ import SimRoom
 import SimScenario
 import SimSignal
 
-/// Where a running scenario applies.
-enum ScenarioScope: Hashable, Sendable, CustomStringConvertible {
-    /// The whole server (`--scenario`, `POST /_sim/scenario`).
-    case server
-    /// One LiveKit room, selected by a connection's token attribute or query parameter.
-    case room(RoomName)
-    /// One Decart control connection (and its session), selected by its query parameter.
-    case connection(ConnectionID)
-
-    /// `server`, `room R`, `connection c7`.
-    var description: String {
-        switch self {
-        case .server: "server"
-        case .room(let room): "room \(room)"
-        case .connection(let connection): "connection \(connection)"
-        }
-    }
-}
-
 /// Runs scenarios against the live server: the `ScenarioEngine`s' shell.
 ///
 /// One engine per scope: the server-wide one, and one per room or control connection that selected a scenario by
@@ -38,8 +19,6 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     struct Slot {
         var engine: ScenarioEngine
         var timers: [ScenarioTimer: any TimerHandle] = [:]
-        /// The taps the engine had filters at when last stored (bit i: `TapPoint.allCases[i]`).
-        var activeTaps: UInt8 = 0
     }
 
     /// A held message: the engine's own id, in its scope.
@@ -49,10 +28,8 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     }
 
     let lock = NSLock()
-    private var slots: [ScenarioScope: Slot] = [:]
-    /// Per tap (`TapPoint.allCases` order), how many engines have filters there: `isActive(at:)` is asked for every
-    /// message and packet, so it must not walk the engines.
-    private var tapUsers = [Int](repeating: 0, count: TapPoint.allCases.count)
+    /// The running engines by scope, and who decides (lock held).
+    private var slots = ScenarioScopes<Slot>()
     /// Held messages by the id the hubs know (engines number their messages independently).
     private var heldByID: [UInt64: ScopedMessage] = [:]
     private var idOfHeld: [ScopedMessage: UInt64] = [:]
@@ -111,7 +88,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
 
     /// Stops every scenario: everything held is released, timers cancelled, taps detached, policies restored.
     func reset() {
-        for scope in lock.withLock({ Array(slots.keys) }) { stop(scope) }
+        for scope in lock.withLock({ slots.scopes }) { stop(scope) }
         signal?.updateRoomPolicies { $0 = RoomPolicies() }
         signal?.clearRoomPolicies()
         decart?.updateRules(reset: true)
@@ -151,12 +128,12 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             return nil
         }
         let rooms = lock.withLock { participants.mapValues(\.room) }
-        let events = log.events().filter { Self.belongs($0, to: scope, roomOf: { rooms[$0] ?? nil }) }
+        let events = log.events().filter { ScenarioScope.belongs($0, to: scope, roomOf: { rooms[$0] ?? nil }) }
         return ExpectationEvaluator(scenario: scenario).evaluate(events, startMs: startMs, nowMs: clock.now().milliseconds, final: final)
     }
 
     /// Every running scope.
-    var scopes: [ScenarioScope] { lock.withLock { Array(slots.keys) } }
+    var scopes: [ScenarioScope] { lock.withLock { slots.scopes } }
 
     // MARK: Selection by name
 
@@ -217,34 +194,17 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     // MARK: TapInterceptor (called inside the hubs' and the router's locks)
 
     func isActive(at tap: TapPoint) -> Bool {
-        guard let index = TapPoint.allCases.firstIndex(of: tap) else { return false }
-        return lock.withLock { tapUsers[index] > 0 }
+        lock.withLock { slots.isActive(at: tap) }
     }
 
     /// Stores a slot after its engine ran, keeping the per-tap counts in step (lock held).
     private func store(_ slot: Slot, at scope: ScenarioScope) {
-        var slot = slot
-        var active: UInt8 = 0
-        for (index, tap) in TapPoint.allCases.enumerated() where slot.engine.hasFilters(at: tap) { active |= 1 << index }
-        countTaps(from: slots[scope]?.activeTaps ?? 0, to: active)
-        slot.activeTaps = active
-        slots[scope] = slot
+        slots.store(slot, at: scope) { slot.engine.hasFilters(at: $0) }
     }
 
     /// Removes a slot and its taps from the counts (lock held).
     private func removeSlot(_ scope: ScenarioScope) -> Slot? {
-        guard let slot = slots.removeValue(forKey: scope) else { return nil }
-        countTaps(from: slot.activeTaps, to: 0)
-        return slot
-    }
-
-    private func countTaps(from before: UInt8, to after: UInt8) {
-        guard before != after else { return }
-        for index in tapUsers.indices {
-            let bit: UInt8 = 1 << index
-            if after & bit != 0, before & bit == 0 { tapUsers[index] += 1 }
-            if after & bit == 0, before & bit != 0 { tapUsers[index] -= 1 }
-        }
+        slots.remove(scope)
     }
 
     func intercept(_ context: TapContext) -> TapOutcome {
@@ -255,7 +215,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
                 context.identity = context.identity ?? known.identity
                 context.room = context.room ?? known.room
             }
-            guard let scope = scope(of: context), var slot = slots[scope] else { return nil }
+            guard let scope = slots.scope(of: context), var slot = slots[scope] else { return nil }
             let decision = slot.engine.decide(context, now: now)
             store(slot, at: scope)
             var heldID: UInt64?
@@ -281,13 +241,6 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         }
     }
 
-    /// The most specific running scope a message belongs to (lock held).
-    private func scope(of context: TapContext) -> ScenarioScope? {
-        if let connection = context.connection, slots[.connection(connection)] != nil { return .connection(connection) }
-        if let room = context.room, slots[.room(room)] != nil { return .room(room) }
-        return slots[.server] != nil ? .server : nil
-    }
-
     // MARK: Engine plumbing
 
     private func eventLogged(_ event: SimEvent) {
@@ -295,7 +248,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         let batches: [(ScenarioScope, [ScenarioEngineAction])] = lock.withLock {
             learnParticipant(event)
             var out: [(ScenarioScope, [ScenarioEngineAction])] = []
-            for scope in Self.scopes(of: event, roomOf: { self.participants[$0]?.room ?? nil }) {
+            for scope in ScenarioScope.scopes(of: event, roomOf: { self.participants[$0]?.room ?? nil }) {
                 guard var slot = slots[scope] else { continue }
                 let actions = slot.engine.eventLogged(event, now: now)
                 store(slot, at: scope)
@@ -304,20 +257,6 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             return out
         }
         for (scope, actions) in batches { later(actions, in: scope) }
-    }
-
-    /// The scopes an event is in: the server's always; a room's when it has the room (or, naming none, a participant
-    /// of it); a connection's when it has the connection.
-    static func scopes(of event: SimEvent, roomOf: (ParticipantSID) -> RoomName?) -> [ScenarioScope] {
-        var scopes: [ScenarioScope] = [.server]
-        if let room = event.record.room ?? event.record.participant.flatMap(roomOf) { scopes.append(.room(room)) }
-        if let connection = event.record.connection { scopes.append(.connection(connection)) }
-        return scopes
-    }
-
-    /// Whether an event is in `scope` (see `scopes(of:roomOf:)`).
-    static func belongs(_ event: SimEvent, to scope: ScenarioScope, roomOf: (ParticipantSID) -> RoomName?) -> Bool {
-        scopes(of: event, roomOf: roomOf).contains(scope)
     }
 
     /// Notes who a participant SID is (lock held).
@@ -377,9 +316,9 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
                 let now = clock.now()
                 let handle = scheduler.schedule(after: at > now ? at - now : .zero) { [weak self] in self?.timerFired(timer, in: scope) }
                 let superseded: (any TimerHandle)? = lock.withLock {
-                    guard slots[scope] != nil else { return handle }  // the engine stopped meanwhile
-                    defer { slots[scope]?.timers[timer] = handle }
-                    return slots[scope]?.timers[timer]
+                    guard let slot = slots[scope] else { return handle }  // the engine stopped meanwhile
+                    defer { slots.update(scope) { $0.timers[timer] = handle } }
+                    return slot.timers[timer]
                 }
                 superseded?.cancel()
             case .command(let command):

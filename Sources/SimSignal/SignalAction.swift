@@ -42,6 +42,8 @@ public enum SignalAction: Sendable, Equatable {
     case stopForwarding(subscriber: ParticipantSID, track: TrackSID)
     /// Record an event.
     case log(EventRecord)
+    /// Tell the hub's room observers (after its lock is released).
+    case notify(RoomNotification)
     /// The connection's participant (in its room) is known (join or resume): its transports report to it from now on.
     case participantBound(ConnectionID, ParticipantSID, RoomName)
     /// The client's SDP named its side of a transport: ICE credentials, DTLS fingerprint and role.

@@ -30,8 +30,11 @@ public final class SignalHub: @unchecked Sendable {
     private var inboundGate = TapGate<(ConnectionID, Livekit_SignalRequest, SignalEncoding)>()
     /// The `signal.out` tap: responses on their way to a connection.
     private var outboundGate = TapGate<(ConnectionID, Livekit_SignalResponse)>()
-    /// Media work the engine decided, run after the lock is released (in order, one thread at a time).
-    private let mediaWork = EffectQueue<SignalMediaWork>()
+    /// Media work and room notifications the engine decided, run after the lock is released (in order, one
+    /// thread at a time).
+    private let effects = EffectQueue<SignalHubEffect>()
+    /// Who hears of room events (`addRoomObserver`).
+    private var observers: [@Sendable (RoomNotification) -> Void] = []
 
     /// A hub over `engine`.
     public init(engine: SignalServerStateMachine, validator: ConnectValidator, clock: any SimClock, log: EventLog,
@@ -169,13 +172,13 @@ public final class SignalHub: @unchecked Sendable {
         locked {
             guard sinks[offer.connection] != nil else {
                 // The connection closed while its transport was being made: nothing will bind it.
-                if parameters != nil { mediaWork.enqueue(.connectionClosed(offer.connection)) }
+                if parameters != nil { effects.enqueue(.media(.connectionClosed(offer.connection))) }
                 return
             }
             if let parameters {
                 engine.transportAttached(offer.connection, target: .publisher, parameters: parameters)
                 if let found = engine.context(for: offer.connection), let participant = found.participant {
-                    mediaWork.enqueue(.action(.participantBound(offer.connection, participant, found.room)))
+                    effects.enqueue(.media(.action(.participantBound(offer.connection, participant, found.room))))
                 }
             }
             handInbound(offer.request, encoding: offer.encoding, on: offer.connection, times: offer.times, wall: wall)
@@ -194,17 +197,30 @@ public final class SignalHub: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` under the lock, then the media work it queued, outside the lock.
+    /// Runs `body` under the lock, then the effects it queued, outside the lock.
     private func locked<Value>(_ body: () -> Value) -> Value {
         let value = lock.withLock(body)
-        flushMediaWork()
+        runEffects()
         return value
     }
 
-    /// Runs queued media work in order, outside the lock (one thread at a time; see `EffectQueue`).
-    private func flushMediaWork() {
-        guard mediaWork.count > 0, let delegate = lock.withLock({ media }) else { return }
-        mediaWork.drain { perform($0, on: delegate) }
+    /// Runs queued effects in order, outside the lock (one thread at a time; see `EffectQueue`).
+    private func runEffects() {
+        guard effects.count > 0 else { return }
+        let delegate: (any SignalMediaDelegate)? = lock.withLock { media }
+        let observers: [@Sendable (RoomNotification) -> Void] = lock.withLock { self.observers }
+        effects.drain { effect in
+            switch effect {
+            case .media(let work): if let delegate { perform(work, on: delegate) }
+            case .notify(let notification): for observer in observers { observer(notification) }
+            }
+        }
+    }
+
+    /// Calls `observer` with every room notification from now on, outside the hub's lock, in the engine's order.
+    /// It may call the hub.
+    public func addRoomObserver(_ observer: @escaping @Sendable (RoomNotification) -> Void) {
+        lock.withLock { observers.append(observer) }
     }
 
     // MARK: Scenario interception
@@ -242,7 +258,7 @@ public final class SignalHub: @unchecked Sendable {
         case .close(let code, let reason): sink.close(code: code, reason: reason)
         case .abort: sink.abort()
         }
-        mediaWork.enqueue(.connectionClosed(connection))
+        effects.enqueue(.media(.connectionClosed(connection)))
         run(engine.connectionClosed(connection, wall: clock.wallNow()))
     }
 
@@ -331,7 +347,7 @@ public final class SignalHub: @unchecked Sendable {
         let wall = clock.wallNow()
         locked {
             guard sinks.removeValue(forKey: connection) != nil else { return }
-            mediaWork.enqueue(.connectionClosed(connection))
+            effects.enqueue(.media(.connectionClosed(connection)))
             run(engine.connectionClosed(connection, wall: wall))
         }
     }
@@ -467,27 +483,29 @@ public final class SignalHub: @unchecked Sendable {
                 break  // the media layer (issue #3) subscribes to these; the room model already logged them
             case .log(let record):
                 log.append(record)
+            case .notify(let notification):
+                effects.enqueue(.notify(notification))
             case .participantBound, .remoteDescription, .addRemoteCandidate, .downTrackRemoved, .downTrackSettings, .releaseMedia:
-                mediaWork.enqueue(.action(action))
+                effects.enqueue(.media(.action(action)))
             case .restartICE(let participant, let target, let credentials):
                 log.append(EventRecord(kind: "transport.ice_restart", participant: participant, detail: [
                     "target": .string(target.rawValue), "ufrag": .string(credentials.ufrag),
                 ]))
-                mediaWork.enqueue(.action(action))
+                effects.enqueue(.media(.action(action)))
             case .publisherTrackMedia(let participant, let published):
                 log.append(EventRecord(kind: "media.track_routed", participant: participant, detail: [
                     "track": .string(published.track.rawValue), "ssrcs": .strings(published.ssrcs.map(String.init)),
                 ]))
-                mediaWork.enqueue(.action(action))
+                effects.enqueue(.media(.action(action)))
             case .downTrackNegotiated(let participant, let target, let downTrack):
                 log.append(EventRecord(kind: "media.downtrack_negotiated", participant: participant, detail: [
                     "track": .string(downTrack.track.rawValue), "ssrc": .int(Int64(downTrack.ssrc)), "target": .string(target.rawValue),
                     "extensions": .strings(downTrack.extensionIDs.sorted { $0.key < $1.key }.map { "\($0.key)->\($0.value)" }),
                 ]))
-                mediaWork.enqueue(.action(action))
+                effects.enqueue(.media(.action(action)))
             case .echoTrack(let track, let source):
                 log.append(EventRecord(kind: "media.echo", detail: ["track": .string(track.rawValue), "source": .string(source.rawValue)]))
-                mediaWork.enqueue(.action(action))
+                effects.enqueue(.media(.action(action)))
             }
         }
     }

@@ -271,6 +271,7 @@ public struct SignalServerStateMachine: Sendable {
                 out.append(.stopForwarding(subscriber: subscriber, track: track))
                 out += removeDownTrack(subscriber, track)
             case .log(let record): out.append(.log(record))
+            case .notify(let notification): out.append(.notify(notification))
             case .participantRemoved(let sid):
                 if media.removeValue(forKey: sid) != nil { out.append(.releaseMedia(sid)) }
             }

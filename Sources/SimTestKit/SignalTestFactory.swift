@@ -1,6 +1,4 @@
-import CompressNIO
 import Foundation
-import NIOCore
 import SimAuth
 import SimCore
 import SimProto
@@ -43,19 +41,7 @@ public struct SignalTestFactory: Sendable {
 
     /// `join_request` for `/rtc/v1`: base64url of a gzip `WrappedJoinRequest` (as the Python SDK sends it, unpadded).
     public static func joinRequestParameter(_ request: Livekit_JoinRequest, gzip: Bool = true) throws -> String {
-        var wrapped = Livekit_WrappedJoinRequest()
-        let inner: Data = try request.serializedData()
-        if gzip {
-            var buffer = ByteBuffer(bytes: inner)
-            let compressed = try buffer.compress(with: .gzip())
-            wrapped.compression = Livekit_WrappedJoinRequest.Compression(rawValue: 1) ?? .gzip
-            wrapped.joinRequest = Data(compressed.readableBytesView)
-        } else {
-            wrapped.joinRequest = inner
-        }
-        let encoded: Data = try wrapped.serializedData()
-        return encoded.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        try JoinRequestParameter.encode(request, gzip: gzip)
     }
 
     /// A v1 connect request with a Python-SDK-like JoinRequest carrying `offer` (if any).

@@ -66,6 +66,22 @@ import Testing
         #expect(kept.last?.record.kind == "after" && kept.count <= 5 && kept.count >= 4)
         #expect(log.events(since: 0, limit: 2).count == 2)
     }
+
+    /// A sink whose reader went away (a test harness reading the event log through a pipe that closed) stops the
+    /// sink, not the server: found when a closed pipe made `FileHandle.write` trap.
+    @Test func aBrokenPipeStopsTheSinkAndTheLogGoesOn() throws {
+        signal(SIGPIPE, SIG_IGN)  // as NIO does in the server: EPIPE comes back as an error
+        let pipe = Pipe()
+        let log = EventLog(clock: ManualClock())
+        try log.openSink(path: "/proc/self/fd/\(pipe.fileHandleForWriting.fileDescriptor)")
+        log.append(EventRecord(kind: "before"))
+        let first = pipe.fileHandleForReading.availableData
+        #expect(String(decoding: first, as: UTF8.self).contains("\"kind\":\"before\""))
+        try pipe.fileHandleForReading.close()
+        for index in 0..<3 { log.append(EventRecord(kind: "after\(index)")) }
+        #expect(log.sinkError != nil)
+        #expect(log.events().map(\.record.kind) == ["before", "after0", "after1", "after2"])
+    }
 }
 
 final class Counter: @unchecked Sendable {

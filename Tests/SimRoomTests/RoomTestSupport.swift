@@ -36,6 +36,9 @@ extension Array where Element == RoomAction {
     /// Connections closed, in order.
     var closed: [ConnectionID] { compactMap { if case .closeConnection(let c, _) = $0 { c } else { nil } } }
 
+    /// Room notifications, in order.
+    var notifications: [RoomNotification] { compactMap { if case .notify(let n) = $0 { n } else { nil } } }
+
     /// Event kinds logged, in order.
     var logged: [String] { compactMap { if case .log(let r) = $0 { r.kind } else { nil } } }
 

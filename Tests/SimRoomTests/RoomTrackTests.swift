@@ -26,6 +26,21 @@ import Testing
         #expect(seen.tracks.map(\.sid) == [track.sid] && seen.tracks.first?.mid == "0" && seen.tracks.first?.mimeType == "video/VP8")
     }
 
+    /// Other parts of the server (Decart) learn of activity and publications as typed notifications.
+    @Test func activityAndPublicationsAreNotifiedTyped() throws {
+        var h = RoomHarness()
+        h.join("alice", connection: 1)
+        let alice = try #require(h.sid("alice"))
+        let active = h.handle(.transportConnected(alice))
+        #expect(active.notifications == [.participantActive(room: "r1", participant: alice, identity: "alice")])
+        _ = h.handle(.addTrackRequested(ConnectionID(1), video))
+        let offered = h.handle(.publisherOfferReceived(ConnectionID(1), [
+            OfferedTrackSection(mid: "0", kind: .video, trackID: "cam-1", mimeType: "video/VP8"),
+        ]))
+        let track = try #require(h.machine.participants[alice]?.tracks.first?.sid)
+        #expect(offered.notifications == [.trackPublished(room: "r1", participant: alice, identity: "alice", track: track, kind: .video)])
+    }
+
     @Test func offerBeforeAddTrackStillMatchesByCid() throws {
         var h = RoomHarness()
         h.join("alice", connection: 1)

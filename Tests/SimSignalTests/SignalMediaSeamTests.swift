@@ -181,6 +181,19 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         #expect(sink.responses.contains { if case .answer = $0.message { true } else { false } })
     }
 
+    /// Room events reach observers typed, in order, after the hub's lock is released (an observer may call the hub).
+    @Test(.timeLimit(.minutes(1))) func roomObserversHearTypedEventsOutsideTheLock() throws {
+        let hub = factory.hub()
+        let heard = NotificationLog()
+        hub.addRoomObserver { notification in
+            heard.append(notification, connections: hub.connectionCount)  // takes the hub's lock: it must be free
+        }
+        let plan = try hub.validate(factory.v0Request("inference")).get()
+        let (_, participant) = try #require(hub.joinVirtual(plan))
+        #expect(heard.entries.map(\.0) == [.participantActive(room: "r1", participant: participant, identity: "inference")])
+        #expect(heard.entries.map(\.1) == [1])
+    }
+
     @Test func malformedTrickleIsALoggedDrop() throws {
         let hub = factory.hub()
         let sink = RecordingSink()
@@ -193,4 +206,12 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         #expect(sink.closed == nil)
         #expect(hub.log.events().contains { $0.record.kind == "signal.in.dropped" })
     }
+}
+
+/// Notifications an observer heard, with the hub's connection count read from inside the observer.
+final class NotificationLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [(RoomNotification, Int)] = []
+    func append(_ notification: RoomNotification, connections: Int) { lock.withLock { stored.append((notification, connections)) } }
+    var entries: [(RoomNotification, Int)] { lock.withLock { stored } }
 }

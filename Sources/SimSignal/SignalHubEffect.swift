@@ -1,4 +1,14 @@
 import SimCore
+import SimRoom
+
+/// What the signal hub does after releasing its lock, in the engine's order: media work, or a room notification for
+/// its observers.
+enum SignalHubEffect {
+    /// Work for the media layer.
+    case media(SignalMediaWork)
+    /// A room event for the observers.
+    case notify(RoomNotification)
+}
 
 /// One piece of media work the signal hub hands to the media layer after releasing its lock: an engine action
 /// for the media layer, or a closed signal connection.
@@ -36,7 +46,7 @@ func perform(_ work: SignalMediaWork, on media: any SignalMediaDelegate) {
             media.participantRemoved(participant)
         case .echoTrack(let track, let source):
             media.echoTrack(track, source: source)
-        case .send, .close, .armTimer, .cancelTimer, .startForwarding, .stopForwarding, .log:
+        case .send, .close, .armTimer, .cancelTimer, .startForwarding, .stopForwarding, .log, .notify:
             break  // the hub runs these itself, under its lock
         }
     }
