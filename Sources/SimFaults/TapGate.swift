@@ -88,4 +88,17 @@ public struct TapGate<Message> {
     public var heldCount: Int { held.count }
 }
 
+extension TapGate.Step {
+    /// Runs the step with the owner's three ways of handling a message: deliver it now (as many times as the step
+    /// says), deliver it later, or end its connection; a dropped or held message does nothing.
+    public func run(deliver: (Message) -> Void, later: (Message, Duration) -> Void, end: (ConnectionEnding) -> Void) {
+        switch self {
+        case .deliver(let message, let times): for _ in 0..<times { deliver(message) }
+        case .deliverLater(let message, let delay): later(message, delay)
+        case .end(let ending): end(ending)
+        case .none: break
+        }
+    }
+}
+
 extension TapGate: Sendable where Message: Sendable {}

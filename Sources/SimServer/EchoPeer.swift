@@ -61,27 +61,18 @@ final class EchoPeer: @unchecked Sendable {
             transport.close()
             throw OfferError(description: "unusable SDP offer: \(error)")
         }
-        guard let ufrag = video.iceUfrag ?? offer.iceUfrag, let pwd = video.icePwd ?? offer.icePwd,
-              let fingerprint = video.fingerprint ?? offer.fingerprint else {
+        guard let remote = OfferedTransport(offer: offer, answer: answer, section: video) else {
             transport.close()
             throw OfferError(description: "the offer has no ICE credentials or DTLS fingerprint")
         }
-        let ourSetup = answer.sessionDescription.media.first { !$0.isRejected }?.setup
         try transport.setRemote(PeerTransport.RemoteDescription(
-            iceUfrag: ufrag, icePwd: pwd, fingerprint: fingerprint.value, weAreDTLSClient: ourSetup == .active,
-            candidates: offer.media.flatMap(\.candidates)
+            iceUfrag: remote.iceUfrag, icePwd: remote.icePwd, fingerprint: remote.fingerprint.value,
+            weAreDTLSClient: remote.weAreDTLSClient, candidates: remote.candidates
         ))
         // Route: the client's video in, and back out to the same transport on our SSRC.
-        let repair = Set(video.ssrcGroups.filter { $0.semantics == "FID" }.flatMap { $0.ssrcs.dropFirst() })
-        var codecs: [UInt8: String] = [:]
-        for map in video.rtpMaps { codecs[map.payloadType.value] = map.encodingName.lowercased() }
-        let answeredCodecs = Dictionary(answer.section(videoMid)?.codecs.map { ($0.encodingName.lowercased(), $0.payloadType.value) } ?? [], uniquingKeysWith: { a, _ in a })
-        var payloadTypes: [UInt8: UInt8] = [:]
-        for (pt, name) in codecs where name != "rtx" {
-            if let mapped = answeredCodecs[name] { payloadTypes[pt] = mapped }
-        }
-        media.routeEcho(id: id, transport: transport, ssrcs: video.ssrcs.filter { !repair.contains($0) }, codecs: codecs,
-                        outgoingSSRC: ssrc, payloadTypes: payloadTypes)
+        let routing = EchoRouting(offered: video, answered: answer.section(videoMid))
+        media.routeEcho(id: id, transport: transport, ssrcs: routing.ssrcs, codecs: routing.codecs, outgoingSSRC: ssrc,
+                        payloadTypes: routing.payloadTypes)
     }
 
     /// Starts gathering; the answer follows when it is done.

@@ -462,16 +462,11 @@ public final class SignalHub: @unchecked Sendable {
             case .send(let connection, let response):
                 guard sinks[connection] != nil else { continue }
                 let context = outboundContext(response, connection: connection)
-                switch outboundGate.admit((connection, response), at: .signalOut, context: { context }) {
-                case .deliver(_, let times):
-                    for _ in 0..<times { deliver(response, to: connection, context: context) }
-                case .deliverLater(_, let delay):
-                    scheduleOutbound(response, to: connection, after: delay)
-                case .end(let ending):
-                    end(connection, ending)
-                case .none:
-                    break
-                }
+                outboundGate.admit((connection, response), at: .signalOut, context: { context }).run(
+                    deliver: { _ in deliver(response, to: connection, context: context) },
+                    later: { _, delay in scheduleOutbound(response, to: connection, after: delay) },
+                    end: { end(connection, $0) }
+                )
             case .close(let connection, let code, let reason):
                 end(connection, .close(code: code.rawValue, reason: reason))
             case .armTimer(let timer, let delay):

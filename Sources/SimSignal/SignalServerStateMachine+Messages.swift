@@ -153,13 +153,10 @@ extension SignalServerStateMachine {
 extension SignalServerStateMachine {
     /// The client's side of the transport from its offer (session-level values as fallback).
     static func remoteTransport(of offer: SessionDescription, answer: SDPAnswer) -> RemoteTransportDescription? {
-        guard let first = offer.media.first(where: { !$0.isRejected }) ?? offer.media.first,
-              let ufrag = first.iceUfrag ?? offer.iceUfrag, let pwd = first.icePwd ?? offer.icePwd,
-              let fingerprint = first.fingerprint ?? offer.fingerprint else { return nil }
-        let ourSetup = answer.sessionDescription.media.first { !$0.isRejected }?.setup
+        guard let remote = OfferedTransport(offer: offer, answer: answer) else { return nil }
         return RemoteTransportDescription(
-            iceUfrag: ufrag, icePwd: pwd, fingerprintAlgorithm: fingerprint.algorithm, fingerprint: fingerprint.value,
-            weAreDTLSClient: ourSetup == .active, candidates: offer.media.flatMap(\.candidates)
+            iceUfrag: remote.iceUfrag, icePwd: remote.icePwd, fingerprintAlgorithm: remote.fingerprint.algorithm,
+            fingerprint: remote.fingerprint.value, weAreDTLSClient: remote.weAreDTLSClient, candidates: remote.candidates
         )
     }
 }

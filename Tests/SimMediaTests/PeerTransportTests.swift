@@ -60,23 +60,12 @@ extension ICEAgentTests {
     @Test func aMediaSinkGetsDecryptedPacketsOnTheReceiveThread() async throws {
         try MediaLibraries.initializeOnce()
         let sink = RecordingMediaSink()
-        let clientEvents = TransportEvents()
         let serverEvents = TransportEvents()
-        let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: SystemClock(),
-                                       scheduler: DispatchTimerScheduler()) { serverEvents.continuation.yield($0) }
-        let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: SystemClock(),
-                                       scheduler: DispatchTimerScheduler()) { clientEvents.continuation.yield($0) }
+        let (server, client) = try await connectedPair(serverEvents: serverEvents, clientEvents: TransportEvents())
         defer {
             server.close()
             client.close()
         }
-        try client.setRemote(.init(iceUfrag: server.localCredentials.ufrag, icePwd: server.localCredentials.pwd, fingerprint: server.localFingerprint, weAreDTLSClient: true, candidates: []))
-        try server.setRemote(.init(iceUfrag: client.localCredentials.ufrag, icePwd: client.localCredentials.pwd, fingerprint: client.localFingerprint, weAreDTLSClient: false, candidates: []))
-        try server.startGathering()
-        try client.startGathering()
-        async let a: Void = pump(serverEvents, to: client)
-        async let b: Void = pump(clientEvents, to: server)
-        _ = try await (a, b)
 
         func rtp(_ sequence: UInt8) -> [UInt8] {
             var packet: [UInt8] = [0x80, 96, 0x00, sequence, 0, 0, 0x03, 0xE8, 0xDE, 0xAD, 0xBE, 0xEF] + Array("media".utf8)
@@ -129,10 +118,15 @@ extension ICEAgentTests {
     /// A connected server/client transport pair whose server-side media goes to `router` (on the receive thread,
     /// as in the server).
     func routedPair(router: MediaRouter, clientEvents: TransportEvents) async throws -> (PeerTransport, PeerTransport) {
-        let serverEvents = TransportEvents()
+        try await connectedPair(serverEvents: TransportEvents(), clientEvents: clientEvents, sink: router)
+    }
+
+    /// A server-side (DTLS server, ICE controlled) and client-side transport, connected over loopback; the server's
+    /// media goes to `sink` when given, else to `serverEvents`.
+    func connectedPair(serverEvents: TransportEvents, clientEvents: TransportEvents, sink: (any MediaPacketSink)? = nil) async throws -> (PeerTransport, PeerTransport) {
         let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: SystemClock(),
                                        scheduler: DispatchTimerScheduler()) { serverEvents.continuation.yield($0) }
-        server.deliverMedia(to: router)
+        if let sink { server.deliverMedia(to: sink) }
         let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: SystemClock(),
                                        scheduler: DispatchTimerScheduler()) { clientEvents.continuation.yield($0) }
         try client.setRemote(.init(iceUfrag: server.localCredentials.ufrag, icePwd: server.localCredentials.pwd, fingerprint: server.localFingerprint, weAreDTLSClient: true, candidates: []))

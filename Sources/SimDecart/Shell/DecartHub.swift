@@ -135,16 +135,11 @@ public final class DecartHub: @unchecked Sendable {
             case .success(let frame):
                 let kind = frame.message.type
                 let context = TapContext(tap: .controlIn, kind: kind, connection: connection)
-                switch inboundGate.admit((connection, frame), at: .controlIn, context: { context }) {
-                case .deliver(_, let times):
-                    for _ in 0..<times { processInbound(frame, on: connection, now: now) }
-                case .deliverLater(_, let delay):
-                    _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(frame, on: connection) }
-                case .end(let ending):
-                    end(connection, ending)
-                case .none:
-                    break
-                }
+                inboundGate.admit((connection, frame), at: .controlIn, context: { context }).run(
+                    deliver: { _ in processInbound(frame, on: connection, now: now) },
+                    later: { _, delay in _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(frame, on: connection) } },
+                    end: { end(connection, $0) }
+                )
             case .failure(let error):
                 run(engine.handle(.frameRejected(connection, error), now: now))
             }
@@ -335,16 +330,11 @@ public final class DecartHub: @unchecked Sendable {
             case .send(let connection, let message):
                 guard sinks[connection] != nil else { continue }
                 let context = TapContext(tap: .controlOut, kind: message.type, connection: connection)
-                switch outboundGate.admit((connection, message), at: .controlOut, context: { context }) {
-                case .deliver(_, let times):
-                    for _ in 0..<times { deliver(message, to: connection) }
-                case .deliverLater(_, let delay):
-                    _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverLater(message, to: connection) }
-                case .end(let ending):
-                    end(connection, ending)
-                case .none:
-                    break
-                }
+                outboundGate.admit((connection, message), at: .controlOut, context: { context }).run(
+                    deliver: { _ in deliver(message, to: connection) },
+                    later: { _, delay in _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverLater(message, to: connection) } },
+                    end: { end(connection, $0) }
+                )
             case .close(let connection, let code, let reason):
                 end(connection, .close(code: code.rawValue, reason: reason))
             case .armTimer(let timer, let delay):
