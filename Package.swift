@@ -57,6 +57,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "SimRTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
+        .target(name: "SimSCTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
             name: "SimMedia",
             dependencies: ["SimCore", "SimRTP", "SimFaults", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
@@ -124,6 +125,7 @@ let package = Package(
         .testTarget(name: "SimAuthTests", dependencies: ["SimAuth", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimSCTPTests", dependencies: ["SimSCTP", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimFaultsTests", dependencies: ["SimFaults", "SimCore", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimDecartTests", dependencies: ["SimDecart", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
