@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "SimSCTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
             name: "SimMedia",
-            dependencies: ["SimCore", "SimRTP", "SimFaults", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
+            dependencies: ["SimCore", "SimRTP", "SimSCTP", "SimFaults", "CSimNice", "CSimSRTP", "CSimOpenSSL", "CSimShims"],
             swiftSettings: swiftSettings
         ),
         .target(

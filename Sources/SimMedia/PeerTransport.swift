@@ -1,6 +1,7 @@
 import Foundation
 import SimCore
 import SimRTP
+import SimSCTP
 import Synchronization
 
 /// One client PeerConnection's transport: ICE (libnice) carrying DTLS (OpenSSL) and SRTP (libsrtp2),
@@ -37,6 +38,18 @@ public final class PeerTransport: @unchecked Sendable {
         /// A decrypted RTCP compound packet from the client (only while no media sink is attached; on the receive
         /// thread).
         case rtcp([UInt8])
+        /// The SCTP association for data channels is up.
+        case dataChannelsReady
+        /// The client opened a data channel (DCEP).
+        case dataChannelOpened(id: UInt16, label: String)
+        /// A message on a data channel (`binary` false: UTF-8 text).
+        case dataChannelMessage(id: UInt16, label: String, binary: Bool, [UInt8])
+        /// A data channel closed (the client reset its stream).
+        case dataChannelClosed(id: UInt16, label: String)
+        /// The SCTP association ended (the reason says how); no more data channel traffic.
+        case dataChannelsEnded(String)
+        /// A data-channel packet or message was discarded (for the log).
+        case dataChannelDropped(String)
     }
 
     /// The client's side of the transport, from its SDP.
@@ -51,9 +64,12 @@ public final class PeerTransport: @unchecked Sendable {
         public var weAreDTLSClient: Bool
         /// Candidates carried in the SDP.
         public var candidates: [String]
+        /// The SCTP port of the negotiated data-channel section (nil: no data channels on this PeerConnection).
+        public var sctpPort: UInt16?
 
         /// A description.
-        public init(iceUfrag: String, icePwd: String, fingerprint: String, weAreDTLSClient: Bool, candidates: [String]) {
+        public init(iceUfrag: String, icePwd: String, fingerprint: String, weAreDTLSClient: Bool, candidates: [String], sctpPort: UInt16? = nil) {
+            self.sctpPort = sctpPort
             self.iceUfrag = iceUfrag
             self.icePwd = icePwd
             self.fingerprint = fingerprint
@@ -87,6 +103,11 @@ public final class PeerTransport: @unchecked Sendable {
     private var unsent: [[UInt8]] = []
     private var pump: Task<Void, Never>?
     private var closed = false
+    /// The data channels' SCTP association once DTLS is up, when the SDP negotiated one (lock held).
+    private var dataChannels: DataChannelEndpoint?
+    private var sctpPort: UInt16?
+    private var sctpTimers: [SCTPTimer: any TimerHandle] = [:]
+    private var dtlsConnected = false
 
     /// Creates the ICE agent on `configuration`'s addresses; gathering starts with `startGathering()` (once the
     /// owner can deliver the candidates).
@@ -133,9 +154,14 @@ public final class PeerTransport: @unchecked Sendable {
         }
         let machine = try DTLSStateMachine(role: remote.weAreDTLSClient ? .client : .server, certificate: certificate, expectedRemoteFingerprint: expected)
         let events: [Event] = lock.withLock {
-            guard !closed, dtls == nil else { return [] }
-            dtls = machine
             var out: [Event] = []
+            // Data channels may be negotiated in a later offer (the Rust SDK adds them when it first sends data).
+            if let port = remote.sctpPort, sctpPort == nil, !closed {
+                sctpPort = port
+                out += startDataChannels()
+            }
+            guard !closed, dtls == nil else { return out }
+            dtls = machine
             if remote.weAreDTLSClient, iceConnected { out += startDTLS() }
             let early = earlyDTLS
             earlyDTLS = []
@@ -177,14 +203,34 @@ public final class PeerTransport: @unchecked Sendable {
         try agent.send(packet)
     }
 
+    /// Sends a message on the client's data channel labelled `label` (with that channel's ordering and
+    /// reliability); false when no such channel is open.
+    @discardableResult
+    public func sendData(_ payload: [UInt8], binary: Bool = true, label: String) -> Bool {
+        var sent = false
+        let events: [Event] = lock.withLock {
+            guard !closed, let channel = dataChannels?.channel(labelled: label) else { return [] }
+            sent = true
+            return withDataChannels { $0.send(payload, binary: binary, on: channel.id, now: clock.now()) }
+        }
+        emit(events)
+        return sent
+    }
+
+    /// The labels of the data channels the client opened.
+    public var openDataChannels: [String] {
+        lock.withLock { dataChannels?.channels.values.map(\.label).sorted() ?? [] }
+    }
+
     /// Closes ICE and stops DTLS; idempotent.
     public func close() {
-        let (timer, task): ((any TimerHandle)?, Task<Void, Never>?) = lock.withLock {
-            if closed { return (nil, nil) }
+        let (timer, task, sctp): ((any TimerHandle)?, Task<Void, Never>?, [any TimerHandle]) = lock.withLock {
+            if closed { return (nil, nil, []) }
             closed = true
-            defer { dtlsTimer = nil; pump = nil }
-            return (dtlsTimer, pump)
+            defer { dtlsTimer = nil; pump = nil; sctpTimers = [:] }
+            return (dtlsTimer, pump, Array(sctpTimers.values))
         }
+        for handle in sctp { handle.cancel() }
         timer?.cancel()
         task?.cancel()
         agent.close()
@@ -264,6 +310,8 @@ public final class PeerTransport: @unchecked Sendable {
                     outbound = try SRTPContext(profile: keying.profile, masterKey: keying.localMasterKey, direction: .outbound, allowRepeatTransmission: true)
                     _ = outboundRTP.storeIfNil(OutboundKeys(protector: try SRTPPacketProtector(profile: keying.profile, masterKey: keying.localMasterKey)))
                     events.append(.connected)
+                    dtlsConnected = true
+                    events += startDataChannels()
                 } catch {
                     events.append(.failed("SRTP setup: \(error)"))
                 }
@@ -271,11 +319,60 @@ public final class PeerTransport: @unchecked Sendable {
                 events.append(.peerClosed)
             case .failed(let error):
                 events.append(.failed("DTLS: \(error)"))
-            case .applicationDataReceived:
-                break  // SCTP data channels arrive with a later issue
+            case .applicationDataReceived(let bytes):
+                // RFC 8261: each DTLS application-data record carries one SCTP packet.
+                events += withDataChannels { $0.packetReceived(bytes, now: clock.now()) }
             }
         }
         return events
+    }
+
+    // MARK: Data channels (SCTP over DTLS, lock held)
+
+    /// Starts the SCTP association once DTLS is up and the SDP negotiated a data-channel section (both WebRTC ends
+    /// send INIT). Its tags come from a seed derived from our certificate's fingerprint.
+    private func startDataChannels() -> [Event] {
+        guard dataChannels == nil, dtlsConnected, let port = sctpPort, !closed else { return [] }
+        var seed: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
+        for byte in localFingerprint.utf8 { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        dataChannels = DataChannelEndpoint(configuration: SCTPConfiguration(localPort: port, remotePort: port), seed: seed)
+        return withDataChannels { $0.start(now: clock.now()) }
+    }
+
+    /// Runs `body` on the data channels and their actions (lock held); the events to emit.
+    private func withDataChannels(_ body: (inout DataChannelEndpoint) -> [DataChannelEndpoint.Action]) -> [Event] {
+        guard var endpoint = dataChannels else { return [] }
+        let actions = body(&endpoint)
+        dataChannels = endpoint
+        var events: [Event] = []
+        for action in actions {
+            switch action {
+            case .sendPacket(let packet):
+                if let dtls { events += run(dtls.sendApplicationData(packet, now: clock.now())) }
+            case .armTimer(let timer, let at):
+                sctpTimers.removeValue(forKey: timer)?.cancel()
+                let now = clock.now()
+                sctpTimers[timer] = scheduler.schedule(after: at > now ? at - now : .zero) { [weak self] in self?.sctpTimerFired(timer) }
+            case .cancelTimer(let timer):
+                sctpTimers.removeValue(forKey: timer)?.cancel()
+            case .established: events.append(.dataChannelsReady)
+            case .channelOpened(let channel): events.append(.dataChannelOpened(id: channel.id, label: channel.label))
+            case .messageReceived(let channel, let binary, let payload):
+                events.append(.dataChannelMessage(id: channel.id, label: channel.label, binary: binary, payload))
+            case .channelClosed(let channel): events.append(.dataChannelClosed(id: channel.id, label: channel.label))
+            case .ended(let why): events.append(.dataChannelsEnded(why))
+            case .dropped(let why): events.append(.dataChannelDropped(why))
+            }
+        }
+        return events
+    }
+
+    private func sctpTimerFired(_ timer: SCTPTimer) {
+        let events: [Event] = lock.withLock {
+            guard !closed, sctpTimers.removeValue(forKey: timer) != nil else { return [] }
+            return withDataChannels { $0.timerFired(timer, now: clock.now()) }
+        }
+        emit(events)
     }
 
     /// Sends a datagram, or keeps it until ICE has a selected pair (lock held).

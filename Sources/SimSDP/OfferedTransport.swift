@@ -11,6 +11,9 @@ public struct OfferedTransport: Sendable, Equatable {
     public var weAreDTLSClient: Bool
     /// Candidates in the offer itself (`candidate:` values), every section's.
     public var candidates: [String]
+    /// The SCTP port of the data-channel section our answer accepted (`a=sctp-port`, 5000 by default), or nil when
+    /// no data channel was negotiated.
+    public var sctpPort: UInt16?
 
     /// Reads the transport from `section` of `offer` (by default its first section that is not rejected), falling
     /// back to session-level values, and our role from the answer's first accepted section; nil when the offer has
@@ -24,6 +27,10 @@ public struct OfferedTransport: Sendable, Equatable {
         self.fingerprint = fingerprint
         weAreDTLSClient = answer.sessionDescription.media.first { !$0.isRejected }?.setup == .active
         candidates = offer.media.flatMap(\.candidates)
+        let application = offer.media.first { media in
+            SDPAnswerBuilder.isDataChannelSection(media) && media.mid.flatMap { answer.section($0)?.accepted } == true
+        }
+        sctpPort = application.map { UInt16(clamping: $0.sctpPort ?? 5000) }
     }
 }
 

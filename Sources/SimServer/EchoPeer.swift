@@ -109,7 +109,8 @@ final class EchoPeer: @unchecked Sendable {
             onEvent(.connected)
         case .failed(let why):
             onEvent(.failed(why))
-        case .peerClosed, .rtp, .rtcp:
+        case .peerClosed, .rtp, .rtcp, .dataChannelsReady, .dataChannelOpened, .dataChannelMessage, .dataChannelClosed,
+             .dataChannelsEnded, .dataChannelDropped:
             break  // media goes to the peer's router on the receive thread once it is routed (`routeEcho`)
         }
     }

@@ -159,7 +159,7 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         do {
             try transport.setRemote(PeerTransport.RemoteDescription(
                 iceUfrag: description.iceUfrag, icePwd: description.icePwd, fingerprint: description.fingerprint,
-                weAreDTLSClient: description.weAreDTLSClient, candidates: description.candidates
+                weAreDTLSClient: description.weAreDTLSClient, candidates: description.candidates, sctpPort: description.sctpPort
             ))
         } catch {
             hub?.log.append(EventRecord(kind: "transport.failed", participant: participant, detail: [
@@ -393,6 +393,29 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
             ]))
         case .rtp, .rtcp:
             break  // media before the transport's room is known: nothing routes it yet
+        case .dataChannelsReady:
+            hub.log.append(EventRecord(kind: "datachannel.ready", participant: participant, detail: ["target": .string(endpoint.target.rawValue)]))
+        case .dataChannelOpened(let id, let label):
+            hub.log.append(EventRecord(kind: "datachannel.open", participant: participant, detail: [
+                "target": .string(endpoint.target.rawValue), "label": .string(label), "stream": .int(Int64(id)),
+            ]))
+        case .dataChannelMessage(let id, let label, let binary, let payload):
+            hub.log.append(EventRecord(kind: "datachannel.message", participant: participant, detail: [
+                "target": .string(endpoint.target.rawValue), "label": .string(label), "stream": .int(Int64(id)),
+                "binary": .bool(binary), "bytes": .int(Int64(payload.count)),
+            ]))
+        case .dataChannelClosed(let id, let label):
+            hub.log.append(EventRecord(kind: "datachannel.close", participant: participant, detail: [
+                "target": .string(endpoint.target.rawValue), "label": .string(label), "stream": .int(Int64(id)),
+            ]))
+        case .dataChannelsEnded(let why):
+            hub.log.append(EventRecord(kind: "datachannel.ended", participant: participant, detail: [
+                "target": .string(endpoint.target.rawValue), "why": .string(why),
+            ]))
+        case .dataChannelDropped(let why):
+            hub.log.append(EventRecord(kind: "datachannel.dropped", participant: participant, detail: [
+                "target": .string(endpoint.target.rawValue), "why": .string(why),
+            ]))
         }
     }
 }

@@ -80,9 +80,13 @@ public struct RemoteTransportDescription: Sendable, Equatable {
     public var weAreDTLSClient: Bool
     /// Candidates carried in the offer itself (`candidate:` lines).
     public var candidates: [String]
+    /// The negotiated data-channel section's SCTP port, or nil when there is none.
+    public var sctpPort: UInt16?
 
     /// A description.
-    public init(iceUfrag: String, icePwd: String, fingerprintAlgorithm: String, fingerprint: String, weAreDTLSClient: Bool, candidates: [String]) {
+    public init(iceUfrag: String, icePwd: String, fingerprintAlgorithm: String, fingerprint: String, weAreDTLSClient: Bool, candidates: [String],
+                sctpPort: UInt16? = nil) {
+        self.sctpPort = sctpPort
         self.iceUfrag = iceUfrag
         self.icePwd = icePwd
         self.fingerprintAlgorithm = fingerprintAlgorithm

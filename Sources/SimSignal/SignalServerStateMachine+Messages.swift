@@ -156,7 +156,8 @@ extension SignalServerStateMachine {
         guard let remote = OfferedTransport(offer: offer, answer: answer) else { return nil }
         return RemoteTransportDescription(
             iceUfrag: remote.iceUfrag, icePwd: remote.icePwd, fingerprintAlgorithm: remote.fingerprint.algorithm,
-            fingerprint: remote.fingerprint.value, weAreDTLSClient: remote.weAreDTLSClient, candidates: remote.candidates
+            fingerprint: remote.fingerprint.value, weAreDTLSClient: remote.weAreDTLSClient, candidates: remote.candidates,
+            sctpPort: remote.sctpPort
         )
     }
 }

@@ -52,6 +52,9 @@ public enum EventVocabulary {
         "transport.peer_closed", "transport.ice_restart", "transport.candidate_refused",
         "media.rtp", "media.rtcp", "media.generated", "media.echo", "media.track_routed",
         "media.downtrack_negotiated", "media.layer_settings", "data.sent",
+        // Data channels (SCTP over DTLS).
+        "datachannel.ready", "datachannel.open", "datachannel.message", "datachannel.close", "datachannel.ended",
+        "datachannel.dropped",
         // Decart sessions.
         "decart.session.opened", "decart.session.rejected", "decart.session.closed", "decart.session.ended",
         "decart.join", "decart.state", "decart.ack.held", "decart.queue.waiting", "decart.queue.admitted",
