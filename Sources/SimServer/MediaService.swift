@@ -327,6 +327,25 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     }
 
     /// `track` re-sends `source`'s RTP in the source's room.
+    /// A DataPacket for the participant: on the client's own channel (`_reliable` or `_lossy`) of its publisher PC, or
+    /// of its subscriber PC when only that has one (the reference's simplest dual-PC option: no server-created
+    /// channels). Undeliverable packets are logged.
+    func deliverData(_ packet: [UInt8], reliable: Bool, participant: ParticipantSID) {
+        let label = reliable ? "_reliable" : "_lossy"
+        let candidates: [(PeerTarget, PeerTransport)] = lock.withLock {
+            [PeerTarget.publisher, .subscriber].compactMap { target in endpoints[participant]?[target]?.transport.map { (target, $0) } }
+        }
+        for (target, transport) in candidates where transport.sendData(packet, binary: true, label: label) {
+            hub?.log.append(EventRecord(kind: "data.delivered", participant: participant, detail: [
+                "target": .string(target.rawValue), "label": .string(label), "bytes": .int(Int64(packet.count)),
+            ]))
+            return
+        }
+        hub?.log.append(EventRecord(kind: "data.undelivered", participant: participant, detail: [
+            "label": .string(label), "bytes": .int(Int64(packet.count)), "why": .string("no open \(label) data channel"),
+        ]))
+    }
+
     func echoTrack(_ track: TrackSID, source: TrackSID) {
         let router: MediaRouter? = lock.withLock {
             let router = trackRouters[source]

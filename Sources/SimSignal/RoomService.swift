@@ -138,13 +138,24 @@ public struct RoomService: Sendable {
         case "SendData":
             let request: Livekit_SendDataRequest = try decode(body, encoding)
             try requireAdmin(grant, room: request.room)
-            let exists = hub.inspect { $0.rooms.rooms[RoomName(request.room)] != nil }
-            guard exists else { throw TwirpError(code: "not_found", message: RoomError.roomNotFound.message) }
-            // Accepted and recorded; delivery needs data channels (a later issue).
-            hub.log.append(EventRecord(kind: "data.sent", room: RoomName(request.room), detail: [
+            let room = RoomName(request.room)
+            let recipients: [ParticipantSID]? = hub.inspect { engine in
+                guard engine.rooms.rooms[room] != nil else { return nil }
+                let everyone = request.destinationIdentities.isEmpty && request.destinationSids.isEmpty
+                return engine.rooms.participants.values.filter { participant in
+                    participant.room == room && (everyone || request.destinationIdentities.contains(participant.identity.rawValue)
+                        || request.destinationSids.contains(participant.sid.rawValue))
+                }.map(\.sid).sorted()
+            }
+            guard let recipients else { throw TwirpError(code: "not_found", message: RoomError.roomNotFound.message) }
+            let packet = Self.dataPacket(for: request)
+            hub.log.append(EventRecord(kind: "data.sent", room: room, detail: [
                 "bytes": .int(Int64(request.data.count)), "kind": .int(Int64(request.kind.rawValue)),
                 "destinations": .strings(request.destinationIdentities), "topic": .string(request.topic),
+                "recipients": .int(Int64(recipients.count)),
             ]))
+            let bytes: [UInt8] = (try? packet.serializedBytes()) ?? []
+            hub.deliverData(bytes, reliable: request.kind != .lossy, to: recipients)
             return try encode(Livekit_SendDataResponse(), encoding)
         default:
             throw TwirpError(code: "bad_route", message: "no handler for path \"/twirp/livekit.RoomService/\(method)\"")
@@ -201,5 +212,22 @@ public struct RoomService: Sendable {
         } catch {
             throw TwirpError(code: "internal", message: "failed to encode the response")
         }
+    }
+}
+
+extension RoomService {
+    /// The DataPacket the server sends for `SendData` (reference §2.4): a user packet with the payload, topic,
+    /// destinations and nonce; no sender identity or SID, and sequence 0 (server data is unsequenced).
+    static func dataPacket(for request: Livekit_SendDataRequest) -> Livekit_DataPacket {
+        var user = Livekit_UserPacket()
+        user.payload = request.data
+        if request.hasTopic { user.topic = request.topic }
+        user.destinationIdentities = request.destinationIdentities
+        user.nonce = request.nonce
+        var packet = Livekit_DataPacket()
+        packet.kind = request.kind
+        packet.destinationIdentities = request.destinationIdentities
+        packet.value = .user(user)
+        return packet
     }
 }

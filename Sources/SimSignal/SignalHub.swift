@@ -217,6 +217,14 @@ public final class SignalHub: @unchecked Sendable {
         }
     }
 
+    /// Hands a serialized DataPacket to the media layer for each recipient's data channel, after the lock (in order
+    /// with the rest of the media work).
+    public func deliverData(_ packet: [UInt8], reliable: Bool, to recipients: [ParticipantSID]) {
+        locked {
+            for recipient in recipients { effects.enqueue(.media(.data(recipient, packet, reliable: reliable))) }
+        }
+    }
+
     /// Calls `observer` with every room notification from now on, outside the hub's lock, in the engine's order.
     /// It may call the hub.
     public func addRoomObserver(_ observer: @escaping @Sendable (RoomNotification) -> Void) {

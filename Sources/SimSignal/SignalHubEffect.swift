@@ -17,6 +17,8 @@ enum SignalMediaWork {
     case action(SignalAction)
     /// A signal connection closed: transports never bound to a participant close.
     case connectionClosed(ConnectionID)
+    /// A serialized DataPacket for a participant's data channel.
+    case data(ParticipantSID, [UInt8], reliable: Bool)
 }
 
 /// Runs one piece of media work on the delegate (outside the hub's lock).
@@ -24,6 +26,8 @@ func perform(_ work: SignalMediaWork, on media: any SignalMediaDelegate) {
     switch work {
     case .connectionClosed(let connection):
         media.connectionClosed(connection)
+    case .data(let participant, let packet, let reliable):
+        media.deliverData(packet, reliable: reliable, participant: participant)
     case .action(let action):
         switch action {
         case .participantBound(let connection, let participant, let room):

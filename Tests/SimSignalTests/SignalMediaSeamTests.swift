@@ -55,6 +55,7 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         gate?.signal()
     }
     func echoTrack(_ track: TrackSID, source: TrackSID) { record("echo \(track) of \(source)") }
+    func deliverData(_ packet: [UInt8], reliable: Bool, participant: ParticipantSID) { record("data \(participant) \(packet.count) \(reliable ? "reliable" : "lossy")") }
 }
 
 @Suite struct SignalMediaSeamTests {
