@@ -423,6 +423,8 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
                 "target": .string(endpoint.target.rawValue), "label": .string(label), "stream": .int(Int64(id)),
                 "binary": .bool(binary), "bytes": .int(Int64(payload.count)),
             ]))
+            // LiveKit's DataPackets ride on the client's _reliable and _lossy channels.
+            if let participant, label == "_reliable" || label == "_lossy" { hub.dataReceived(payload, label: label, participant: participant) }
         case .dataChannelClosed(let id, let label):
             hub.log.append(EventRecord(kind: "datachannel.close", participant: participant, detail: [
                 "target": .string(endpoint.target.rawValue), "label": .string(label), "stream": .int(Int64(id)),

@@ -64,6 +64,8 @@ public enum SignalAction: Sendable, Equatable {
     case releaseMedia(ParticipantSID)
     /// A virtual track re-sends `source`'s RTP (the Decart inference server's echo).
     case echoTrack(TrackSID, source: TrackSID)
+    /// Send a serialized DataPacket on the participant's `_reliable` (or `_lossy`) data channel.
+    case deliverData(ParticipantSID, [UInt8], reliable: Bool)
 }
 
 /// The client's transport parameters, from its offer.

@@ -220,9 +220,13 @@ public final class SignalHub: @unchecked Sendable {
     /// Hands a serialized DataPacket to the media layer for each recipient's data channel, after the lock (in order
     /// with the rest of the media work).
     public func deliverData(_ packet: [UInt8], reliable: Bool, to recipients: [ParticipantSID]) {
-        locked {
-            for recipient in recipients { effects.enqueue(.media(.data(recipient, packet, reliable: reliable))) }
-        }
+        locked { run(recipients.map { .deliverData($0, packet, reliable: reliable) }) }
+    }
+
+    /// A DataPacket arrived on one of `participant`'s data channels (`_reliable` or `_lossy`): forwarded by the
+    /// engine's rules, delivered after the lock.
+    public func dataReceived(_ packet: [UInt8], label: String, participant: ParticipantSID) {
+        locked { run(engine.dataReceived(packet, label: label, from: participant)) }
     }
 
     /// Calls `observer` with every room notification from now on, outside the hub's lock, in the engine's order.
@@ -490,6 +494,8 @@ public final class SignalHub: @unchecked Sendable {
                 effects.enqueue(.notify(notification))
             case .participantBound, .remoteDescription, .addRemoteCandidate, .downTrackRemoved, .downTrackSettings, .releaseMedia:
                 effects.enqueue(.media(.action(action)))
+            case .deliverData(let recipient, let packet, let reliable):
+                effects.enqueue(.media(.data(recipient, packet, reliable: reliable)))
             case .restartICE(let participant, let target, let credentials):
                 log.append(EventRecord(kind: "transport.ice_restart", participant: participant, detail: [
                     "target": .string(target.rawValue), "ufrag": .string(credentials.ufrag),

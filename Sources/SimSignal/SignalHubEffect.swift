@@ -50,7 +50,7 @@ func perform(_ work: SignalMediaWork, on media: any SignalMediaDelegate) {
             media.participantRemoved(participant)
         case .echoTrack(let track, let source):
             media.echoTrack(track, source: source)
-        case .send, .close, .armTimer, .cancelTimer, .startForwarding, .stopForwarding, .log, .notify:
+        case .send, .close, .armTimer, .cancelTimer, .startForwarding, .stopForwarding, .log, .notify, .deliverData:
             break  // the hub runs these itself, under its lock
         }
     }

@@ -28,6 +28,8 @@ public struct SignalServerStateMachine: Sendable {
     /// Dual-PC subscribers whose layout changed during this step: one offer each at the end of the step, once
     /// every publication it needs is recorded.
     var offersDue: Set<ParticipantSID> = []
+    /// The data plane's per-sender and per-room memory (reliable sequences, recent user-packet nonces).
+    var data = DataPlaneState()
     /// The publisher's SDP section per published track (the codec template of subscriber offers).
     var publishedSections: [TrackSID: MediaDescription] = [:]
     let keys: [APIKey: String]

@@ -55,7 +55,12 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         gate?.signal()
     }
     func echoTrack(_ track: TrackSID, source: TrackSID) { record("echo \(track) of \(source)") }
-    func deliverData(_ packet: [UInt8], reliable: Bool, participant: ParticipantSID) { record("data \(participant) \(packet.count) \(reliable ? "reliable" : "lossy")") }
+    func deliverData(_ packet: [UInt8], reliable: Bool, participant: ParticipantSID) {
+        lock.withLock { delivered.append((participant, packet, reliable)) }
+        record("data \(participant) \(packet.count) \(reliable ? "reliable" : "lossy")")
+    }
+    /// Every DataPacket handed over, in order.
+    private(set) var delivered: [(participant: ParticipantSID, packet: [UInt8], reliable: Bool)] = []
 }
 
 @Suite struct SignalMediaSeamTests {

@@ -54,7 +54,7 @@ public enum EventVocabulary {
         "media.downtrack_negotiated", "media.layer_settings", "data.sent",
         // Data channels (SCTP over DTLS).
         "datachannel.ready", "datachannel.open", "datachannel.message", "datachannel.close", "datachannel.ended",
-        "datachannel.dropped", "data.delivered", "data.undelivered",
+        "datachannel.dropped", "data.delivered", "data.undelivered", "data.received", "data.dropped",
         // Decart sessions.
         "decart.session.opened", "decart.session.rejected", "decart.session.closed", "decart.session.ended",
         "decart.join", "decart.state", "decart.ack.held", "decart.queue.waiting", "decart.queue.admitted",
