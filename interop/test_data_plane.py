@@ -115,7 +115,44 @@ async def test_sdks_exchange_data_text_streams_and_rpc_through_sfusim(server, me
         assert answer == "hello alice, you said hi"
         assert bob.packets.empty(), "bob received the packet meant for carol"
         kinds = [e["detail"]["kind"] for e in sfu.events() if e["kind"] == "data.received"]
-        assert "user" in kinds and ("rpc_request" in kinds or "other" in kinds), kinds
+        # Classified by their oneof, modelled or not: RPC v2 is an rpc_ack plus text streams.
+        assert {"user", "stream_header", "stream_chunk", "stream_trailer", "rpc_ack"} <= set(kinds), kinds
     finally:
         for receiver in (alice, bob, carol):
             await receiver.room.disconnect()
+
+
+@pytest.mark.parametrize("with_scenario", [True, False], ids=["lk-rpc-ack-lost", "no-scenario"])
+async def test_rpc_ack_lost_makes_the_caller_time_out_though_the_callee_answered(server, media_ip, with_scenario):
+    sfu = server(bind=media_ip)
+    name = unique("rpc")
+    attributes = {"sfusim.scenario": "lk-rpc-ack-lost"} if with_scenario else None
+    alice, bob = Receiver(), Receiver()
+    invoked = asyncio.get_running_loop().create_future()
+
+    async def greet(data: rtc.RpcInvocationData) -> str:
+        invoked.done() or invoked.set_result(data.payload)
+        return "hello"
+
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
+    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
+    bob.room.local_participant.register_rpc_method("greet", greet)
+    try:
+        await channels_open(sfu, "alice")
+        await channels_open(sfu, "bob")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        if with_scenario:
+            with pytest.raises(rtc.RpcError) as caught:
+                await alice.room.local_participant.perform_rpc(destination_identity="bob", method="greet", payload="hi")
+            assert caught.value.code == rtc.RpcError.ErrorCode.CONNECTION_TIMEOUT, caught.value
+            assert loop.time() - started >= 6.5  # the SDK's round-trip wait, not an immediate error
+            assert await asyncio.wait_for(invoked, 1) == "hi"  # the callee did get the request
+            dropped = [e for e in sfu.events() if e["kind"] == "fault.applied" and e.get("tap") == "data.out"]
+            assert dropped and all(e["detail"].get("message") in (None, "rpc_ack") for e in dropped), dropped
+        else:
+            assert await alice.room.local_participant.perform_rpc(destination_identity="bob", method="greet", payload="hi") == "hello"
+            assert not [e for e in sfu.events() if e["kind"] == "fault.applied"]
+    finally:
+        await alice.room.disconnect()
+        await bob.room.disconnect()

@@ -14,4 +14,8 @@ public enum TapPoint: String, Sendable, Codable, CaseIterable {
     case mediaRTCP = "media.rtcp"
     /// Matrix HTTP `/sync` responses.
     case httpSync = "http.sync"
+    /// LiveKit DataPackets from a participant's data channel, before they are forwarded.
+    case dataIn = "data.in"
+    /// LiveKit DataPackets to each recipient, before they are written to its data channel.
+    case dataOut = "data.out"
 }

@@ -26,7 +26,7 @@ enum ScenarioScope: Hashable, Sendable, CustomStringConvertible {
 struct ScenarioScopes<Slot> {
     private var slots: [ScenarioScope: Slot] = [:]
     /// The taps each scope's engine acted at when last stored (bit i: `TapPoint.allCases[i]`).
-    private var activeTaps: [ScenarioScope: UInt8] = [:]
+    private var activeTaps: [ScenarioScope: UInt16] = [:]
     /// Per tap (`TapPoint.allCases` order), how many engines act there.
     private var tapUsers = [Int](repeating: 0, count: TapPoint.allCases.count)
 
@@ -41,7 +41,7 @@ struct ScenarioScopes<Slot> {
 
     /// Stores `slot` for `scope`; `actsAt` says which taps its engine acts at now.
     mutating func store(_ slot: Slot, at scope: ScenarioScope, actsAt: (TapPoint) -> Bool) {
-        var active: UInt8 = 0
+        var active: UInt16 = 0
         for (index, tap) in TapPoint.allCases.enumerated() where actsAt(tap) { active |= 1 << index }
         countTaps(from: activeTaps[scope] ?? 0, to: active)
         activeTaps[scope] = active
@@ -75,10 +75,10 @@ struct ScenarioScopes<Slot> {
         return slots[.server] != nil ? .server : nil
     }
 
-    private mutating func countTaps(from before: UInt8, to after: UInt8) {
+    private mutating func countTaps(from before: UInt16, to after: UInt16) {
         guard before != after else { return }
         for index in tapUsers.indices {
-            let bit: UInt8 = 1 << index
+            let bit: UInt16 = 1 << index
             if after & bit != 0, before & bit == 0 { tapUsers[index] += 1 }
             if after & bit == 0, before & bit != 0 { tapUsers[index] -= 1 }
         }

@@ -65,7 +65,7 @@ public enum SignalAction: Sendable, Equatable {
     /// A virtual track re-sends `source`'s RTP (the Decart inference server's echo).
     case echoTrack(TrackSID, source: TrackSID)
     /// Send a serialized DataPacket on the participant's `_reliable` (or `_lossy`) data channel.
-    case deliverData(ParticipantSID, [UInt8], reliable: Bool)
+    case deliverData(ParticipantSID, [UInt8], reliable: Bool, kind: String)
 }
 
 /// The client's transport parameters, from its offer.

@@ -30,6 +30,10 @@ public final class SignalHub: @unchecked Sendable {
     private var inboundGate = TapGate<(ConnectionID, Livekit_SignalRequest, SignalEncoding)>()
     /// The `signal.out` tap: responses on their way to a connection.
     private var outboundGate = TapGate<(ConnectionID, Livekit_SignalResponse)>()
+    /// The `data.in` tap: DataPackets from a participant's data channel, before the engine forwards them.
+    private var dataInGate = TapGate<(ParticipantSID, String, [UInt8])>()
+    /// The `data.out` tap: DataPackets to each recipient, before they go to its data channel.
+    private var dataOutGate = TapGate<(ParticipantSID, [UInt8], Bool)>()
     /// Media work and room notifications the engine decided, run after the lock is released (in order, one
     /// thread at a time).
     private let effects = EffectQueue<SignalHubEffect>()
@@ -220,13 +224,33 @@ public final class SignalHub: @unchecked Sendable {
     /// Hands a serialized DataPacket to the media layer for each recipient's data channel, after the lock (in order
     /// with the rest of the media work).
     public func deliverData(_ packet: [UInt8], reliable: Bool, to recipients: [ParticipantSID]) {
-        locked { run(recipients.map { .deliverData($0, packet, reliable: reliable) }) }
+        locked { run(recipients.map { .deliverData($0, packet, reliable: reliable, kind: "user") }) }
     }
 
     /// A DataPacket arrived on one of `participant`'s data channels (`_reliable` or `_lossy`): forwarded by the
     /// engine's rules, delivered after the lock.
     public func dataReceived(_ packet: [UInt8], label: String, participant: ParticipantSID) {
-        locked { run(engine.dataReceived(packet, label: label, from: participant)) }
+        locked {
+            let active = dataInGate.isActive(at: .dataIn)
+            let context = active ? dataContext(.dataIn, kind: SignalServerStateMachine.dataKind(of: packet), participant: participant) : nil
+            dataInGate.admit((participant, label, packet), at: .dataIn) { context ?? TapContext(tap: .dataIn, kind: "other") }.run(
+                deliver: { _ in run(engine.dataReceived(packet, label: label, from: participant)) },
+                later: { _, delay in
+                    _ = scheduler.schedule(after: delay) { [weak self] in
+                        self?.locked { self?.run(self?.engine.dataReceived(packet, label: label, from: participant) ?? []) }
+                    }
+                },
+                end: { ending in engine.rooms.participants[participant]?.connection.map { end($0, ending) } }
+            )
+        }
+    }
+
+    /// The context of a DataPacket at a data tap, for `participant` (the sender at `data.in`, the recipient at
+    /// `data.out`) (lock held).
+    private func dataContext(_ tap: TapPoint, kind: String, participant: ParticipantSID) -> TapContext {
+        let found = engine.rooms.participants[participant]
+        return TapContext(tap: tap, kind: kind, connection: found?.connection, room: found?.room, participant: participant,
+                          identity: found?.identity, direction: tap == .dataIn ? .inbound : .outbound)
     }
 
     /// Calls `observer` with every room notification from now on, outside the hub's lock, in the engine's order.
@@ -242,6 +266,8 @@ public final class SignalHub: @unchecked Sendable {
         locked {
             inboundGate.attach(interceptor)
             outboundGate.attach(interceptor)
+            dataInGate.attach(interceptor)
+            dataOutGate.attach(interceptor)
         }
     }
 
@@ -256,6 +282,10 @@ public final class SignalHub: @unchecked Sendable {
                 } else if let (connection, request, encoding) = inboundGate.release(id) {
                     guard sinks[connection] != nil else { return nil }
                     return processInbound(request, encoding: encoding, on: connection, wall: wall)
+                } else if let (sender, label, packet) = dataInGate.release(id) {
+                    run(engine.dataReceived(packet, label: label, from: sender))
+                } else if let (recipient, packet, reliable) = dataOutGate.release(id) {
+                    effects.enqueue(.media(.data(recipient, packet, reliable: reliable)))
                 }
                 return nil
             }
@@ -494,8 +524,16 @@ public final class SignalHub: @unchecked Sendable {
                 effects.enqueue(.notify(notification))
             case .participantBound, .remoteDescription, .addRemoteCandidate, .downTrackRemoved, .downTrackSettings, .releaseMedia:
                 effects.enqueue(.media(.action(action)))
-            case .deliverData(let recipient, let packet, let reliable):
-                effects.enqueue(.media(.data(recipient, packet, reliable: reliable)))
+            case .deliverData(let recipient, let packet, let reliable, let kind):
+                dataOutGate.admit((recipient, packet, reliable), at: .dataOut) { dataContext(.dataOut, kind: kind, participant: recipient) }.run(
+                    deliver: { _ in effects.enqueue(.media(.data(recipient, packet, reliable: reliable))) },
+                    later: { _, delay in
+                        _ = scheduler.schedule(after: delay) { [weak self] in
+                            self?.locked { self?.effects.enqueue(.media(.data(recipient, packet, reliable: reliable))) }
+                        }
+                    },
+                    end: { ending in engine.rooms.participants[recipient]?.connection.map { end($0, ending) } }
+                )
             case .restartICE(let participant, let target, let credentials):
                 log.append(EventRecord(kind: "transport.ice_restart", participant: participant, detail: [
                     "target": .string(target.rawValue), "ufrag": .string(credentials.ufrag),

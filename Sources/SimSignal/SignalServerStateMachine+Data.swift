@@ -72,23 +72,68 @@ extension SignalServerStateMachine {
             "sequence": .int(Int64(packet.sequence)), "destinations": .strings(packet.destinationIdentities),
             "recipients": .int(Int64(recipients.count)),
         ]))]
-        out += recipients.map { .deliverData($0, forwarded, reliable: reliable) }
+        let kind = Self.dataKind(of: packet)
+        out += recipients.map { .deliverData($0, forwarded, reliable: reliable, kind: kind) }
         return out
     }
 
-    /// The packet's payload kind, as LiveKit names the oneof; `other` for what this schema does not model.
-    static func dataKind(of packet: Livekit_DataPacket) -> String {
+    /// The packet's payload kind, as LiveKit names the oneof. Oneofs this schema does not model are found among
+    /// the unknown fields by their field numbers (livekit_models.proto); `other` when there is none.
+    public static func dataKind(of packet: Livekit_DataPacket) -> String {
         switch packet.value {
-        case .user?: "user"
-        case .rpcRequest?: "rpc_request"
-        case .rpcAck?: "rpc_ack"
-        case .rpcResponse?: "rpc_response"
-        case nil: "other"
+        case .user?: return "user"
+        case .rpcRequest?: return "rpc_request"
+        case .rpcAck?: return "rpc_ack"
+        case .rpcResponse?: return "rpc_response"
+        case nil:
+            let names: [UInt64: String] = [
+                3: "speaker", 6: "sip_dtmf", 7: "transcription", 8: "metrics", 9: "chat_message", 13: "stream_header",
+                14: "stream_chunk", 15: "stream_trailer", 18: "encrypted_packet",
+            ]
+            return ProtobufFields.numbers(in: Array(packet.unknownFields.data)).lazy.compactMap { names[$0] }.first ?? "other"
         }
+    }
+
+    /// The payload kind of serialized DataPacket bytes (`other` when they do not parse).
+    public static func dataKind(of bytes: [UInt8]) -> String {
+        (try? Livekit_DataPacket(serializedBytes: bytes)).map { dataKind(of: $0) } ?? "other"
     }
 
     private func dataRecord(_ kind: String, _ participant: Participant, _ detail: [String: EventValue]) -> EventRecord {
         EventRecord(kind: kind, connection: participant.connection, room: participant.room, participant: participant.sid,
                     identity: participant.identity, detail: detail)
+    }
+}
+
+/// The field numbers of raw protobuf wire data, in order (stops at the first malformed field).
+enum ProtobufFields {
+    static func numbers(in bytes: [UInt8]) -> [UInt64] {
+        var numbers: [UInt64] = []
+        var index = 0
+        func varint() -> UInt64? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.count, shift < 64 {
+                let byte = bytes[index]
+                index += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while index < bytes.count, let tag = varint() {
+            numbers.append(tag >> 3)
+            switch tag & 7 {
+            case 0: guard varint() != nil else { return numbers }
+            case 1: index += 8
+            case 2:
+                guard let length = varint(), length <= UInt64(bytes.count - min(index, bytes.count)) else { return numbers }
+                index += Int(length)
+            case 5: index += 4
+            default: return numbers
+            }
+        }
+        return numbers
     }
 }

@@ -120,4 +120,38 @@ import Testing
         #expect(forwarded.count > streamHeader.count)  // stamped, and the unknown field kept
         #expect(Array(packet.unknownFields.data) == streamHeader)
     }
+
+    @Test func kindsAreNamedByTheirOneofModelledOrNot() throws {
+        #expect(SignalServerStateMachine.dataKind(of: try userPacket("x")) == "user")
+        #expect(SignalServerStateMachine.dataKind(of: [14 << 3 | 2, 2, 0x0A, 0x00]) == "stream_chunk")
+        #expect(SignalServerStateMachine.dataKind(of: [9 << 3 | 2, 0]) == "chat_message")
+        var ack = Livekit_DataPacket()
+        ack.value = .rpcAck(Livekit_RpcAck())
+        #expect(SignalServerStateMachine.dataKind(of: try ack.serializedBytes()) == "rpc_ack")
+        #expect(SignalServerStateMachine.dataKind(of: [0xFF, 0xFF]) == "other")
+    }
+
+    @Test func theDataTapsSeeEachPacketAndApplyTheScenariosVerdicts() throws {
+        let (hub, media, sids) = try room()
+        // data.out: bob's copies of rpc_ack are dropped; data.in: carol's packets are held until released.
+        let taps = RuleInterceptor(taps: [.dataIn, .dataOut]) { context in
+            if context.tap == .dataOut, context.kind == "rpc_ack", context.identity == "bob" { return .drop }
+            if context.tap == .dataIn, context.identity == "carol" { return .hold(id: 77) }
+            return .pass
+        }
+        hub.attachInterceptor(taps)
+        var ack = Livekit_DataPacket()
+        ack.value = .rpcAck(Livekit_RpcAck())
+        hub.dataReceived(try ack.serializedBytes(), label: "_reliable", participant: sids.alice)
+        #expect(media.delivered.map(\.participant) == [sids.carol])
+        let outbound = taps.seen.filter { $0.tap == .dataOut }
+        #expect(Set(outbound.compactMap(\.identity)) == ["bob", "carol"] && outbound.allSatisfy { $0.kind == "rpc_ack" })
+        let inbound = try #require(taps.seen.first { $0.tap == .dataIn })
+        #expect(inbound.identity == "alice" && inbound.kind == "rpc_ack" && inbound.direction == .inbound)
+
+        hub.dataReceived(try userPacket("held"), label: "_reliable", participant: sids.carol)
+        #expect(media.delivered.count == 1)
+        hub.releaseHeld([77])
+        #expect(media.delivered.count == 3 && Set(media.delivered.suffix(2).map(\.participant)) == [sids.alice, sids.bob])
+    }
 }

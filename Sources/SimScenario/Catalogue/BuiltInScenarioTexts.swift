@@ -186,6 +186,20 @@ timeline:
 expect:
   - { name: the resume was refused, event: signal.out.leave, at_least: 1, within: 30s }
 """#),
+        ("lk-rpc-ack-lost", #"""
+name: lk-rpc-ack-lost
+summary: >-
+  The callee's RPC ack never reaches the caller (dropped at data.out), so the caller's perform_rpc fails with
+  CONNECTION_TIMEOUT after its maximum round-trip wait (7 s in the Rust/Python SDKs, 7 s in JS) although the callee
+  received the request and answered (LiveKit RPC).
+seed: 11
+timeline:
+  - at: 0s
+    do:
+      - drop: { tap: data.out, message: rpc_ack }
+expect:
+  - { name: an RPC ack was sent and dropped, event: fault.applied, within: 60s }
+"""#),
         ("lk-signal-flap", #"""
 name: lk-signal-flap
 summary: >-

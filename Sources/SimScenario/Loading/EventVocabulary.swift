@@ -92,6 +92,12 @@ public enum EventVocabulary {
         }
     }
 
+    /// DataPacket payload kinds at the data taps (the protobuf oneof names; `other` for anything else).
+    public static let dataPacketKinds = [
+        "user", "speaker", "sip_dtmf", "transcription", "metrics", "chat_message", "rpc_request", "rpc_ack", "rpc_response",
+        "stream_header", "stream_chunk", "stream_trailer", "encrypted_packet", "other",
+    ]
+
     /// The message kinds crossing `tap` (`rtp`/`rtcp` for media; none for taps without a scenario vocabulary yet).
     public static func messageKinds(at tap: TapPoint) -> [String] {
         switch tap {
@@ -102,6 +108,7 @@ public enum EventVocabulary {
         case .mediaRTP: ["rtp"]
         case .mediaRTCP: ["rtcp"]
         case .httpSync: []
+        case .dataIn, .dataOut: dataPacketKinds
         }
     }
 

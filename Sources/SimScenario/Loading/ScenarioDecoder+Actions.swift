@@ -165,14 +165,14 @@ extension ScenarioDecoder {
         guard let node = required ? r.require("tap") : r.value("tap"), let text = NodeValue.string(node, field: "tap", diagnostics) else {
             return nil
         }
-        let messageTaps: [TapPoint] = [.signalIn, .signalOut, .controlIn, .controlOut]
+        let messageTaps: [TapPoint] = [.signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut]
         guard let tap = TapPoint(rawValue: text) else {
             diagnostics.report("unknown value \"\(text)\" for \"tap\"", at: node,
                                hint: suggestionHint(for: text, among: messageTaps.map(\.rawValue), label: "expected one of"))
             return nil
         }
         switch tap {
-        case .signalIn, .signalOut, .controlIn, .controlOut:
+        case .signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut:
             return tap
         case .mediaRTP, .mediaRTCP:
             diagnostics.report("\(r.context) does not apply at tap \(text)", at: node,
