@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "SimBench",
             dependencies: [
-                "SimCore", "SimAuth", "SimProto", "SimRoom", "SimSignal", "SimMedia", "SimRTP",
+                "SimCore", "SimAuth", "SimProto", "SimRoom", "SimSignal", "SimMedia", "SimRTP", "SimSCTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "WSClient", package: "swift-websocket"),

@@ -12,19 +12,26 @@ public enum CRC32c {
     }
 
     /// The checksum of `bytes`.
-    public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return ~crc
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        ~update(0xFFFF_FFFF, bytes[...])
     }
 
     /// The checksum of an SCTP packet, its checksum field (bytes 8…11) counted as zero (RFC 9260 §6.8).
     public static func packetChecksum(_ packet: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for (index, byte) in packet.enumerated() {
-            let value = (8..<12).contains(index) ? 0 : byte
-            crc = table[Int((crc ^ UInt32(value)) & 0xFF)] ^ (crc >> 8)
+        guard packet.count >= 12 else { return checksum(packet) }
+        var crc = update(0xFFFF_FFFF, packet[0..<8])
+        crc = update(crc, [0, 0, 0, 0][...])
+        return ~update(crc, packet[12...])
+    }
+
+    /// Runs the register over `bytes` (no bounds checks in the loop).
+    static func update(_ start: UInt32, _ bytes: ArraySlice<UInt8>) -> UInt32 {
+        table.withUnsafeBufferPointer { table in
+            bytes.withUnsafeBufferPointer { bytes in
+                var crc = start
+                for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+                return crc
+            }
         }
-        return ~crc
     }
 }

@@ -16,7 +16,10 @@ extension SCTPAssociation {
         }
         var flight = bytesInFlight
         let window = max(cwnd, configuration.mtu)
-        for index in queue.indices {
+        // Unsent chunks are a suffix of the queue (TSNs go out in order); retransmissions may be anywhere.
+        let start = retransmitsPending ? 0 : firstUnsentIndex
+        let scannedAll = start == 0
+        for index in start..<queue.count {
             let item = queue[index]
             guard !item.acked, !item.abandoned, item.retransmit || item.transmissions == 0 else { continue }
             if item.retransmit, let limit = item.maxRetransmits, item.transmissions > limit {
@@ -34,11 +37,14 @@ extension SCTPAssociation {
             chunks.append(.data(item.chunk))
             size += padded
             if item.transmissions == 0 { peerWindow -= item.size }
-            queue[index].sentAt = item.transmissions == 0 ? now : nil  // Karn: no RTT from a retransmission
-            queue[index].transmissions += 1
-            queue[index].retransmit = false
+            update(index) { chunk in
+                chunk.sentAt = chunk.transmissions == 0 ? now : nil  // Karn: no RTT from a retransmission
+                chunk.transmissions += 1
+                chunk.retransmit = false
+            }
             flight += item.size
         }
+        if scannedAll { retransmitsPending = queue.contains { $0.retransmit } }
         if !chunks.isEmpty { out.append(.sendPacket(packet(chunks))) }
         if pendingForwardTSN, let forward = forwardTSN() {  // abandoned above
             pendingForwardTSN = false
@@ -46,6 +52,16 @@ extension SCTPAssociation {
         }
         if needsRetransmissionTimer, deadlines[.retransmission] == nil { out.append(arm(.retransmission, at: now + rto)) }
         return out + finishShutdownIfIdle(now: now)
+    }
+
+    /// The index of the first chunk never sent (binary search: sent chunks are a prefix).
+    var firstUnsentIndex: Int {
+        var low = 0, high = queue.count
+        while low < high {
+            let middle = (low + high) / 2
+            if queue[middle].transmissions > 0 { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Whether anything awaits acknowledgement: data in flight, or a FORWARD-TSN the peer has not yet followed.
@@ -66,6 +82,7 @@ extension SCTPAssociation {
         for item in queue {
             guard !cumulative.precedes(item.chunk.tsn) else { break }
             if !item.acked, !item.abandoned, item.transmissions > 0 { bytesAcked += item.size }
+            if item.inFlight { flightBytes -= item.size }
             if rttSample == nil, item.transmissions == 1, !item.acked, let sent = item.sentAt { rttSample = now - sent }
             removed += 1
         }
@@ -80,8 +97,10 @@ extension SCTPAssociation {
                     guard index >= 0, index < queue.count, queue[index].chunk.tsn == tsn else { continue }
                     if !queue[index].acked {
                         if !queue[index].abandoned, queue[index].transmissions > 0 { bytesAcked += queue[index].size }
-                        queue[index].acked = true
-                        queue[index].retransmit = false
+                        update(index) { chunk in
+                            chunk.acked = true
+                            chunk.retransmit = false
+                        }
                     }
                     highestAcked = tsn
                 }
@@ -109,9 +128,9 @@ extension SCTPAssociation {
     mutating func fastRetransmit(below highest: UInt32) {
         var entered = false
         for index in queue.indices where queue[index].inFlight && queue[index].chunk.tsn.precedes(highest) {
-            queue[index].missingReports += 1
+            update(index) { $0.missingReports += 1 }
             guard queue[index].missingReports == 3 else { continue }
-            queue[index].retransmit = true
+            update(index) { $0.retransmit = true }
             entered = true
         }
         guard entered, fastRecoveryExit == nil else { return }
@@ -163,8 +182,10 @@ extension SCTPAssociation {
         fastRecoveryExit = nil
         rto = min(rto * 2, configuration.maximumRTO)
         for index in queue.indices where queue[index].inFlight {
-            queue[index].retransmit = true
-            queue[index].missingReports = 0
+            update(index) { chunk in
+                chunk.retransmit = true
+                chunk.missingReports = 0
+            }
         }
         if peerForwardTSN, cumulativeAckPoint.precedes(advancedPeerAckPoint) { pendingForwardTSN = true }
         return flush(now: now)
@@ -178,8 +199,10 @@ extension SCTPAssociation {
         var last = index
         while last + 1 < queue.count, !queue[last].chunk.ending, Self.sameMessage(chunk, queue[last + 1].chunk) { last += 1 }
         for position in first...last {
-            queue[position].abandoned = true
-            queue[position].retransmit = false
+            update(position) { chunk in
+                chunk.abandoned = true
+                chunk.retransmit = false
+            }
         }
         if peerForwardTSN { pendingForwardTSN = true }
     }

@@ -85,6 +85,10 @@ public struct SCTPAssociation: Sendable {
     var nextTSN: UInt32
     var outboundSSN: [UInt16: UInt16] = [:]
     var queue: [Outbound] = []
+    /// Bytes of the chunks in flight (kept in step by `update`, so no walk over the queue per packet).
+    var flightBytes = 0
+    /// Whether some chunk may be marked for retransmission (flush then scans the whole queue).
+    var retransmitsPending = false
     var cwnd: Int
     var ssthresh: Int
     var partialBytesAcked = 0
@@ -151,7 +155,19 @@ public struct SCTPAssociation: Sendable {
     public var isEstablished: Bool { state == .established || state == .shutdownPending }
 
     /// Bytes sent and not yet acknowledged.
-    public var bytesInFlight: Int { queue.reduce(0) { $1.inFlight ? $0 + $1.size : $0 } }
+    public var bytesInFlight: Int { flightBytes }
+
+    /// Whether the running in-flight count matches the queue (for tests).
+    var flightIsConsistent: Bool { flightBytes == queue.reduce(0) { $1.inFlight ? $0 + $1.size : $0 } }
+
+    /// Changes the queued chunk at `index`, keeping the in-flight byte count in step.
+    mutating func update(_ index: Int, _ body: (inout Outbound) -> Void) {
+        let before = queue[index].inFlight
+        body(&queue[index])
+        let after = queue[index].inFlight
+        if before != after { flightBytes += after ? queue[index].size : -queue[index].size }
+        if queue[index].retransmit { retransmitsPending = true }
+    }
 
     /// Messages queued or in flight (chunks not yet acknowledged or abandoned).
     public var pendingChunks: Int { queue.count }

@@ -222,6 +222,7 @@ struct SCTPAssociationTests {
             pair.run(limit: .seconds(600)) { $0.messages(.b).count >= 300 && $0.a.pendingChunks == 0 }
             let received = pair.messages(.b)
             #expect(received.count == 300, "seed \(seed)")
+            #expect(pair.a.flightIsConsistent && pair.a.bytesInFlight == 0, "seed \(seed)")
             for stream in 0..<3 as Range<UInt16> {
                 #expect(received.filter { $0.stream == stream }.map(\.payload) == expected[stream], "seed \(seed) stream \(stream)")
             }
