@@ -84,6 +84,7 @@ async def main() -> None:
         while sent < target:
             await alice.local_participant.publish_data(chunk, topic="bulk", destination_identities=["bob"])
             sent += len(chunk)
+        sending = time.perf_counter() - start
         await asyncio.wait_for(done, 120)
         seconds = received["last"] - start
         forwarded = args.pings * 2 + target // len(chunk) + 2
@@ -91,7 +92,8 @@ async def main() -> None:
         rtts.sort()
         print(f"data_round_trip pings={len(rtts)} p50_ms={statistics.median(rtts):.2f} p99_ms={rtts[int(0.99 * len(rtts)) - 1]:.2f} "
               f"max_ms={rtts[-1]:.2f}")
-        print(f"data_throughput_1to1 bytes={received['bytes']} seconds={seconds:.2f} mb_per_s={received['bytes'] / seconds / 1e6:.1f}")
+        print(f"data_throughput_1to1 bytes={received['bytes']} seconds={seconds:.2f} mb_per_s={received['bytes'] / seconds / 1e6:.1f} "
+              f"sender_loop_s={sending:.2f}")
         print(f"data_server_cpu packets~{forwarded} server_cpu_s={cpu:.2f} us_per_forwarded_packet={cpu / forwarded * 1e6:.0f}")
         await alice.disconnect()
         await bob.disconnect()
