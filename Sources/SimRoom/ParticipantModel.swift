@@ -150,6 +150,9 @@ public struct Participant: Sendable, Equatable {
     public var protocolVersion: Int
     /// The client's client↔client protocol level.
     public var clientProtocol: Int
+    /// The client's capabilities (`ClientInfo.Capability` numbers), echoed to peers so they pick compressed and
+    /// single-packet data streams (set after creation).
+    public var capabilities: [Int] = []
     /// Single- or dual-PC.
     public var mode: SignalMode
     /// Auto-subscribe to every track.

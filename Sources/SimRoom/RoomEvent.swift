@@ -23,6 +23,8 @@ public struct JoinParameters: Sendable, Equatable {
     public var protocolVersion: Int
     /// Client↔client protocol level.
     public var clientProtocol: Int
+    /// The client's capabilities (`ClientInfo.Capability` numbers), echoed to peers.
+    public var capabilities: [Int] = []
     /// Single- or dual-PC.
     public var mode: SignalMode
     /// Auto-subscribe.

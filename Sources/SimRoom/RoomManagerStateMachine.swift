@@ -133,6 +133,7 @@ public struct RoomManagerStateMachine: Sendable {
             mode: p.mode, autoSubscribe: p.autoSubscribe, desiredSubscriptions: [], declinedSubscriptions: [],
             subscribed: [], trackSettings: [:], disconnectReason: .unknown, connection: p.connection
         )
+        participant.capabilities = p.capabilities
         let others = participants(in: p.room).filter { !$0.permission.hidden }
         if p.autoSubscribe, p.permission.canSubscribe {
             for other in others { participant.desiredSubscriptions.formUnion(other.publishedTracks.map(\.sid)) }

@@ -146,6 +146,7 @@ public struct ConnectValidator: Sendable {
         plan.join.autoSubscribe = settings.autoSubscribe  // taken literally in v1 (reference §1.4)
         plan.join.protocolVersion = Int(request.clientInfo.protocol)
         plan.join.clientProtocol = Int(request.clientInfo.clientProtocol)
+        plan.join.capabilities = request.clientInfo.capabilities.map(\.rawValue)
         plan.sdk = ClientSDKName.name(request.clientInfo.sdk)
         if !request.metadata.isEmpty || !request.participantAttributes.isEmpty {
             guard grant.effectiveCanUpdateOwnMetadata else { throw Self.noPermissions }
@@ -164,6 +165,9 @@ public struct ConnectValidator: Sendable {
         plan.join.autoSubscribe = flag("auto_subscribe") ?? true
         plan.join.protocolVersion = query["protocol"].flatMap { Int($0) } ?? 0
         plan.join.clientProtocol = query["client_protocol"].flatMap { Int($0) } ?? 0
+        // `capabilities=CAP_PACKET_TRAILER,CAP_COMPRESSION_DEFLATE_RAW` (the Rust SDK's v0 query; unknown names ignored).
+        let capabilityNumbers = ["CAP_PACKET_TRAILER": 1, "CAP_COMPRESSION_DEFLATE_RAW": 2]
+        plan.join.capabilities = (query["capabilities"] ?? "").split(separator: ",").compactMap { capabilityNumbers[String($0)] }
         plan.isResume = flag("reconnect") ?? false
         if plan.isResume, let sid = query["sid"], !sid.isEmpty { plan.resumeSID = ParticipantSID(sid) }
         if let encoded = query["attributes"], !encoded.isEmpty {

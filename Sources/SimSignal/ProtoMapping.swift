@@ -179,6 +179,7 @@ extension Participant {
         out.attributes = attributes
         out.disconnectReason = Livekit_DisconnectReason(rawValue: disconnectReason.rawValue) ?? .unknownReason
         out.clientProtocol = Int32(clientProtocol)
+        out.capabilities = capabilities.map { Livekit_ClientInfo.Capability(rawValue: $0) ?? .capUnused }
         return out
     }
 }

@@ -154,4 +154,25 @@ import Testing
         hub.releaseHeld([77])
         #expect(media.delivered.count == 3 && Set(media.delivered.suffix(2).map(\.participant)) == [sids.alice, sids.bob])
     }
+
+    /// Peers pick RPC v2 and compressed single-packet streams from each other's client protocol and capabilities,
+    /// so both are echoed in ParticipantInfo, from a v1 JoinRequest and from the v0 query alike.
+    @Test func clientProtocolAndCapabilitiesAreEchoedToPeers() throws {
+        let hub = factory.hub()
+        var join = Livekit_JoinRequest()
+        join.clientInfo.protocol = 16
+        join.clientInfo.clientProtocol = 2
+        join.clientInfo.capabilities = [.capPacketTrailer, .capCompressionDeflateRaw]
+        join.connectionSettings.autoSubscribe = true
+        let alice = ConnectRequest(path: .rtcV1, query: ["join_request": try JoinRequestParameter.encode(join)],
+                                   authorization: "Bearer \(factory.token("alice"))")
+        hub.open(try hub.validate(alice).get(), sink: RecordingSink())
+        let bob = factory.v0Request("bob", extra: ["client_protocol": "1", "capabilities": "CAP_PACKET_TRAILER,CAP_NONSENSE"])
+        let bobSink = RecordingSink()
+        hub.open(try hub.validate(bob).get(), sink: bobSink)
+        guard case .join(let response)? = bobSink.responses.first?.message else { Issue.record("no join"); return }
+        let seen = try #require(response.otherParticipants.first { $0.identity == "alice" })
+        #expect(seen.clientProtocol == 2 && seen.capabilities == [.capPacketTrailer, .capCompressionDeflateRaw])
+        #expect(response.participant.clientProtocol == 1 && response.participant.capabilities == [.capPacketTrailer])
+    }
 }
