@@ -12,6 +12,7 @@ import pytest
 from livekit import rtc
 from livekit.api import SendDataRequest
 from livekit.protocol import models
+from livekit.rtc.participant import PublishDataTrackError
 
 from sfusim_harness import unique
 
@@ -160,3 +161,21 @@ async def test_rpc_ack_lost_makes_the_caller_time_out_though_the_callee_answered
     finally:
         await alice.room.disconnect()
         await bob.room.disconnect()
+
+
+async def test_publish_data_track_is_refused_at_once_not_left_to_time_out(server, media_ip):
+    sfu = server(bind=media_ip)
+    name = unique("dtrack")
+    alice = Receiver()
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name))
+    try:
+        await channels_open(sfu, "alice")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(PublishDataTrackError):
+            await asyncio.wait_for(alice.room.local_participant.publish_data_track(name="telemetry"), 8)
+        assert loop.time() - started < 3, "the SDK waited out its publish timeout instead of getting our answer"
+        refused = await asyncio.to_thread(sfu.wait_event, kind="data_track.refused", timeout=5)
+        assert refused["detail"]["name"] == "telemetry"
+    finally:
+        await alice.room.disconnect()

@@ -273,13 +273,29 @@ public nonisolated struct Livekit_SignalRequest: Sendable {
     set {message = .updateAudioTrack(newValue)}
   }
 
-  /// 19–23 (data tracks, data blobs) omitted.
   public var updateVideoTrack: Livekit_UpdateLocalVideoTrack {
     get {
       if case .updateVideoTrack(let v)? = message {return v}
       return Livekit_UpdateLocalVideoTrack()
     }
     set {message = .updateVideoTrack(newValue)}
+  }
+
+  public var publishDataTrackRequest: Livekit_PublishDataTrackRequest {
+    get {
+      if case .publishDataTrackRequest(let v)? = message {return v}
+      return Livekit_PublishDataTrackRequest()
+    }
+    set {message = .publishDataTrackRequest(newValue)}
+  }
+
+  /// 21–23 (data subscriptions, data blobs) omitted.
+  public var unpublishDataTrackRequest: Livekit_UnpublishDataTrackRequest {
+    get {
+      if case .unpublishDataTrackRequest(let v)? = message {return v}
+      return Livekit_UnpublishDataTrackRequest()
+    }
+    set {message = .unpublishDataTrackRequest(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -302,10 +318,42 @@ public nonisolated struct Livekit_SignalRequest: Sendable {
     case updateMetadata(Livekit_UpdateParticipantMetadata)
     case pingReq(Livekit_Ping)
     case updateAudioTrack(Livekit_UpdateLocalAudioTrack)
-    /// 19–23 (data tracks, data blobs) omitted.
     case updateVideoTrack(Livekit_UpdateLocalVideoTrack)
+    case publishDataTrackRequest(Livekit_PublishDataTrackRequest)
+    /// 21–23 (data subscriptions, data blobs) omitted.
+    case unpublishDataTrackRequest(Livekit_UnpublishDataTrackRequest)
 
   }
+
+  public init() {}
+}
+
+/// Data tracks: only what sfusim needs to refuse them at once (it does not model them).
+public nonisolated struct Livekit_PublishDataTrackRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var pubHandle: UInt32 = 0
+
+  public var name: String = String()
+
+  /// 4 frame_encoding, 5 schema omitted.
+  public var encryption: Livekit_Encryption.TypeEnum = .none
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Livekit_UnpublishDataTrackRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var pubHandle: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 }
@@ -1699,13 +1747,28 @@ public nonisolated struct Livekit_RequestResponse: Sendable {
     set {request = .updateAudioTrack(newValue)}
   }
 
-  /// 10 publish_data_track, 11 unpublish_data_track omitted.
   public var updateVideoTrack: Livekit_UpdateLocalVideoTrack {
     get {
       if case .updateVideoTrack(let v)? = request {return v}
       return Livekit_UpdateLocalVideoTrack()
     }
     set {request = .updateVideoTrack(newValue)}
+  }
+
+  public var publishDataTrack: Livekit_PublishDataTrackRequest {
+    get {
+      if case .publishDataTrack(let v)? = request {return v}
+      return Livekit_PublishDataTrackRequest()
+    }
+    set {request = .publishDataTrack(newValue)}
+  }
+
+  public var unpublishDataTrack: Livekit_UnpublishDataTrackRequest {
+    get {
+      if case .unpublishDataTrack(let v)? = request {return v}
+      return Livekit_UnpublishDataTrackRequest()
+    }
+    set {request = .unpublishDataTrack(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -1716,8 +1779,9 @@ public nonisolated struct Livekit_RequestResponse: Sendable {
     case mute(Livekit_MuteTrackRequest)
     case updateMetadata(Livekit_UpdateParticipantMetadata)
     case updateAudioTrack(Livekit_UpdateLocalAudioTrack)
-    /// 10 publish_data_track, 11 unpublish_data_track omitted.
     case updateVideoTrack(Livekit_UpdateLocalVideoTrack)
+    case publishDataTrack(Livekit_PublishDataTrackRequest)
+    case unpublishDataTrack(Livekit_UnpublishDataTrackRequest)
 
   }
 
@@ -1948,7 +2012,7 @@ nonisolated extension Livekit_CandidateProtocol: SwiftProtobuf._ProtoNameProvidi
 
 nonisolated extension Livekit_SignalRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SignalRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}offer\0\u{1}answer\0\u{1}trickle\0\u{3}add_track\0\u{1}mute\0\u{1}subscription\0\u{3}track_setting\0\u{1}leave\0\u{4}\u{2}update_layers\0\u{3}subscription_permission\0\u{3}sync_state\0\u{1}simulate\0\u{1}ping\0\u{3}update_metadata\0\u{3}ping_req\0\u{3}update_audio_track\0\u{3}update_video_track\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}offer\0\u{1}answer\0\u{1}trickle\0\u{3}add_track\0\u{1}mute\0\u{1}subscription\0\u{3}track_setting\0\u{1}leave\0\u{4}\u{2}update_layers\0\u{3}subscription_permission\0\u{3}sync_state\0\u{1}simulate\0\u{1}ping\0\u{3}update_metadata\0\u{3}ping_req\0\u{3}update_audio_track\0\u{3}update_video_track\0\u{3}publish_data_track_request\0\u{3}unpublish_data_track_request\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2172,6 +2236,32 @@ nonisolated extension Livekit_SignalRequest: SwiftProtobuf.Message, SwiftProtobu
           self.message = .updateVideoTrack(v)
         }
       }()
+      case 19: try {
+        var v: Livekit_PublishDataTrackRequest?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .publishDataTrackRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .publishDataTrackRequest(v)
+        }
+      }()
+      case 20: try {
+        var v: Livekit_UnpublishDataTrackRequest?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .unpublishDataTrackRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .unpublishDataTrackRequest(v)
+        }
+      }()
       default: break
       }
     }
@@ -2251,6 +2341,14 @@ nonisolated extension Livekit_SignalRequest: SwiftProtobuf.Message, SwiftProtobu
       guard case .updateVideoTrack(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
     }()
+    case .publishDataTrackRequest?: try {
+      guard case .publishDataTrackRequest(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+    }()
+    case .unpublishDataTrackRequest?: try {
+      guard case .unpublishDataTrackRequest(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -2258,6 +2356,76 @@ nonisolated extension Livekit_SignalRequest: SwiftProtobuf.Message, SwiftProtobu
 
   public static func ==(lhs: Livekit_SignalRequest, rhs: Livekit_SignalRequest) -> Bool {
     if lhs.message != rhs.message {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_PublishDataTrackRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PublishDataTrackRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}pub_handle\0\u{1}name\0\u{1}encryption\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.pubHandle) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.encryption) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.pubHandle != 0 {
+      try visitor.visitSingularUInt32Field(value: self.pubHandle, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if self.encryption != .none {
+      try visitor.visitSingularEnumField(value: self.encryption, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_PublishDataTrackRequest, rhs: Livekit_PublishDataTrackRequest) -> Bool {
+    if lhs.pubHandle != rhs.pubHandle {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.encryption != rhs.encryption {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_UnpublishDataTrackRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UnpublishDataTrackRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}pub_handle\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.pubHandle) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.pubHandle != 0 {
+      try visitor.visitSingularUInt32Field(value: self.pubHandle, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_UnpublishDataTrackRequest, rhs: Livekit_UnpublishDataTrackRequest) -> Bool {
+    if lhs.pubHandle != rhs.pubHandle {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4822,7 +4990,7 @@ nonisolated extension Livekit_SubscribedAudioCodecUpdate: SwiftProtobuf.Message,
 
 nonisolated extension Livekit_RequestResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RequestResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}reason\0\u{1}message\0\u{1}trickle\0\u{3}add_track\0\u{1}mute\0\u{3}update_metadata\0\u{3}update_audio_track\0\u{3}update_video_track\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}reason\0\u{1}message\0\u{1}trickle\0\u{3}add_track\0\u{1}mute\0\u{3}update_metadata\0\u{3}update_audio_track\0\u{3}update_video_track\0\u{3}publish_data_track\0\u{3}unpublish_data_track\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4911,6 +5079,32 @@ nonisolated extension Livekit_RequestResponse: SwiftProtobuf.Message, SwiftProto
           self.request = .updateVideoTrack(v)
         }
       }()
+      case 10: try {
+        var v: Livekit_PublishDataTrackRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .publishDataTrack(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .publishDataTrack(v)
+        }
+      }()
+      case 11: try {
+        var v: Livekit_UnpublishDataTrackRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .unpublishDataTrack(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .unpublishDataTrack(v)
+        }
+      }()
       default: break
       }
     }
@@ -4954,6 +5148,14 @@ nonisolated extension Livekit_RequestResponse: SwiftProtobuf.Message, SwiftProto
     case .updateVideoTrack?: try {
       guard case .updateVideoTrack(let v)? = self.request else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .publishDataTrack?: try {
+      guard case .publishDataTrack(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    }()
+    case .unpublishDataTrack?: try {
+      guard case .unpublishDataTrack(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
     }()
     case nil: break
     }

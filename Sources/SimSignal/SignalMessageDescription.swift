@@ -22,6 +22,8 @@ enum SignalMessageDescription {
         case .pingReq: "ping_req"
         case .updateAudioTrack: "update_audio_track"
         case .updateVideoTrack: "update_video_track"
+        case .publishDataTrackRequest: "publish_data_track_request"
+        case .unpublishDataTrackRequest: "unpublish_data_track_request"
         case nil: "unknown"
         }
     }

@@ -180,6 +180,20 @@ public struct SignalServerStateMachine: Sendable {
             return map(rooms.handle(.leaveRequested(connection), wall: wall))
         case .syncState(let state):
             return map(rooms.handle(.syncStateReceived(connection, publishedTrackSIDs: state.publishTracks.map { TrackSID($0.track.sid) }), wall: wall))
+        case .publishDataTrackRequest(let publish):
+            // Data tracks are not modelled: refused at once, so the client fails fast instead of waiting out its
+            // own publish timeout (10 s in the Rust SDK).
+            var answer = Livekit_RequestResponse()
+            answer.reason = .unsupportedType
+            answer.message = "data tracks are not supported by sfusim"
+            answer.request = .publishDataTrack(publish)
+            return [.send(connection, response(.requestResponse(answer))), dataTrackRefused(connection, publish.name)]
+        case .unpublishDataTrackRequest(let unpublish):
+            var answer = Livekit_RequestResponse()
+            answer.reason = .notFound
+            answer.message = "no data track with handle \(unpublish.pubHandle)"
+            answer.request = .unpublishDataTrack(unpublish)
+            return [.send(connection, response(.requestResponse(answer)))]
         case .simulate(let simulate):
             guard let scenario = SimulatedScenario(proto: simulate) else { return [dropped(connection, "empty SimulateScenario")] }
             var out = map(rooms.handle(.simulateRequested(connection, scenario), wall: wall))
@@ -232,6 +246,13 @@ public struct SignalServerStateMachine: Sendable {
     }
 
     // MARK: Pieces
+
+    /// The log record of a refused data track.
+    func dataTrackRefused(_ connection: ConnectionID, _ name: String) -> SignalAction {
+        let context = self.context(for: connection)
+        return .log(EventRecord(kind: "data_track.refused", connection: connection, room: context?.room, participant: context?.participant,
+                                identity: context?.identity, detail: ["name": .string(name), "why": "data tracks are not supported"]))
+    }
 
     func dropped(_ connection: ConnectionID, _ reason: String) -> SignalAction {
         let context = self.context(for: connection)

@@ -175,4 +175,20 @@ import Testing
         #expect(seen.clientProtocol == 2 && seen.capabilities == [.capPacketTrailer, .capCompressionDeflateRaw])
         #expect(response.participant.clientProtocol == 1 && response.participant.capabilities == [.capPacketTrailer])
     }
+
+    /// Data tracks are not modelled: a publish request is refused at once (never left to the client's timeout).
+    @Test func aDataTrackRequestIsRefusedAtOnce() throws {
+        let hub = factory.hub()
+        let sink = RecordingSink()
+        let connection = hub.open(try hub.validate(try factory.v1Request("alice")).get(), sink: sink)
+        var publish = Livekit_PublishDataTrackRequest()
+        publish.pubHandle = 7
+        publish.name = "telemetry"
+        var request = Livekit_SignalRequest()
+        request.message = .publishDataTrackRequest(publish)
+        hub.received(.binary(try request.serializedBytes()), on: connection)
+        guard case .requestResponse(let answer)? = sink.responses.last?.message else { Issue.record("no request_response"); return }
+        #expect(answer.reason == .unsupportedType && answer.request == .publishDataTrack(publish))
+        #expect(hub.log.events().contains { $0.record.kind == "data_track.refused" && $0.record.detail["name"] == "telemetry" })
+    }
 }

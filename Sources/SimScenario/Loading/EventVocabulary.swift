@@ -8,7 +8,7 @@ public enum EventVocabulary {
     public static let signalRequestKinds = [
         "offer", "answer", "trickle", "add_track", "mute", "subscription", "track_setting", "leave", "update_layers",
         "subscription_permission", "sync_state", "simulate", "ping", "update_metadata", "ping_req",
-        "update_audio_track", "update_video_track",
+        "update_audio_track", "update_video_track", "publish_data_track_request", "unpublish_data_track_request",
     ]
 
     /// LiveKit `SignalResponse` oneof names: `signal.out.<kind>` and the `signal.out` tap's message kinds.
@@ -54,7 +54,7 @@ public enum EventVocabulary {
         "media.downtrack_negotiated", "media.layer_settings", "data.sent",
         // Data channels (SCTP over DTLS).
         "datachannel.ready", "datachannel.open", "datachannel.message", "datachannel.close", "datachannel.ended",
-        "datachannel.dropped", "data.delivered", "data.undelivered", "data.received", "data.dropped",
+        "datachannel.dropped", "data.delivered", "data.undelivered", "data.received", "data.dropped", "data_track.refused",
         // Decart sessions.
         "decart.session.opened", "decart.session.rejected", "decart.session.closed", "decart.session.ended",
         "decart.join", "decart.state", "decart.ack.held", "decart.queue.waiting", "decart.queue.admitted",
