@@ -6,6 +6,7 @@ as a DataPacket the SDK decodes (payload, topic, no sender), to every participan
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 
 import pytest
@@ -179,3 +180,28 @@ async def test_publish_data_track_is_refused_at_once_not_left_to_time_out(server
         assert refused["detail"]["name"] == "telemetry"
     finally:
         await alice.room.disconnect()
+
+
+async def test_data_keeps_flowing_across_a_signal_resume(server, media_ip):
+    sfu = server(bind=media_ip)
+    name = unique("resume")
+    alice, bob = Receiver(), Receiver()
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name))
+    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name))
+    try:
+        sid = await channels_open(sfu, "alice")
+        await channels_open(sfu, "bob")
+        await alice.room.local_participant.publish_data(b"before", topic="t")
+        assert (await bob.next()).data == b"before"
+        # The signal drops without a leave (as a network blip does): the SDK resumes on a new signal connection, its
+        # transports and data channels stay.
+        fault = {"action": "close_signal", "room": name, "identity": "alice", "code": 1001}
+        answer = await asyncio.to_thread(sfu.http, "POST", "/_sim/faults", body=json.dumps(fault))
+        assert answer.status == 200, answer.text
+        await asyncio.to_thread(sfu.wait_event, lambda e: e["kind"] == "participant.resumed" and e.get("participant") == sid, timeout=15)
+        await alice.room.local_participant.publish_data(b"after", topic="t")
+        assert (await bob.next()).data == b"after"
+        assert bob.packets.empty()  # nothing delivered twice
+    finally:
+        await alice.room.disconnect()
+        await bob.room.disconnect()

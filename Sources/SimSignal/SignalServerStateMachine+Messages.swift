@@ -27,6 +27,9 @@ extension SignalServerStateMachine {
         case .reconnect:
             var reconnect = Livekit_ReconnectResponse()
             reconnect.serverInfo = serverInfo
+            // The last reliable sequence we took from this participant: its SDK resends anything newer after the
+            // resume (JS `resendReliableMessagesForResume`).
+            if let sid = participant(of: connection) { reconnect.lastMessageSeq = data.lastReliableSequence[sid] ?? 0 }
             reconnect.clientConfiguration = Livekit_ClientConfiguration()
             return response(.reconnect(reconnect))
         case .update(let participants):

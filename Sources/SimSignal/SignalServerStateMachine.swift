@@ -296,6 +296,7 @@ public struct SignalServerStateMachine: Sendable {
             case .log(let record): out.append(.log(record))
             case .notify(let notification): out.append(.notify(notification))
             case .participantRemoved(let sid):
+                data.lastReliableSequence[sid] = nil
                 if media.removeValue(forKey: sid) != nil { out.append(.releaseMedia(sid)) }
             }
         }

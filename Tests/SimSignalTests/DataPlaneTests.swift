@@ -191,4 +191,26 @@ import Testing
         #expect(answer.reason == .unsupportedType && answer.request == .publishDataTrack(publish))
         #expect(hub.log.events().contains { $0.record.kind == "data_track.refused" && $0.record.detail["name"] == "telemetry" })
     }
+
+    /// A resumed participant learns the last reliable sequence the server took from it, so its SDK resends only what
+    /// came after (data keeps flowing across a signal resume).
+    @Test func aResumeReportsTheLastReliableSequence() throws {
+        let hub = factory.hub()
+        let media = FakeMedia()
+        hub.attachMedia(media)
+        let connection = hub.open(try hub.validate(factory.v0Request("alice")).get(), sink: RecordingSink())
+        _ = hub.open(try hub.validate(factory.v0Request("bob")).get(), sink: RecordingSink())
+        let alice = try #require(hub.inspect { $0.participant(of: connection) })
+        hub.dataReceived(try userPacket("a", sequence: 41), label: "_reliable", participant: alice)
+        hub.dataReceived(try userPacket("b", sequence: 42), label: "_reliable", participant: alice)
+        hub.closed(connection)
+        let resumed = RecordingSink()
+        hub.open(try hub.validate(factory.v0Request("alice", extra: ["reconnect": "1", "sid": alice.rawValue])).get(), sink: resumed)
+        guard case .reconnect(let reconnect)? = resumed.responses.first?.message else { Issue.record("no reconnect"); return }
+        #expect(reconnect.lastMessageSeq == 42)
+        // After the resume, a resent older packet is still dropped and a newer one goes through.
+        hub.dataReceived(try userPacket("b again", sequence: 42), label: "_reliable", participant: alice)
+        hub.dataReceived(try userPacket("c", sequence: 43), label: "_reliable", participant: alice)
+        #expect(media.delivered.count == 3)
+    }
 }
