@@ -5,7 +5,7 @@ import SimCore
 extension SCTPAssociation {
     /// Sends what the windows allow: retransmissions first, then new chunks, bundled into packets up to the MTU.
     mutating func flush(now: SimInstant) -> [Action] {
-        var out = finishShutdownIfIdle(now: now)
+        var out: [Action] = []
         guard isEstablished else { return out }
         var chunks: [SCTPChunk] = []
         var size = 12

@@ -176,13 +176,13 @@ public final class SignalHub: @unchecked Sendable {
         locked {
             guard sinks[offer.connection] != nil else {
                 // The connection closed while its transport was being made: nothing will bind it.
-                if parameters != nil { effects.enqueue(.media(.connectionClosed(offer.connection))) }
+                if parameters != nil { effects.enqueue(.connectionClosed(offer.connection)) }
                 return
             }
             if let parameters {
                 engine.transportAttached(offer.connection, target: .publisher, parameters: parameters)
                 if let found = engine.context(for: offer.connection), let participant = found.participant {
-                    effects.enqueue(.media(.action(.participantBound(offer.connection, participant, found.room))))
+                    effects.enqueue(.media(.participantBound(offer.connection, participant, found.room)))
                 }
             }
             handInbound(offer.request, encoding: offer.encoding, on: offer.connection, times: offer.times, wall: wall)
@@ -214,9 +214,10 @@ public final class SignalHub: @unchecked Sendable {
         let delegate: (any SignalMediaDelegate)? = lock.withLock { media }
         let observers: [@Sendable (RoomNotification) -> Void] = lock.withLock { self.observers }
         effects.drain { effect in
-            switch effect {
-            case .media(let work): if let delegate { perform(work, on: delegate) }
-            case .notify(let notification): for observer in observers { observer(notification) }
+            if case .notify(let notification) = effect {
+                for observer in observers { observer(notification) }
+            } else if let delegate {
+                perform(effect, on: delegate)
             }
         }
     }
@@ -231,13 +232,15 @@ public final class SignalHub: @unchecked Sendable {
     /// engine's rules, delivered after the lock.
     public func dataReceived(_ packet: [UInt8], label: String, participant: ParticipantSID) {
         locked {
-            let active = dataInGate.isActive(at: .dataIn)
-            let context = active ? dataContext(.dataIn, kind: SignalServerStateMachine.dataKind(of: packet), participant: participant) : nil
-            dataInGate.admit((participant, label, packet), at: .dataIn) { context ?? TapContext(tap: .dataIn, kind: "other") }.run(
+            // The context (which parses the packet for its kind) is built only when a fault acts at data.in.
+            dataInGate.admit((participant, label, packet), at: .dataIn) {
+                dataContext(.dataIn, kind: SignalServerStateMachine.dataKind(of: packet), participant: participant)
+            }.run(
                 deliver: { _ in run(engine.dataReceived(packet, label: label, from: participant)) },
                 later: { _, delay in
                     _ = scheduler.schedule(after: delay) { [weak self] in
-                        self?.locked { self?.run(self?.engine.dataReceived(packet, label: label, from: participant) ?? []) }
+                        guard let self else { return }
+                        self.locked { self.run(self.engine.dataReceived(packet, label: label, from: participant)) }
                     }
                 },
                 end: { ending in engine.rooms.participants[participant]?.connection.map { end($0, ending) } }
@@ -285,7 +288,7 @@ public final class SignalHub: @unchecked Sendable {
                 } else if let (sender, label, packet) = dataInGate.release(id) {
                     run(engine.dataReceived(packet, label: label, from: sender))
                 } else if let (recipient, packet, reliable) = dataOutGate.release(id) {
-                    effects.enqueue(.media(.data(recipient, packet, reliable: reliable)))
+                    effects.enqueue(.data(recipient, packet, reliable: reliable))
                 }
                 return nil
             }
@@ -300,7 +303,7 @@ public final class SignalHub: @unchecked Sendable {
         case .close(let code, let reason): sink.close(code: code, reason: reason)
         case .abort: sink.abort()
         }
-        effects.enqueue(.media(.connectionClosed(connection)))
+        effects.enqueue(.connectionClosed(connection))
         run(engine.connectionClosed(connection, wall: clock.wallNow()))
     }
 
@@ -389,7 +392,7 @@ public final class SignalHub: @unchecked Sendable {
         let wall = clock.wallNow()
         locked {
             guard sinks.removeValue(forKey: connection) != nil else { return }
-            effects.enqueue(.media(.connectionClosed(connection)))
+            effects.enqueue(.connectionClosed(connection))
             run(engine.connectionClosed(connection, wall: wall))
         }
     }
@@ -523,13 +526,13 @@ public final class SignalHub: @unchecked Sendable {
             case .notify(let notification):
                 effects.enqueue(.notify(notification))
             case .participantBound, .remoteDescription, .addRemoteCandidate, .downTrackRemoved, .downTrackSettings, .releaseMedia:
-                effects.enqueue(.media(.action(action)))
+                effects.enqueue(.media(action))
             case .deliverData(let recipient, let packet, let reliable, let kind):
                 dataOutGate.admit((recipient, packet, reliable), at: .dataOut) { dataContext(.dataOut, kind: kind, participant: recipient) }.run(
-                    deliver: { _ in effects.enqueue(.media(.data(recipient, packet, reliable: reliable))) },
+                    deliver: { _ in effects.enqueue(.data(recipient, packet, reliable: reliable)) },
                     later: { _, delay in
                         _ = scheduler.schedule(after: delay) { [weak self] in
-                            self?.locked { self?.effects.enqueue(.media(.data(recipient, packet, reliable: reliable))) }
+                            self?.locked { self?.effects.enqueue(.data(recipient, packet, reliable: reliable)) }
                         }
                     },
                     end: { ending in engine.rooms.participants[recipient]?.connection.map { end($0, ending) } }
@@ -538,21 +541,21 @@ public final class SignalHub: @unchecked Sendable {
                 log.append(EventRecord(kind: "transport.ice_restart", participant: participant, detail: [
                     "target": .string(target.rawValue), "ufrag": .string(credentials.ufrag),
                 ]))
-                effects.enqueue(.media(.action(action)))
+                effects.enqueue(.media(action))
             case .publisherTrackMedia(let participant, let published):
                 log.append(EventRecord(kind: "media.track_routed", participant: participant, detail: [
                     "track": .string(published.track.rawValue), "ssrcs": .strings(published.ssrcs.map(String.init)),
                 ]))
-                effects.enqueue(.media(.action(action)))
+                effects.enqueue(.media(action))
             case .downTrackNegotiated(let participant, let target, let downTrack):
                 log.append(EventRecord(kind: "media.downtrack_negotiated", participant: participant, detail: [
                     "track": .string(downTrack.track.rawValue), "ssrc": .int(Int64(downTrack.ssrc)), "target": .string(target.rawValue),
                     "extensions": .strings(downTrack.extensionIDs.sorted { $0.key < $1.key }.map { "\($0.key)->\($0.value)" }),
                 ]))
-                effects.enqueue(.media(.action(action)))
+                effects.enqueue(.media(action))
             case .echoTrack(let track, let source):
                 log.append(EventRecord(kind: "media.echo", detail: ["track": .string(track.rawValue), "source": .string(source.rawValue)]))
-                effects.enqueue(.media(.action(action)))
+                effects.enqueue(.media(action))
             }
         }
     }

@@ -4,31 +4,26 @@ import SimRoom
 /// What the signal hub does after releasing its lock, in the engine's order: media work, or a room notification for
 /// its observers.
 enum SignalHubEffect {
-    /// Work for the media layer.
-    case media(SignalMediaWork)
-    /// A room event for the observers.
-    case notify(RoomNotification)
-}
-
-/// One piece of media work the signal hub hands to the media layer after releasing its lock: an engine action
-/// for the media layer, or a closed signal connection.
-enum SignalMediaWork {
     /// A media action of the engine (`participantBound`, `remoteDescription`, `releaseMedia`, …).
-    case action(SignalAction)
+    case media(SignalAction)
     /// A signal connection closed: transports never bound to a participant close.
     case connectionClosed(ConnectionID)
     /// A serialized DataPacket for a participant's data channel.
     case data(ParticipantSID, [UInt8], reliable: Bool)
+    /// A room event for the observers.
+    case notify(RoomNotification)
 }
 
-/// Runs one piece of media work on the delegate (outside the hub's lock).
-func perform(_ work: SignalMediaWork, on media: any SignalMediaDelegate) {
-    switch work {
+/// Runs one media effect on the delegate (outside the hub's lock).
+func perform(_ effect: SignalHubEffect, on media: any SignalMediaDelegate) {
+    switch effect {
     case .connectionClosed(let connection):
         media.connectionClosed(connection)
     case .data(let participant, let packet, let reliable):
         media.deliverData(packet, reliable: reliable, participant: participant)
-    case .action(let action):
+    case .notify:
+        break  // for the observers, not the media layer
+    case .media(let action):
         switch action {
         case .participantBound(let connection, let participant, let room):
             media.participantBound(participant, in: room, to: connection)

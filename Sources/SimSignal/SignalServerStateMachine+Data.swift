@@ -86,13 +86,15 @@ extension SignalServerStateMachine {
         case .rpcAck?: return "rpc_ack"
         case .rpcResponse?: return "rpc_response"
         case nil:
-            let names: [UInt64: String] = [
-                3: "speaker", 6: "sip_dtmf", 7: "transcription", 8: "metrics", 9: "chat_message", 13: "stream_header",
-                14: "stream_chunk", 15: "stream_trailer", 18: "encrypted_packet",
-            ]
-            return ProtobufFields.numbers(in: Array(packet.unknownFields.data)).lazy.compactMap { names[$0] }.first ?? "other"
+            return ProtobufFields.numbers(in: Array(packet.unknownFields.data)).lazy.compactMap { unmodelledKinds[$0] }.first ?? "other"
         }
     }
+
+    /// DataPacket oneof members this schema does not model, by field number (livekit_models.proto).
+    static let unmodelledKinds: [UInt64: String] = [
+        3: "speaker", 6: "sip_dtmf", 7: "transcription", 8: "metrics", 9: "chat_message", 13: "stream_header",
+        14: "stream_chunk", 15: "stream_trailer", 18: "encrypted_packet",
+    ]
 
     /// The payload kind of serialized DataPacket bytes (`other` when they do not parse).
     public static func dataKind(of bytes: [UInt8]) -> String {

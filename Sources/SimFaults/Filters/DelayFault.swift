@@ -27,8 +27,7 @@ public struct DelayFault: WindowedFault {
     public mutating func decide(_ message: TapMessage, now: SimInstant) -> FaultVerdict {
         guard window.isOpen(at: now), selector.matches(message.context) else { return .pass }
         window.consume()
-        let delay = by + random.jitter(jitter)
-        return .delay(delay < .zero ? .zero : delay)
+        return .delay(random.delay(by, spread: jitter))
     }
 
     /// `delay 500ms±100ms <selector>`.

@@ -36,9 +36,7 @@ public struct DelayJitterFault: WindowedFault {
         window.consume()
         let context = message.context
         let key = StreamKey(participant: context.participant, track: context.track, connection: context.connection)
-        var delay = by + random.jitter(jitter)
-        if delay < .zero { delay = .zero }
-        var release = now + delay
+        var release = now + random.delay(by, spread: jitter)
         if let previous = lastRelease[key], previous > release { release = previous }
         lastRelease[key] = release
         return .delay(release - now)

@@ -1,6 +1,12 @@
 import SimCore
 
 extension SeededRandom {
+    /// `base` moved by a uniform draw in [-spread, +spread], never below zero: a fault's delay.
+    mutating func delay(_ base: Duration, spread: Duration) -> Duration {
+        let delay = base + jitter(spread)
+        return delay < .zero ? .zero : delay
+    }
+
     /// A uniform duration in [-spread, +spread] (whole nanoseconds); zero spread draws nothing.
     mutating func jitter(_ spread: Duration) -> Duration {
         let span = spread.nanosecondsClamped
