@@ -147,14 +147,13 @@ def test_our_protos_match_livekit_protocol(tmp_path: Path) -> None:
 
 
 def test_signal_envelopes_cover_the_documented_oneof_members(tmp_path: Path) -> None:
-    """SignalRequest/SignalResponse carry every member but the data-track and blob ones (not modelled), except the
-    data-track requests, which are modelled so they can be refused at once."""
+    """SignalRequest/SignalResponse carry every member but the data-blob ones (not modelled)."""
     fds = _compile(tmp_path)
     rtc_file = next(f for f in fds.file if f.name == "livekit_rtc.proto")
     by_name = {m.name: m for m in rtc_file.message_type}
     expected = {
-        "SignalRequest": set(range(1, 21)) - {9},
-        "SignalResponse": set(range(1, 27)) - {7},
+        "SignalRequest": set(range(1, 22)) - {9},
+        "SignalResponse": set(range(1, 30)) - {7},
     }
     for name, numbers in expected.items():
         ours = {f.number for f in by_name[name].field}

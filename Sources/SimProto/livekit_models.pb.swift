@@ -741,7 +741,11 @@ public nonisolated struct Livekit_ParticipantInfo: @unchecked Sendable {
     set {_uniqueStorage()._kindDetails = newValue}
   }
 
-  /// 19 data_tracks (repeated DataTrackInfo) omitted: data tracks are not modelled.
+  public var dataTracks: [Livekit_DataTrackInfo] {
+    get {_storage._dataTracks}
+    set {_uniqueStorage()._dataTracks = newValue}
+  }
+
   public var clientProtocol: Int32 {
     get {_storage._clientProtocol}
     set {_uniqueStorage()._clientProtocol = newValue}
@@ -1196,67 +1200,128 @@ public nonisolated struct Livekit_SubscribedAudioCodec: Sendable {
   public init() {}
 }
 
-public nonisolated struct Livekit_DataPacket: Sendable {
+public nonisolated struct Livekit_DataPacket: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// deprecated
-  public var kind: Livekit_DataPacket.Kind = .reliable
+  public var kind: Livekit_DataPacket.Kind {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
 
-  public var participantIdentity: String = String()
+  public var participantIdentity: String {
+    get {_storage._participantIdentity}
+    set {_uniqueStorage()._participantIdentity = newValue}
+  }
 
-  public var destinationIdentities: [String] = []
+  public var destinationIdentities: [String] {
+    get {_storage._destinationIdentities}
+    set {_uniqueStorage()._destinationIdentities = newValue}
+  }
 
-  public var value: Livekit_DataPacket.OneOf_Value? = nil
+  public var value: OneOf_Value? {
+    get {return _storage._value}
+    set {_uniqueStorage()._value = newValue}
+  }
 
   public var user: Livekit_UserPacket {
     get {
-      if case .user(let v)? = value {return v}
+      if case .user(let v)? = _storage._value {return v}
       return Livekit_UserPacket()
     }
-    set {value = .user(newValue)}
+    set {_uniqueStorage()._value = .user(newValue)}
   }
 
-  /// 3 speaker, 6 sip_dtmf, 7 transcription, 8 metrics, 9 chat_message, 13–15 stream_*,
-  /// 18 encrypted_packet omitted: not modelled (kept as unknown fields).
+  /// 3 speaker, 6 sip_dtmf, 8 metrics and 18 encrypted_packet omitted: not modelled (kept as unknown fields).
+  public var transcription: Livekit_Transcription {
+    get {
+      if case .transcription(let v)? = _storage._value {return v}
+      return Livekit_Transcription()
+    }
+    set {_uniqueStorage()._value = .transcription(newValue)}
+  }
+
+  public var chatMessage: Livekit_ChatMessage {
+    get {
+      if case .chatMessage(let v)? = _storage._value {return v}
+      return Livekit_ChatMessage()
+    }
+    set {_uniqueStorage()._value = .chatMessage(newValue)}
+  }
+
   public var rpcRequest: Livekit_RpcRequest {
     get {
-      if case .rpcRequest(let v)? = value {return v}
+      if case .rpcRequest(let v)? = _storage._value {return v}
       return Livekit_RpcRequest()
     }
-    set {value = .rpcRequest(newValue)}
+    set {_uniqueStorage()._value = .rpcRequest(newValue)}
   }
 
   public var rpcAck: Livekit_RpcAck {
     get {
-      if case .rpcAck(let v)? = value {return v}
+      if case .rpcAck(let v)? = _storage._value {return v}
       return Livekit_RpcAck()
     }
-    set {value = .rpcAck(newValue)}
+    set {_uniqueStorage()._value = .rpcAck(newValue)}
   }
 
   public var rpcResponse: Livekit_RpcResponse {
     get {
-      if case .rpcResponse(let v)? = value {return v}
+      if case .rpcResponse(let v)? = _storage._value {return v}
       return Livekit_RpcResponse()
     }
-    set {value = .rpcResponse(newValue)}
+    set {_uniqueStorage()._value = .rpcResponse(newValue)}
   }
 
-  public var sequence: UInt32 = 0
+  public var streamHeader: Livekit_DataStream.Header {
+    get {
+      if case .streamHeader(let v)? = _storage._value {return v}
+      return Livekit_DataStream.Header()
+    }
+    set {_uniqueStorage()._value = .streamHeader(newValue)}
+  }
 
-  public var participantSid: String = String()
+  public var streamChunk: Livekit_DataStream.Chunk {
+    get {
+      if case .streamChunk(let v)? = _storage._value {return v}
+      return Livekit_DataStream.Chunk()
+    }
+    set {_uniqueStorage()._value = .streamChunk(newValue)}
+  }
+
+  public var streamTrailer: Livekit_DataStream.Trailer {
+    get {
+      if case .streamTrailer(let v)? = _storage._value {return v}
+      return Livekit_DataStream.Trailer()
+    }
+    set {_uniqueStorage()._value = .streamTrailer(newValue)}
+  }
+
+  public var sequence: UInt32 {
+    get {_storage._sequence}
+    set {_uniqueStorage()._sequence = newValue}
+  }
+
+  public var participantSid: String {
+    get {_storage._participantSid}
+    set {_uniqueStorage()._participantSid = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Value: Equatable, Sendable {
     case user(Livekit_UserPacket)
-    /// 3 speaker, 6 sip_dtmf, 7 transcription, 8 metrics, 9 chat_message, 13–15 stream_*,
-    /// 18 encrypted_packet omitted: not modelled (kept as unknown fields).
+    /// 3 speaker, 6 sip_dtmf, 8 metrics and 18 encrypted_packet omitted: not modelled (kept as unknown fields).
+    case transcription(Livekit_Transcription)
+    case chatMessage(Livekit_ChatMessage)
     case rpcRequest(Livekit_RpcRequest)
     case rpcAck(Livekit_RpcAck)
     case rpcResponse(Livekit_RpcResponse)
+    case streamHeader(Livekit_DataStream.Header)
+    case streamChunk(Livekit_DataStream.Chunk)
+    case streamTrailer(Livekit_DataStream.Trailer)
 
   }
 
@@ -1295,6 +1360,8 @@ public nonisolated struct Livekit_DataPacket: Sendable {
   }
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Livekit_UserPacket: Sendable {
@@ -1362,6 +1429,296 @@ public nonisolated struct Livekit_UserPacket: Sendable {
   fileprivate var _id: String? = nil
   fileprivate var _startTime: UInt64? = nil
   fileprivate var _endTime: UInt64? = nil
+}
+
+public nonisolated struct Livekit_Transcription: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var transcribedParticipantIdentity: String = String()
+
+  public var trackID: String = String()
+
+  public var segments: [Livekit_TranscriptionSegment] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Livekit_TranscriptionSegment: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var text: String = String()
+
+  public var startTime: UInt64 = 0
+
+  public var endTime: UInt64 = 0
+
+  public var final: Bool = false
+
+  public var language: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Livekit_ChatMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var timestamp: Int64 = 0
+
+  public var editTimestamp: Int64 {
+    get {_editTimestamp ?? 0}
+    set {_editTimestamp = newValue}
+  }
+  /// Returns true if `editTimestamp` has been explicitly set.
+  public var hasEditTimestamp: Bool {self._editTimestamp != nil}
+  /// Clears the value of `editTimestamp`. Subsequent reads from it will return its default value.
+  public mutating func clearEditTimestamp() {self._editTimestamp = nil}
+
+  public var message: String = String()
+
+  public var deleted: Bool = false
+
+  public var generated: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _editTimestamp: Int64? = nil
+}
+
+public nonisolated struct Livekit_DataStream: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OperationType: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case create // = 0
+    case update // = 1
+    case delete // = 2
+    case reaction // = 3
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .create
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .create
+      case 1: self = .update
+      case 2: self = .delete
+      case 3: self = .reaction
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .create: return 0
+      case .update: return 1
+      case .delete: return 2
+      case .reaction: return 3
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Livekit_DataStream.OperationType] = [
+      .create,
+      .update,
+      .delete,
+      .reaction,
+    ]
+
+  }
+
+  public nonisolated enum CompressionType: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case none // = 0
+    case deflateRaw // = 1
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .none
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .none
+      case 1: self = .deflateRaw
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .none: return 0
+      case .deflateRaw: return 1
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Livekit_DataStream.CompressionType] = [
+      .none,
+      .deflateRaw,
+    ]
+
+  }
+
+  public nonisolated struct TextHeader: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var operationType: Livekit_DataStream.OperationType = .create
+
+    public var version: Int32 = 0
+
+    public var replyToStreamID: String = String()
+
+    public var attachedStreamIds: [String] = []
+
+    public var generated: Bool = false
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public nonisolated struct ByteHeader: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var name: String = String()
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public nonisolated struct Header: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var streamID: String = String()
+
+    public var timestamp: Int64 = 0
+
+    public var topic: String = String()
+
+    public var mimeType: String = String()
+
+    public var totalLength: UInt64 {
+      get {_totalLength ?? 0}
+      set {_totalLength = newValue}
+    }
+    /// Returns true if `totalLength` has been explicitly set.
+    public var hasTotalLength: Bool {self._totalLength != nil}
+    /// Clears the value of `totalLength`. Subsequent reads from it will return its default value.
+    public mutating func clearTotalLength() {self._totalLength = nil}
+
+    /// 7 encryption_type (deprecated) omitted.
+    public var attributes: Dictionary<String,String> = [:]
+
+    public var contentHeader: Livekit_DataStream.Header.OneOf_ContentHeader? = nil
+
+    public var textHeader: Livekit_DataStream.TextHeader {
+      get {
+        if case .textHeader(let v)? = contentHeader {return v}
+        return Livekit_DataStream.TextHeader()
+      }
+      set {contentHeader = .textHeader(newValue)}
+    }
+
+    public var byteHeader: Livekit_DataStream.ByteHeader {
+      get {
+        if case .byteHeader(let v)? = contentHeader {return v}
+        return Livekit_DataStream.ByteHeader()
+      }
+      set {contentHeader = .byteHeader(newValue)}
+    }
+
+    public var inlineContent: Data {
+      get {_inlineContent ?? Data()}
+      set {_inlineContent = newValue}
+    }
+    /// Returns true if `inlineContent` has been explicitly set.
+    public var hasInlineContent: Bool {self._inlineContent != nil}
+    /// Clears the value of `inlineContent`. Subsequent reads from it will return its default value.
+    public mutating func clearInlineContent() {self._inlineContent = nil}
+
+    public var compression: Livekit_DataStream.CompressionType = .none
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public nonisolated enum OneOf_ContentHeader: Equatable, Sendable {
+      case textHeader(Livekit_DataStream.TextHeader)
+      case byteHeader(Livekit_DataStream.ByteHeader)
+
+    }
+
+    public init() {}
+
+    fileprivate var _totalLength: UInt64? = nil
+    fileprivate var _inlineContent: Data? = nil
+  }
+
+  public nonisolated struct Chunk: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var streamID: String = String()
+
+    public var chunkIndex: UInt64 = 0
+
+    public var content: Data = Data()
+
+    /// 5 iv (deprecated) omitted.
+    public var version: Int32 = 0
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public nonisolated struct Trailer: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var streamID: String = String()
+
+    public var reason: String = String()
+
+    public var attributes: Dictionary<String,String> = [:]
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public init() {}
 }
 
 public nonisolated struct Livekit_RpcRequest: Sendable {
@@ -1764,6 +2121,274 @@ public nonisolated struct Livekit_DisabledCodecs: Sendable {
   public init() {}
 }
 
+/// Data tracks (reference: data channels §3).
+public nonisolated struct Livekit_DataTrackInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var pubHandle: UInt32 = 0
+
+  public var sid: String = String()
+
+  public var name: String = String()
+
+  public var encryption: Livekit_Encryption.TypeEnum = .none
+
+  public var frameEncoding: Livekit_DataTrackFrameEncoding {
+    get {_frameEncoding ?? Livekit_DataTrackFrameEncoding()}
+    set {_frameEncoding = newValue}
+  }
+  /// Returns true if `frameEncoding` has been explicitly set.
+  public var hasFrameEncoding: Bool {self._frameEncoding != nil}
+  /// Clears the value of `frameEncoding`. Subsequent reads from it will return its default value.
+  public mutating func clearFrameEncoding() {self._frameEncoding = nil}
+
+  public var schema: Livekit_DataTrackSchemaId {
+    get {_schema ?? Livekit_DataTrackSchemaId()}
+    set {_schema = newValue}
+  }
+  /// Returns true if `schema` has been explicitly set.
+  public var hasSchema: Bool {self._schema != nil}
+  /// Clears the value of `schema`. Subsequent reads from it will return its default value.
+  public mutating func clearSchema() {self._schema = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _frameEncoding: Livekit_DataTrackFrameEncoding? = nil
+  fileprivate var _schema: Livekit_DataTrackSchemaId? = nil
+}
+
+public nonisolated struct Livekit_DataTrackFrameEncoding: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var value: Livekit_DataTrackFrameEncoding.OneOf_Value? = nil
+
+  public var wellKnown: Livekit_DataTrackFrameEncoding.WellKnownFrameEncoding {
+    get {
+      if case .wellKnown(let v)? = value {return v}
+      return .unspecified
+    }
+    set {value = .wellKnown(newValue)}
+  }
+
+  public var custom: String {
+    get {
+      if case .custom(let v)? = value {return v}
+      return String()
+    }
+    set {value = .custom(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Value: Equatable, Sendable {
+    case wellKnown(Livekit_DataTrackFrameEncoding.WellKnownFrameEncoding)
+    case custom(String)
+
+  }
+
+  public nonisolated enum WellKnownFrameEncoding: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unspecified // = 0
+    case ros1 // = 1
+    case cdr // = 2
+    case protobuf // = 3
+    case flatbuffer // = 4
+    case cbor // = 5
+    case msgpack // = 6
+    case json // = 7
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unspecified
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unspecified
+      case 1: self = .ros1
+      case 2: self = .cdr
+      case 3: self = .protobuf
+      case 4: self = .flatbuffer
+      case 5: self = .cbor
+      case 6: self = .msgpack
+      case 7: self = .json
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unspecified: return 0
+      case .ros1: return 1
+      case .cdr: return 2
+      case .protobuf: return 3
+      case .flatbuffer: return 4
+      case .cbor: return 5
+      case .msgpack: return 6
+      case .json: return 7
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Livekit_DataTrackFrameEncoding.WellKnownFrameEncoding] = [
+      .unspecified,
+      .ros1,
+      .cdr,
+      .protobuf,
+      .flatbuffer,
+      .cbor,
+      .msgpack,
+      .json,
+    ]
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Livekit_DataTrackSchemaEncoding: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var value: Livekit_DataTrackSchemaEncoding.OneOf_Value? = nil
+
+  public var wellKnown: Livekit_DataTrackSchemaEncoding.WellKnownSchemaEncoding {
+    get {
+      if case .wellKnown(let v)? = value {return v}
+      return .unspecified
+    }
+    set {value = .wellKnown(newValue)}
+  }
+
+  public var custom: String {
+    get {
+      if case .custom(let v)? = value {return v}
+      return String()
+    }
+    set {value = .custom(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Value: Equatable, Sendable {
+    case wellKnown(Livekit_DataTrackSchemaEncoding.WellKnownSchemaEncoding)
+    case custom(String)
+
+  }
+
+  public nonisolated enum WellKnownSchemaEncoding: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case unspecified // = 0
+    case protobuf // = 1
+    case flatbuffer // = 2
+    case ros1Msg // = 3
+    case ros2Msg // = 4
+    case ros2Idl // = 5
+    case omgIdl // = 6
+    case jsonSchema // = 7
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unspecified
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unspecified
+      case 1: self = .protobuf
+      case 2: self = .flatbuffer
+      case 3: self = .ros1Msg
+      case 4: self = .ros2Msg
+      case 5: self = .ros2Idl
+      case 6: self = .omgIdl
+      case 7: self = .jsonSchema
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unspecified: return 0
+      case .protobuf: return 1
+      case .flatbuffer: return 2
+      case .ros1Msg: return 3
+      case .ros2Msg: return 4
+      case .ros2Idl: return 5
+      case .omgIdl: return 6
+      case .jsonSchema: return 7
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Livekit_DataTrackSchemaEncoding.WellKnownSchemaEncoding] = [
+      .unspecified,
+      .protobuf,
+      .flatbuffer,
+      .ros1Msg,
+      .ros2Msg,
+      .ros2Idl,
+      .omgIdl,
+      .jsonSchema,
+    ]
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Livekit_DataTrackSchemaId: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var encoding: Livekit_DataTrackSchemaEncoding {
+    get {_encoding ?? Livekit_DataTrackSchemaEncoding()}
+    set {_encoding = newValue}
+  }
+  /// Returns true if `encoding` has been explicitly set.
+  public var hasEncoding: Bool {self._encoding != nil}
+  /// Clears the value of `encoding`. Subsequent reads from it will return its default value.
+  public mutating func clearEncoding() {self._encoding = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _encoding: Livekit_DataTrackSchemaEncoding? = nil
+}
+
+public nonisolated struct Livekit_DataTrackSubscriptionOptions: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var targetFps: UInt32 {
+    get {_targetFps ?? 0}
+    set {_targetFps = newValue}
+  }
+  /// Returns true if `targetFps` has been explicitly set.
+  public var hasTargetFps: Bool {self._targetFps != nil}
+  /// Clears the value of `targetFps`. Subsequent reads from it will return its default value.
+  public mutating func clearTargetFps() {self._targetFps = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _targetFps: UInt32? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "livekit"
@@ -2058,7 +2683,7 @@ nonisolated extension Livekit_ParticipantPermission: SwiftProtobuf.Message, Swif
 
 nonisolated extension Livekit_ParticipantInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ParticipantInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sid\0\u{1}identity\0\u{1}state\0\u{1}tracks\0\u{1}metadata\0\u{3}joined_at\0\u{2}\u{3}name\0\u{1}version\0\u{1}permission\0\u{1}region\0\u{3}is_publisher\0\u{1}kind\0\u{1}attributes\0\u{3}disconnect_reason\0\u{3}joined_at_ms\0\u{3}kind_details\0\u{4}\u{2}client_protocol\0\u{1}capabilities\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sid\0\u{1}identity\0\u{1}state\0\u{1}tracks\0\u{1}metadata\0\u{3}joined_at\0\u{2}\u{3}name\0\u{1}version\0\u{1}permission\0\u{1}region\0\u{3}is_publisher\0\u{1}kind\0\u{1}attributes\0\u{3}disconnect_reason\0\u{3}joined_at_ms\0\u{3}kind_details\0\u{3}data_tracks\0\u{3}client_protocol\0\u{1}capabilities\0")
 
   fileprivate class _StorageClass {
     var _sid: String = String()
@@ -2077,6 +2702,7 @@ nonisolated extension Livekit_ParticipantInfo: SwiftProtobuf.Message, SwiftProto
     var _attributes: Dictionary<String,String> = [:]
     var _disconnectReason: Livekit_DisconnectReason = .unknownReason
     var _kindDetails: [Livekit_ParticipantInfo.KindDetail] = []
+    var _dataTracks: [Livekit_DataTrackInfo] = []
     var _clientProtocol: Int32 = 0
     var _capabilities: [Livekit_ClientInfo.Capability] = []
 
@@ -2105,6 +2731,7 @@ nonisolated extension Livekit_ParticipantInfo: SwiftProtobuf.Message, SwiftProto
       _attributes = source._attributes
       _disconnectReason = source._disconnectReason
       _kindDetails = source._kindDetails
+      _dataTracks = source._dataTracks
       _clientProtocol = source._clientProtocol
       _capabilities = source._capabilities
     }
@@ -2141,6 +2768,7 @@ nonisolated extension Livekit_ParticipantInfo: SwiftProtobuf.Message, SwiftProto
         case 16: try { try decoder.decodeSingularEnumField(value: &_storage._disconnectReason) }()
         case 17: try { try decoder.decodeSingularInt64Field(value: &_storage._joinedAtMs) }()
         case 18: try { try decoder.decodeRepeatedEnumField(value: &_storage._kindDetails) }()
+        case 19: try { try decoder.decodeRepeatedMessageField(value: &_storage._dataTracks) }()
         case 20: try { try decoder.decodeSingularInt32Field(value: &_storage._clientProtocol) }()
         case 21: try { try decoder.decodeRepeatedEnumField(value: &_storage._capabilities) }()
         default: break
@@ -2203,6 +2831,9 @@ nonisolated extension Livekit_ParticipantInfo: SwiftProtobuf.Message, SwiftProto
       if !_storage._kindDetails.isEmpty {
         try visitor.visitPackedEnumField(value: _storage._kindDetails, fieldNumber: 18)
       }
+      if !_storage._dataTracks.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._dataTracks, fieldNumber: 19)
+      }
       if _storage._clientProtocol != 0 {
         try visitor.visitSingularInt32Field(value: _storage._clientProtocol, fieldNumber: 20)
       }
@@ -2234,6 +2865,7 @@ nonisolated extension Livekit_ParticipantInfo: SwiftProtobuf.Message, SwiftProto
         if _storage._attributes != rhs_storage._attributes {return false}
         if _storage._disconnectReason != rhs_storage._disconnectReason {return false}
         if _storage._kindDetails != rhs_storage._kindDetails {return false}
+        if _storage._dataTracks != rhs_storage._dataTracks {return false}
         if _storage._clientProtocol != rhs_storage._clientProtocol {return false}
         if _storage._capabilities != rhs_storage._capabilities {return false}
         return true
@@ -2686,124 +3318,255 @@ nonisolated extension Livekit_SubscribedAudioCodec: SwiftProtobuf.Message, Swift
 
 nonisolated extension Livekit_DataPacket: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DataPacket"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}user\0\u{4}\u{2}participant_identity\0\u{3}destination_identities\0\u{4}\u{5}rpc_request\0\u{3}rpc_ack\0\u{3}rpc_response\0\u{2}\u{4}sequence\0\u{3}participant_sid\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}user\0\u{4}\u{2}participant_identity\0\u{3}destination_identities\0\u{2}\u{2}transcription\0\u{4}\u{2}chat_message\0\u{3}rpc_request\0\u{3}rpc_ack\0\u{3}rpc_response\0\u{3}stream_header\0\u{3}stream_chunk\0\u{3}stream_trailer\0\u{1}sequence\0\u{3}participant_sid\0")
+
+  fileprivate class _StorageClass {
+    var _kind: Livekit_DataPacket.Kind = .reliable
+    var _participantIdentity: String = String()
+    var _destinationIdentities: [String] = []
+    var _value: Livekit_DataPacket.OneOf_Value?
+    var _sequence: UInt32 = 0
+    var _participantSid: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _kind = source._kind
+      _participantIdentity = source._participantIdentity
+      _destinationIdentities = source._destinationIdentities
+      _value = source._value
+      _sequence = source._sequence
+      _participantSid = source._participantSid
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
-      case 2: try {
-        var v: Livekit_UserPacket?
-        var hadOneofValue = false
-        if let current = self.value {
-          hadOneofValue = true
-          if case .user(let m) = current {v = m}
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularEnumField(value: &_storage._kind) }()
+        case 2: try {
+          var v: Livekit_UserPacket?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .user(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .user(v)
+          }
+        }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._participantIdentity) }()
+        case 5: try { try decoder.decodeRepeatedStringField(value: &_storage._destinationIdentities) }()
+        case 7: try {
+          var v: Livekit_Transcription?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .transcription(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .transcription(v)
+          }
+        }()
+        case 9: try {
+          var v: Livekit_ChatMessage?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .chatMessage(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .chatMessage(v)
+          }
+        }()
+        case 10: try {
+          var v: Livekit_RpcRequest?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .rpcRequest(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .rpcRequest(v)
+          }
+        }()
+        case 11: try {
+          var v: Livekit_RpcAck?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .rpcAck(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .rpcAck(v)
+          }
+        }()
+        case 12: try {
+          var v: Livekit_RpcResponse?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .rpcResponse(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .rpcResponse(v)
+          }
+        }()
+        case 13: try {
+          var v: Livekit_DataStream.Header?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .streamHeader(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .streamHeader(v)
+          }
+        }()
+        case 14: try {
+          var v: Livekit_DataStream.Chunk?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .streamChunk(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .streamChunk(v)
+          }
+        }()
+        case 15: try {
+          var v: Livekit_DataStream.Trailer?
+          var hadOneofValue = false
+          if let current = _storage._value {
+            hadOneofValue = true
+            if case .streamTrailer(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._value = .streamTrailer(v)
+          }
+        }()
+        case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._sequence) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._participantSid) }()
+        default: break
         }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.value = .user(v)
-        }
-      }()
-      case 4: try { try decoder.decodeSingularStringField(value: &self.participantIdentity) }()
-      case 5: try { try decoder.decodeRepeatedStringField(value: &self.destinationIdentities) }()
-      case 10: try {
-        var v: Livekit_RpcRequest?
-        var hadOneofValue = false
-        if let current = self.value {
-          hadOneofValue = true
-          if case .rpcRequest(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.value = .rpcRequest(v)
-        }
-      }()
-      case 11: try {
-        var v: Livekit_RpcAck?
-        var hadOneofValue = false
-        if let current = self.value {
-          hadOneofValue = true
-          if case .rpcAck(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.value = .rpcAck(v)
-        }
-      }()
-      case 12: try {
-        var v: Livekit_RpcResponse?
-        var hadOneofValue = false
-        if let current = self.value {
-          hadOneofValue = true
-          if case .rpcResponse(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.value = .rpcResponse(v)
-        }
-      }()
-      case 16: try { try decoder.decodeSingularUInt32Field(value: &self.sequence) }()
-      case 17: try { try decoder.decodeSingularStringField(value: &self.participantSid) }()
-      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if self.kind != .reliable {
-      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 1)
-    }
-    try { if case .user(let v)? = self.value {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
-    if !self.participantIdentity.isEmpty {
-      try visitor.visitSingularStringField(value: self.participantIdentity, fieldNumber: 4)
-    }
-    if !self.destinationIdentities.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.destinationIdentities, fieldNumber: 5)
-    }
-    switch self.value {
-    case .rpcRequest?: try {
-      guard case .rpcRequest(let v)? = self.value else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    }()
-    case .rpcAck?: try {
-      guard case .rpcAck(let v)? = self.value else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
-    }()
-    case .rpcResponse?: try {
-      guard case .rpcResponse(let v)? = self.value else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
-    }()
-    default: break
-    }
-    if self.sequence != 0 {
-      try visitor.visitSingularUInt32Field(value: self.sequence, fieldNumber: 16)
-    }
-    if !self.participantSid.isEmpty {
-      try visitor.visitSingularStringField(value: self.participantSid, fieldNumber: 17)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._kind != .reliable {
+        try visitor.visitSingularEnumField(value: _storage._kind, fieldNumber: 1)
+      }
+      try { if case .user(let v)? = _storage._value {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if !_storage._participantIdentity.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._participantIdentity, fieldNumber: 4)
+      }
+      if !_storage._destinationIdentities.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._destinationIdentities, fieldNumber: 5)
+      }
+      switch _storage._value {
+      case .transcription?: try {
+        guard case .transcription(let v)? = _storage._value else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      }()
+      case .chatMessage?: try {
+        guard case .chatMessage(let v)? = _storage._value else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      }()
+      case .rpcRequest?: try {
+        guard case .rpcRequest(let v)? = _storage._value else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      }()
+      case .rpcAck?: try {
+        guard case .rpcAck(let v)? = _storage._value else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      }()
+      case .rpcResponse?: try {
+        guard case .rpcResponse(let v)? = _storage._value else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      }()
+      case .streamHeader?: try {
+        guard case .streamHeader(let v)? = _storage._value else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+      }()
+      case .streamChunk?: try {
+        guard case .streamChunk(let v)? = _storage._value else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      }()
+      case .streamTrailer?: try {
+        guard case .streamTrailer(let v)? = _storage._value else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      }()
+      default: break
+      }
+      if _storage._sequence != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._sequence, fieldNumber: 16)
+      }
+      if !_storage._participantSid.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._participantSid, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Livekit_DataPacket, rhs: Livekit_DataPacket) -> Bool {
-    if lhs.kind != rhs.kind {return false}
-    if lhs.participantIdentity != rhs.participantIdentity {return false}
-    if lhs.destinationIdentities != rhs.destinationIdentities {return false}
-    if lhs.value != rhs.value {return false}
-    if lhs.sequence != rhs.sequence {return false}
-    if lhs.participantSid != rhs.participantSid {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._participantIdentity != rhs_storage._participantIdentity {return false}
+        if _storage._destinationIdentities != rhs_storage._destinationIdentities {return false}
+        if _storage._value != rhs_storage._value {return false}
+        if _storage._sequence != rhs_storage._sequence {return false}
+        if _storage._participantSid != rhs_storage._participantSid {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2887,6 +3650,459 @@ nonisolated extension Livekit_UserPacket: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs._startTime != rhs._startTime {return false}
     if lhs._endTime != rhs._endTime {return false}
     if lhs.nonce != rhs.nonce {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_Transcription: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Transcription"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{2}transcribed_participant_identity\0\u{3}track_id\0\u{1}segments\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 2: try { try decoder.decodeSingularStringField(value: &self.transcribedParticipantIdentity) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.trackID) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.segments) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.transcribedParticipantIdentity.isEmpty {
+      try visitor.visitSingularStringField(value: self.transcribedParticipantIdentity, fieldNumber: 2)
+    }
+    if !self.trackID.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackID, fieldNumber: 3)
+    }
+    if !self.segments.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.segments, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_Transcription, rhs: Livekit_Transcription) -> Bool {
+    if lhs.transcribedParticipantIdentity != rhs.transcribedParticipantIdentity {return false}
+    if lhs.trackID != rhs.trackID {return false}
+    if lhs.segments != rhs.segments {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_TranscriptionSegment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TranscriptionSegment"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}text\0\u{3}start_time\0\u{3}end_time\0\u{1}final\0\u{1}language\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.text) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.startTime) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.endTime) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.final) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.language) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.text.isEmpty {
+      try visitor.visitSingularStringField(value: self.text, fieldNumber: 2)
+    }
+    if self.startTime != 0 {
+      try visitor.visitSingularUInt64Field(value: self.startTime, fieldNumber: 3)
+    }
+    if self.endTime != 0 {
+      try visitor.visitSingularUInt64Field(value: self.endTime, fieldNumber: 4)
+    }
+    if self.final != false {
+      try visitor.visitSingularBoolField(value: self.final, fieldNumber: 5)
+    }
+    if !self.language.isEmpty {
+      try visitor.visitSingularStringField(value: self.language, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_TranscriptionSegment, rhs: Livekit_TranscriptionSegment) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.text != rhs.text {return false}
+    if lhs.startTime != rhs.startTime {return false}
+    if lhs.endTime != rhs.endTime {return false}
+    if lhs.final != rhs.final {return false}
+    if lhs.language != rhs.language {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_ChatMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ChatMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}timestamp\0\u{3}edit_timestamp\0\u{1}message\0\u{1}deleted\0\u{1}generated\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.timestamp) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self._editTimestamp) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.deleted) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.generated) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if self.timestamp != 0 {
+      try visitor.visitSingularInt64Field(value: self.timestamp, fieldNumber: 2)
+    }
+    try { if let v = self._editTimestamp {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 3)
+    } }()
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 4)
+    }
+    if self.deleted != false {
+      try visitor.visitSingularBoolField(value: self.deleted, fieldNumber: 5)
+    }
+    if self.generated != false {
+      try visitor.visitSingularBoolField(value: self.generated, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_ChatMessage, rhs: Livekit_ChatMessage) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.timestamp != rhs.timestamp {return false}
+    if lhs._editTimestamp != rhs._editTimestamp {return false}
+    if lhs.message != rhs.message {return false}
+    if lhs.deleted != rhs.deleted {return false}
+    if lhs.generated != rhs.generated {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataStream: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DataStream"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataStream, rhs: Livekit_DataStream) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataStream.OperationType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CREATE\0\u{1}UPDATE\0\u{1}DELETE\0\u{1}REACTION\0")
+}
+
+nonisolated extension Livekit_DataStream.CompressionType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0NONE\0\u{1}DEFLATE_RAW\0")
+}
+
+nonisolated extension Livekit_DataStream.TextHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Livekit_DataStream.protoMessageName + ".TextHeader"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}operation_type\0\u{1}version\0\u{3}reply_to_stream_id\0\u{3}attached_stream_ids\0\u{1}generated\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.operationType) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.version) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.replyToStreamID) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.attachedStreamIds) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.generated) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.operationType != .create {
+      try visitor.visitSingularEnumField(value: self.operationType, fieldNumber: 1)
+    }
+    if self.version != 0 {
+      try visitor.visitSingularInt32Field(value: self.version, fieldNumber: 2)
+    }
+    if !self.replyToStreamID.isEmpty {
+      try visitor.visitSingularStringField(value: self.replyToStreamID, fieldNumber: 3)
+    }
+    if !self.attachedStreamIds.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.attachedStreamIds, fieldNumber: 4)
+    }
+    if self.generated != false {
+      try visitor.visitSingularBoolField(value: self.generated, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataStream.TextHeader, rhs: Livekit_DataStream.TextHeader) -> Bool {
+    if lhs.operationType != rhs.operationType {return false}
+    if lhs.version != rhs.version {return false}
+    if lhs.replyToStreamID != rhs.replyToStreamID {return false}
+    if lhs.attachedStreamIds != rhs.attachedStreamIds {return false}
+    if lhs.generated != rhs.generated {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataStream.ByteHeader: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Livekit_DataStream.protoMessageName + ".ByteHeader"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataStream.ByteHeader, rhs: Livekit_DataStream.ByteHeader) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataStream.Header: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Livekit_DataStream.protoMessageName + ".Header"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}timestamp\0\u{1}topic\0\u{3}mime_type\0\u{3}total_length\0\u{2}\u{3}attributes\0\u{3}text_header\0\u{3}byte_header\0\u{3}inline_content\0\u{1}compression\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.timestamp) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.mimeType) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self._totalLength) }()
+      case 8: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.attributes) }()
+      case 9: try {
+        var v: Livekit_DataStream.TextHeader?
+        var hadOneofValue = false
+        if let current = self.contentHeader {
+          hadOneofValue = true
+          if case .textHeader(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.contentHeader = .textHeader(v)
+        }
+      }()
+      case 10: try {
+        var v: Livekit_DataStream.ByteHeader?
+        var hadOneofValue = false
+        if let current = self.contentHeader {
+          hadOneofValue = true
+          if case .byteHeader(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.contentHeader = .byteHeader(v)
+        }
+      }()
+      case 11: try { try decoder.decodeSingularBytesField(value: &self._inlineContent) }()
+      case 12: try { try decoder.decodeSingularEnumField(value: &self.compression) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.streamID.isEmpty {
+      try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 1)
+    }
+    if self.timestamp != 0 {
+      try visitor.visitSingularInt64Field(value: self.timestamp, fieldNumber: 2)
+    }
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 3)
+    }
+    if !self.mimeType.isEmpty {
+      try visitor.visitSingularStringField(value: self.mimeType, fieldNumber: 4)
+    }
+    try { if let v = self._totalLength {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 5)
+    } }()
+    if !self.attributes.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.attributes, fieldNumber: 8)
+    }
+    switch self.contentHeader {
+    case .textHeader?: try {
+      guard case .textHeader(let v)? = self.contentHeader else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .byteHeader?: try {
+      guard case .byteHeader(let v)? = self.contentHeader else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    }()
+    case nil: break
+    }
+    try { if let v = self._inlineContent {
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 11)
+    } }()
+    if self.compression != .none {
+      try visitor.visitSingularEnumField(value: self.compression, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataStream.Header, rhs: Livekit_DataStream.Header) -> Bool {
+    if lhs.streamID != rhs.streamID {return false}
+    if lhs.timestamp != rhs.timestamp {return false}
+    if lhs.topic != rhs.topic {return false}
+    if lhs.mimeType != rhs.mimeType {return false}
+    if lhs._totalLength != rhs._totalLength {return false}
+    if lhs.attributes != rhs.attributes {return false}
+    if lhs.contentHeader != rhs.contentHeader {return false}
+    if lhs._inlineContent != rhs._inlineContent {return false}
+    if lhs.compression != rhs.compression {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataStream.Chunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Livekit_DataStream.protoMessageName + ".Chunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{3}chunk_index\0\u{1}content\0\u{1}version\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.chunkIndex) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.content) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.version) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.streamID.isEmpty {
+      try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 1)
+    }
+    if self.chunkIndex != 0 {
+      try visitor.visitSingularUInt64Field(value: self.chunkIndex, fieldNumber: 2)
+    }
+    if !self.content.isEmpty {
+      try visitor.visitSingularBytesField(value: self.content, fieldNumber: 3)
+    }
+    if self.version != 0 {
+      try visitor.visitSingularInt32Field(value: self.version, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataStream.Chunk, rhs: Livekit_DataStream.Chunk) -> Bool {
+    if lhs.streamID != rhs.streamID {return false}
+    if lhs.chunkIndex != rhs.chunkIndex {return false}
+    if lhs.content != rhs.content {return false}
+    if lhs.version != rhs.version {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataStream.Trailer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Livekit_DataStream.protoMessageName + ".Trailer"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}stream_id\0\u{1}reason\0\u{1}attributes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.streamID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 3: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.attributes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.streamID.isEmpty {
+      try visitor.visitSingularStringField(value: self.streamID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    if !self.attributes.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.attributes, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataStream.Trailer, rhs: Livekit_DataStream.Trailer) -> Bool {
+    if lhs.streamID != rhs.streamID {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.attributes != rhs.attributes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3412,6 +4628,260 @@ nonisolated extension Livekit_DisabledCodecs: SwiftProtobuf.Message, SwiftProtob
   public static func ==(lhs: Livekit_DisabledCodecs, rhs: Livekit_DisabledCodecs) -> Bool {
     if lhs.codecs != rhs.codecs {return false}
     if lhs.publish != rhs.publish {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataTrackInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DataTrackInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}pub_handle\0\u{1}sid\0\u{1}name\0\u{1}encryption\0\u{3}frame_encoding\0\u{1}schema\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.pubHandle) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.sid) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.encryption) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._frameEncoding) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._schema) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.pubHandle != 0 {
+      try visitor.visitSingularUInt32Field(value: self.pubHandle, fieldNumber: 1)
+    }
+    if !self.sid.isEmpty {
+      try visitor.visitSingularStringField(value: self.sid, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    if self.encryption != .none {
+      try visitor.visitSingularEnumField(value: self.encryption, fieldNumber: 4)
+    }
+    try { if let v = self._frameEncoding {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try { if let v = self._schema {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataTrackInfo, rhs: Livekit_DataTrackInfo) -> Bool {
+    if lhs.pubHandle != rhs.pubHandle {return false}
+    if lhs.sid != rhs.sid {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.encryption != rhs.encryption {return false}
+    if lhs._frameEncoding != rhs._frameEncoding {return false}
+    if lhs._schema != rhs._schema {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataTrackFrameEncoding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DataTrackFrameEncoding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}well_known\0\u{1}custom\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Livekit_DataTrackFrameEncoding.WellKnownFrameEncoding?
+        try decoder.decodeSingularEnumField(value: &v)
+        if let v = v {
+          if self.value != nil {try decoder.handleConflictingOneOf()}
+          self.value = .wellKnown(v)
+        }
+      }()
+      case 2: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.value != nil {try decoder.handleConflictingOneOf()}
+          self.value = .custom(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.value {
+    case .wellKnown?: try {
+      guard case .wellKnown(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularEnumField(value: v, fieldNumber: 1)
+    }()
+    case .custom?: try {
+      guard case .custom(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataTrackFrameEncoding, rhs: Livekit_DataTrackFrameEncoding) -> Bool {
+    if lhs.value != rhs.value {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataTrackFrameEncoding.WellKnownFrameEncoding: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0WELL_KNOWN_FRAME_ENCODING_UNSPECIFIED\0\u{1}WELL_KNOWN_FRAME_ENCODING_ROS1\0\u{1}WELL_KNOWN_FRAME_ENCODING_CDR\0\u{1}WELL_KNOWN_FRAME_ENCODING_PROTOBUF\0\u{1}WELL_KNOWN_FRAME_ENCODING_FLATBUFFER\0\u{1}WELL_KNOWN_FRAME_ENCODING_CBOR\0\u{1}WELL_KNOWN_FRAME_ENCODING_MSGPACK\0\u{1}WELL_KNOWN_FRAME_ENCODING_JSON\0")
+}
+
+nonisolated extension Livekit_DataTrackSchemaEncoding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DataTrackSchemaEncoding"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}well_known\0\u{1}custom\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Livekit_DataTrackSchemaEncoding.WellKnownSchemaEncoding?
+        try decoder.decodeSingularEnumField(value: &v)
+        if let v = v {
+          if self.value != nil {try decoder.handleConflictingOneOf()}
+          self.value = .wellKnown(v)
+        }
+      }()
+      case 2: try {
+        var v: String?
+        try decoder.decodeSingularStringField(value: &v)
+        if let v = v {
+          if self.value != nil {try decoder.handleConflictingOneOf()}
+          self.value = .custom(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.value {
+    case .wellKnown?: try {
+      guard case .wellKnown(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularEnumField(value: v, fieldNumber: 1)
+    }()
+    case .custom?: try {
+      guard case .custom(let v)? = self.value else { preconditionFailure() }
+      try visitor.visitSingularStringField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataTrackSchemaEncoding, rhs: Livekit_DataTrackSchemaEncoding) -> Bool {
+    if lhs.value != rhs.value {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataTrackSchemaEncoding.WellKnownSchemaEncoding: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0WELL_KNOWN_SCHEMA_ENCODING_UNSPECIFIED\0\u{1}WELL_KNOWN_SCHEMA_ENCODING_PROTOBUF\0\u{1}WELL_KNOWN_SCHEMA_ENCODING_FLATBUFFER\0\u{1}WELL_KNOWN_SCHEMA_ENCODING_ROS1_MSG\0\u{1}WELL_KNOWN_SCHEMA_ENCODING_ROS2_MSG\0\u{1}WELL_KNOWN_SCHEMA_ENCODING_ROS2_IDL\0\u{1}WELL_KNOWN_SCHEMA_ENCODING_OMG_IDL\0\u{1}WELL_KNOWN_SCHEMA_ENCODING_JSON_SCHEMA\0")
+}
+
+nonisolated extension Livekit_DataTrackSchemaId: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DataTrackSchemaId"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}encoding\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._encoding) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    try { if let v = self._encoding {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataTrackSchemaId, rhs: Livekit_DataTrackSchemaId) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs._encoding != rhs._encoding {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataTrackSubscriptionOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DataTrackSubscriptionOptions"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}target_fps\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self._targetFps) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._targetFps {
+      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataTrackSubscriptionOptions, rhs: Livekit_DataTrackSubscriptionOptions) -> Bool {
+    if lhs._targetFps != rhs._targetFps {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -10,8 +10,8 @@
 
 /// sfusim's own subset of LiveKit's signalling messages (shared/reference/livekit-signaling.md §2.1–2.3).
 /// Wire-compatible with LiveKit's `livekit` package: same message names, field names and numbers.
-/// Checked by interop/test_proto_schema.py. Data-track and blob messages are not modelled: their
-/// oneof members and fields are omitted and survive as unknown fields.
+/// Checked by interop/test_proto_schema.py. Data blobs are not modelled: their oneof members and
+/// fields are omitted and survive as unknown fields.
 /// Regenerate the Swift code with scripts/generate-proto; never edit Sources/SimProto by hand.
 
 #if canImport(FoundationEssentials)
@@ -289,13 +289,21 @@ public nonisolated struct Livekit_SignalRequest: Sendable {
     set {message = .publishDataTrackRequest(newValue)}
   }
 
-  /// 21–23 (data subscriptions, data blobs) omitted.
   public var unpublishDataTrackRequest: Livekit_UnpublishDataTrackRequest {
     get {
       if case .unpublishDataTrackRequest(let v)? = message {return v}
       return Livekit_UnpublishDataTrackRequest()
     }
     set {message = .unpublishDataTrackRequest(newValue)}
+  }
+
+  /// 22–23 (data blobs) omitted.
+  public var updateDataSubscription: Livekit_UpdateDataSubscription {
+    get {
+      if case .updateDataSubscription(let v)? = message {return v}
+      return Livekit_UpdateDataSubscription()
+    }
+    set {message = .updateDataSubscription(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -320,15 +328,16 @@ public nonisolated struct Livekit_SignalRequest: Sendable {
     case updateAudioTrack(Livekit_UpdateLocalAudioTrack)
     case updateVideoTrack(Livekit_UpdateLocalVideoTrack)
     case publishDataTrackRequest(Livekit_PublishDataTrackRequest)
-    /// 21–23 (data subscriptions, data blobs) omitted.
     case unpublishDataTrackRequest(Livekit_UnpublishDataTrackRequest)
+    /// 22–23 (data blobs) omitted.
+    case updateDataSubscription(Livekit_UpdateDataSubscription)
 
   }
 
   public init() {}
 }
 
-/// Data tracks: only what sfusim needs to refuse them at once (it does not model them).
+/// Data tracks (reference: data channels §3).
 public nonisolated struct Livekit_PublishDataTrackRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -338,12 +347,53 @@ public nonisolated struct Livekit_PublishDataTrackRequest: Sendable {
 
   public var name: String = String()
 
-  /// 4 frame_encoding, 5 schema omitted.
   public var encryption: Livekit_Encryption.TypeEnum = .none
+
+  public var frameEncoding: Livekit_DataTrackFrameEncoding {
+    get {_frameEncoding ?? Livekit_DataTrackFrameEncoding()}
+    set {_frameEncoding = newValue}
+  }
+  /// Returns true if `frameEncoding` has been explicitly set.
+  public var hasFrameEncoding: Bool {self._frameEncoding != nil}
+  /// Clears the value of `frameEncoding`. Subsequent reads from it will return its default value.
+  public mutating func clearFrameEncoding() {self._frameEncoding = nil}
+
+  public var schema: Livekit_DataTrackSchemaId {
+    get {_schema ?? Livekit_DataTrackSchemaId()}
+    set {_schema = newValue}
+  }
+  /// Returns true if `schema` has been explicitly set.
+  public var hasSchema: Bool {self._schema != nil}
+  /// Clears the value of `schema`. Subsequent reads from it will return its default value.
+  public mutating func clearSchema() {self._schema = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _frameEncoding: Livekit_DataTrackFrameEncoding? = nil
+  fileprivate var _schema: Livekit_DataTrackSchemaId? = nil
+}
+
+public nonisolated struct Livekit_PublishDataTrackResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var info: Livekit_DataTrackInfo {
+    get {_info ?? Livekit_DataTrackInfo()}
+    set {_info = newValue}
+  }
+  /// Returns true if `info` has been explicitly set.
+  public var hasInfo: Bool {self._info != nil}
+  /// Clears the value of `info`. Subsequent reads from it will return its default value.
+  public mutating func clearInfo() {self._info = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _info: Livekit_DataTrackInfo? = nil
 }
 
 public nonisolated struct Livekit_UnpublishDataTrackRequest: Sendable {
@@ -354,6 +404,92 @@ public nonisolated struct Livekit_UnpublishDataTrackRequest: Sendable {
   public var pubHandle: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Livekit_UnpublishDataTrackResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var info: Livekit_DataTrackInfo {
+    get {_info ?? Livekit_DataTrackInfo()}
+    set {_info = newValue}
+  }
+  /// Returns true if `info` has been explicitly set.
+  public var hasInfo: Bool {self._info != nil}
+  /// Clears the value of `info`. Subsequent reads from it will return its default value.
+  public mutating func clearInfo() {self._info = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _info: Livekit_DataTrackInfo? = nil
+}
+
+public nonisolated struct Livekit_DataTrackSubscriberHandles: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var subHandles: Dictionary<UInt32,Livekit_DataTrackSubscriberHandles.PublishedDataTrack> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated struct PublishedDataTrack: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var publisherIdentity: String = String()
+
+    public var publisherSid: String = String()
+
+    public var trackSid: String = String()
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Livekit_UpdateDataSubscription: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var updates: [Livekit_UpdateDataSubscription.Update] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated struct Update: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var trackSid: String = String()
+
+    public var subscribe: Bool = false
+
+    public var options: Livekit_DataTrackSubscriptionOptions {
+      get {_options ?? Livekit_DataTrackSubscriptionOptions()}
+      set {_options = newValue}
+    }
+    /// Returns true if `options` has been explicitly set.
+    public var hasOptions: Bool {self._options != nil}
+    /// Clears the value of `options`. Subsequent reads from it will return its default value.
+    public mutating func clearOptions() {self._options = nil}
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+
+    fileprivate var _options: Livekit_DataTrackSubscriptionOptions? = nil
+  }
 
   public init() {}
 }
@@ -558,13 +694,37 @@ public nonisolated struct Livekit_SignalResponse: Sendable {
     set {message = .mediaSectionsRequirement(newValue)}
   }
 
-  /// 27–31 (data tracks, data blobs) omitted.
   public var subscribedAudioCodecUpdate: Livekit_SubscribedAudioCodecUpdate {
     get {
       if case .subscribedAudioCodecUpdate(let v)? = message {return v}
       return Livekit_SubscribedAudioCodecUpdate()
     }
     set {message = .subscribedAudioCodecUpdate(newValue)}
+  }
+
+  public var publishDataTrackResponse: Livekit_PublishDataTrackResponse {
+    get {
+      if case .publishDataTrackResponse(let v)? = message {return v}
+      return Livekit_PublishDataTrackResponse()
+    }
+    set {message = .publishDataTrackResponse(newValue)}
+  }
+
+  public var unpublishDataTrackResponse: Livekit_UnpublishDataTrackResponse {
+    get {
+      if case .unpublishDataTrackResponse(let v)? = message {return v}
+      return Livekit_UnpublishDataTrackResponse()
+    }
+    set {message = .unpublishDataTrackResponse(newValue)}
+  }
+
+  /// 30–31 (data blobs) omitted.
+  public var dataTrackSubscriberHandles: Livekit_DataTrackSubscriberHandles {
+    get {
+      if case .dataTrackSubscriberHandles(let v)? = message {return v}
+      return Livekit_DataTrackSubscriberHandles()
+    }
+    set {message = .dataTrackSubscriberHandles(newValue)}
   }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -595,8 +755,11 @@ public nonisolated struct Livekit_SignalResponse: Sendable {
     case trackSubscribed(Livekit_TrackSubscribed)
     case roomMoved(Livekit_RoomMovedResponse)
     case mediaSectionsRequirement(Livekit_MediaSectionsRequirement)
-    /// 27–31 (data tracks, data blobs) omitted.
     case subscribedAudioCodecUpdate(Livekit_SubscribedAudioCodecUpdate)
+    case publishDataTrackResponse(Livekit_PublishDataTrackResponse)
+    case unpublishDataTrackResponse(Livekit_UnpublishDataTrackResponse)
+    /// 30–31 (data blobs) omitted.
+    case dataTrackSubscriberHandles(Livekit_DataTrackSubscriberHandles)
 
   }
 
@@ -1332,54 +1495,77 @@ public nonisolated struct Livekit_WrappedJoinRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Livekit_SyncState: Sendable {
+public nonisolated struct Livekit_SyncState: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var answer: Livekit_SessionDescription {
-    get {_answer ?? Livekit_SessionDescription()}
-    set {_answer = newValue}
+    get {_storage._answer ?? Livekit_SessionDescription()}
+    set {_uniqueStorage()._answer = newValue}
   }
   /// Returns true if `answer` has been explicitly set.
-  public var hasAnswer: Bool {self._answer != nil}
+  public var hasAnswer: Bool {_storage._answer != nil}
   /// Clears the value of `answer`. Subsequent reads from it will return its default value.
-  public mutating func clearAnswer() {self._answer = nil}
+  public mutating func clearAnswer() {_uniqueStorage()._answer = nil}
 
   public var subscription: Livekit_UpdateSubscription {
-    get {_subscription ?? Livekit_UpdateSubscription()}
-    set {_subscription = newValue}
+    get {_storage._subscription ?? Livekit_UpdateSubscription()}
+    set {_uniqueStorage()._subscription = newValue}
   }
   /// Returns true if `subscription` has been explicitly set.
-  public var hasSubscription: Bool {self._subscription != nil}
+  public var hasSubscription: Bool {_storage._subscription != nil}
   /// Clears the value of `subscription`. Subsequent reads from it will return its default value.
-  public mutating func clearSubscription() {self._subscription = nil}
+  public mutating func clearSubscription() {_uniqueStorage()._subscription = nil}
 
-  public var publishTracks: [Livekit_TrackPublishedResponse] = []
+  public var publishTracks: [Livekit_TrackPublishedResponse] {
+    get {_storage._publishTracks}
+    set {_uniqueStorage()._publishTracks = newValue}
+  }
 
-  public var dataChannels: [Livekit_DataChannelInfo] = []
+  public var dataChannels: [Livekit_DataChannelInfo] {
+    get {_storage._dataChannels}
+    set {_uniqueStorage()._dataChannels = newValue}
+  }
 
   public var offer: Livekit_SessionDescription {
-    get {_offer ?? Livekit_SessionDescription()}
-    set {_offer = newValue}
+    get {_storage._offer ?? Livekit_SessionDescription()}
+    set {_uniqueStorage()._offer = newValue}
   }
   /// Returns true if `offer` has been explicitly set.
-  public var hasOffer: Bool {self._offer != nil}
+  public var hasOffer: Bool {_storage._offer != nil}
   /// Clears the value of `offer`. Subsequent reads from it will return its default value.
-  public mutating func clearOffer() {self._offer = nil}
+  public mutating func clearOffer() {_uniqueStorage()._offer = nil}
 
-  public var trackSidsDisabled: [String] = []
+  public var trackSidsDisabled: [String] {
+    get {_storage._trackSidsDisabled}
+    set {_uniqueStorage()._trackSidsDisabled = newValue}
+  }
 
-  /// 8 publish_data_tracks, 9 data_subscription omitted: data tracks are not modelled.
-  public var datachannelReceiveStates: [Livekit_DataChannelReceiveState] = []
+  public var datachannelReceiveStates: [Livekit_DataChannelReceiveState] {
+    get {_storage._datachannelReceiveStates}
+    set {_uniqueStorage()._datachannelReceiveStates = newValue}
+  }
+
+  public var publishDataTracks: [Livekit_PublishDataTrackResponse] {
+    get {_storage._publishDataTracks}
+    set {_uniqueStorage()._publishDataTracks = newValue}
+  }
+
+  public var dataSubscription: Livekit_UpdateDataSubscription {
+    get {_storage._dataSubscription ?? Livekit_UpdateDataSubscription()}
+    set {_uniqueStorage()._dataSubscription = newValue}
+  }
+  /// Returns true if `dataSubscription` has been explicitly set.
+  public var hasDataSubscription: Bool {_storage._dataSubscription != nil}
+  /// Clears the value of `dataSubscription`. Subsequent reads from it will return its default value.
+  public mutating func clearDataSubscription() {_uniqueStorage()._dataSubscription = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _answer: Livekit_SessionDescription? = nil
-  fileprivate var _subscription: Livekit_UpdateSubscription? = nil
-  fileprivate var _offer: Livekit_SessionDescription? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Livekit_DataChannelInfo: Sendable {
@@ -2012,7 +2198,7 @@ nonisolated extension Livekit_CandidateProtocol: SwiftProtobuf._ProtoNameProvidi
 
 nonisolated extension Livekit_SignalRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SignalRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}offer\0\u{1}answer\0\u{1}trickle\0\u{3}add_track\0\u{1}mute\0\u{1}subscription\0\u{3}track_setting\0\u{1}leave\0\u{4}\u{2}update_layers\0\u{3}subscription_permission\0\u{3}sync_state\0\u{1}simulate\0\u{1}ping\0\u{3}update_metadata\0\u{3}ping_req\0\u{3}update_audio_track\0\u{3}update_video_track\0\u{3}publish_data_track_request\0\u{3}unpublish_data_track_request\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}offer\0\u{1}answer\0\u{1}trickle\0\u{3}add_track\0\u{1}mute\0\u{1}subscription\0\u{3}track_setting\0\u{1}leave\0\u{4}\u{2}update_layers\0\u{3}subscription_permission\0\u{3}sync_state\0\u{1}simulate\0\u{1}ping\0\u{3}update_metadata\0\u{3}ping_req\0\u{3}update_audio_track\0\u{3}update_video_track\0\u{3}publish_data_track_request\0\u{3}unpublish_data_track_request\0\u{3}update_data_subscription\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2262,6 +2448,19 @@ nonisolated extension Livekit_SignalRequest: SwiftProtobuf.Message, SwiftProtobu
           self.message = .unpublishDataTrackRequest(v)
         }
       }()
+      case 21: try {
+        var v: Livekit_UpdateDataSubscription?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .updateDataSubscription(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .updateDataSubscription(v)
+        }
+      }()
       default: break
       }
     }
@@ -2349,6 +2548,10 @@ nonisolated extension Livekit_SignalRequest: SwiftProtobuf.Message, SwiftProtobu
       guard case .unpublishDataTrackRequest(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
     }()
+    case .updateDataSubscription?: try {
+      guard case .updateDataSubscription(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -2363,7 +2566,7 @@ nonisolated extension Livekit_SignalRequest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Livekit_PublishDataTrackRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PublishDataTrackRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}pub_handle\0\u{1}name\0\u{1}encryption\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}pub_handle\0\u{1}name\0\u{1}encryption\0\u{3}frame_encoding\0\u{1}schema\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2374,12 +2577,18 @@ nonisolated extension Livekit_PublishDataTrackRequest: SwiftProtobuf.Message, Sw
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.pubHandle) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 3: try { try decoder.decodeSingularEnumField(value: &self.encryption) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._frameEncoding) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._schema) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if self.pubHandle != 0 {
       try visitor.visitSingularUInt32Field(value: self.pubHandle, fieldNumber: 1)
     }
@@ -2389,6 +2598,12 @@ nonisolated extension Livekit_PublishDataTrackRequest: SwiftProtobuf.Message, Sw
     if self.encryption != .none {
       try visitor.visitSingularEnumField(value: self.encryption, fieldNumber: 3)
     }
+    try { if let v = self._frameEncoding {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._schema {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2396,6 +2611,42 @@ nonisolated extension Livekit_PublishDataTrackRequest: SwiftProtobuf.Message, Sw
     if lhs.pubHandle != rhs.pubHandle {return false}
     if lhs.name != rhs.name {return false}
     if lhs.encryption != rhs.encryption {return false}
+    if lhs._frameEncoding != rhs._frameEncoding {return false}
+    if lhs._schema != rhs._schema {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_PublishDataTrackResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PublishDataTrackResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._info) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._info {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_PublishDataTrackResponse, rhs: Livekit_PublishDataTrackResponse) -> Bool {
+    if lhs._info != rhs._info {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2431,9 +2682,187 @@ nonisolated extension Livekit_UnpublishDataTrackRequest: SwiftProtobuf.Message, 
   }
 }
 
+nonisolated extension Livekit_UnpublishDataTrackResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UnpublishDataTrackResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._info) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._info {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_UnpublishDataTrackResponse, rhs: Livekit_UnpublishDataTrackResponse) -> Bool {
+    if lhs._info != rhs._info {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataTrackSubscriberHandles: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DataTrackSubscriberHandles"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sub_handles\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufUInt32,Livekit_DataTrackSubscriberHandles.PublishedDataTrack>.self, value: &self.subHandles) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.subHandles.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMessageMap<SwiftProtobuf.ProtobufUInt32,Livekit_DataTrackSubscriberHandles.PublishedDataTrack>.self, value: self.subHandles, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataTrackSubscriberHandles, rhs: Livekit_DataTrackSubscriberHandles) -> Bool {
+    if lhs.subHandles != rhs.subHandles {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_DataTrackSubscriberHandles.PublishedDataTrack: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Livekit_DataTrackSubscriberHandles.protoMessageName + ".PublishedDataTrack"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}publisher_identity\0\u{3}publisher_sid\0\u{3}track_sid\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.publisherIdentity) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.publisherSid) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.trackSid) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.publisherIdentity.isEmpty {
+      try visitor.visitSingularStringField(value: self.publisherIdentity, fieldNumber: 1)
+    }
+    if !self.publisherSid.isEmpty {
+      try visitor.visitSingularStringField(value: self.publisherSid, fieldNumber: 2)
+    }
+    if !self.trackSid.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackSid, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_DataTrackSubscriberHandles.PublishedDataTrack, rhs: Livekit_DataTrackSubscriberHandles.PublishedDataTrack) -> Bool {
+    if lhs.publisherIdentity != rhs.publisherIdentity {return false}
+    if lhs.publisherSid != rhs.publisherSid {return false}
+    if lhs.trackSid != rhs.trackSid {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_UpdateDataSubscription: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UpdateDataSubscription"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}updates\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.updates) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.updates.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.updates, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_UpdateDataSubscription, rhs: Livekit_UpdateDataSubscription) -> Bool {
+    if lhs.updates != rhs.updates {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_UpdateDataSubscription.Update: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = Livekit_UpdateDataSubscription.protoMessageName + ".Update"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}track_sid\0\u{1}subscribe\0\u{1}options\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.trackSid) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.subscribe) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._options) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.trackSid.isEmpty {
+      try visitor.visitSingularStringField(value: self.trackSid, fieldNumber: 1)
+    }
+    if self.subscribe != false {
+      try visitor.visitSingularBoolField(value: self.subscribe, fieldNumber: 2)
+    }
+    try { if let v = self._options {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_UpdateDataSubscription.Update, rhs: Livekit_UpdateDataSubscription.Update) -> Bool {
+    if lhs.trackSid != rhs.trackSid {return false}
+    if lhs.subscribe != rhs.subscribe {return false}
+    if lhs._options != rhs._options {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Livekit_SignalResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SignalResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}join\0\u{1}answer\0\u{1}offer\0\u{1}trickle\0\u{1}update\0\u{3}track_published\0\u{2}\u{2}leave\0\u{1}mute\0\u{3}speakers_changed\0\u{3}room_update\0\u{3}connection_quality\0\u{3}stream_state_update\0\u{3}subscribed_quality_update\0\u{3}subscription_permission_update\0\u{3}refresh_token\0\u{3}track_unpublished\0\u{1}pong\0\u{1}reconnect\0\u{3}pong_resp\0\u{3}subscription_response\0\u{3}request_response\0\u{3}track_subscribed\0\u{3}room_moved\0\u{3}media_sections_requirement\0\u{3}subscribed_audio_codec_update\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}join\0\u{1}answer\0\u{1}offer\0\u{1}trickle\0\u{1}update\0\u{3}track_published\0\u{2}\u{2}leave\0\u{1}mute\0\u{3}speakers_changed\0\u{3}room_update\0\u{3}connection_quality\0\u{3}stream_state_update\0\u{3}subscribed_quality_update\0\u{3}subscription_permission_update\0\u{3}refresh_token\0\u{3}track_unpublished\0\u{1}pong\0\u{1}reconnect\0\u{3}pong_resp\0\u{3}subscription_response\0\u{3}request_response\0\u{3}track_subscribed\0\u{3}room_moved\0\u{3}media_sections_requirement\0\u{3}subscribed_audio_codec_update\0\u{3}publish_data_track_response\0\u{3}unpublish_data_track_response\0\u{3}data_track_subscriber_handles\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2756,6 +3185,45 @@ nonisolated extension Livekit_SignalResponse: SwiftProtobuf.Message, SwiftProtob
           self.message = .subscribedAudioCodecUpdate(v)
         }
       }()
+      case 27: try {
+        var v: Livekit_PublishDataTrackResponse?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .publishDataTrackResponse(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .publishDataTrackResponse(v)
+        }
+      }()
+      case 28: try {
+        var v: Livekit_UnpublishDataTrackResponse?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .unpublishDataTrackResponse(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .unpublishDataTrackResponse(v)
+        }
+      }()
+      case 29: try {
+        var v: Livekit_DataTrackSubscriberHandles?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .dataTrackSubscriberHandles(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .dataTrackSubscriberHandles(v)
+        }
+      }()
       default: break
       }
     }
@@ -2866,6 +3334,18 @@ nonisolated extension Livekit_SignalResponse: SwiftProtobuf.Message, SwiftProtob
     case .subscribedAudioCodecUpdate?: try {
       guard case .subscribedAudioCodecUpdate(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 26)
+    }()
+    case .publishDataTrackResponse?: try {
+      guard case .publishDataTrackResponse(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 27)
+    }()
+    case .unpublishDataTrackResponse?: try {
+      guard case .unpublishDataTrackResponse(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 28)
+    }()
+    case .dataTrackSubscriberHandles?: try {
+      guard case .dataTrackSubscriberHandles(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 29)
     }()
     case nil: break
     }
@@ -4172,63 +4652,125 @@ nonisolated extension Livekit_WrappedJoinRequest.Compression: SwiftProtobuf._Pro
 
 nonisolated extension Livekit_SyncState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SyncState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}answer\0\u{1}subscription\0\u{3}publish_tracks\0\u{3}data_channels\0\u{1}offer\0\u{3}track_sids_disabled\0\u{3}datachannel_receive_states\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}answer\0\u{1}subscription\0\u{3}publish_tracks\0\u{3}data_channels\0\u{1}offer\0\u{3}track_sids_disabled\0\u{3}datachannel_receive_states\0\u{3}publish_data_tracks\0\u{3}data_subscription\0")
+
+  fileprivate class _StorageClass {
+    var _answer: Livekit_SessionDescription? = nil
+    var _subscription: Livekit_UpdateSubscription? = nil
+    var _publishTracks: [Livekit_TrackPublishedResponse] = []
+    var _dataChannels: [Livekit_DataChannelInfo] = []
+    var _offer: Livekit_SessionDescription? = nil
+    var _trackSidsDisabled: [String] = []
+    var _datachannelReceiveStates: [Livekit_DataChannelReceiveState] = []
+    var _publishDataTracks: [Livekit_PublishDataTrackResponse] = []
+    var _dataSubscription: Livekit_UpdateDataSubscription? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _answer = source._answer
+      _subscription = source._subscription
+      _publishTracks = source._publishTracks
+      _dataChannels = source._dataChannels
+      _offer = source._offer
+      _trackSidsDisabled = source._trackSidsDisabled
+      _datachannelReceiveStates = source._datachannelReceiveStates
+      _publishDataTracks = source._publishDataTracks
+      _dataSubscription = source._dataSubscription
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._answer) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._subscription) }()
-      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.publishTracks) }()
-      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.dataChannels) }()
-      case 5: try { try decoder.decodeSingularMessageField(value: &self._offer) }()
-      case 6: try { try decoder.decodeRepeatedStringField(value: &self.trackSidsDisabled) }()
-      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.datachannelReceiveStates) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._answer) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._subscription) }()
+        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._publishTracks) }()
+        case 4: try { try decoder.decodeRepeatedMessageField(value: &_storage._dataChannels) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._offer) }()
+        case 6: try { try decoder.decodeRepeatedStringField(value: &_storage._trackSidsDisabled) }()
+        case 7: try { try decoder.decodeRepeatedMessageField(value: &_storage._datachannelReceiveStates) }()
+        case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._publishDataTracks) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._dataSubscription) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._answer {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    try { if let v = self._subscription {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
-    if !self.publishTracks.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.publishTracks, fieldNumber: 3)
-    }
-    if !self.dataChannels.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.dataChannels, fieldNumber: 4)
-    }
-    try { if let v = self._offer {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    } }()
-    if !self.trackSidsDisabled.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.trackSidsDisabled, fieldNumber: 6)
-    }
-    if !self.datachannelReceiveStates.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.datachannelReceiveStates, fieldNumber: 7)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._answer {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      try { if let v = _storage._subscription {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      if !_storage._publishTracks.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._publishTracks, fieldNumber: 3)
+      }
+      if !_storage._dataChannels.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._dataChannels, fieldNumber: 4)
+      }
+      try { if let v = _storage._offer {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if !_storage._trackSidsDisabled.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._trackSidsDisabled, fieldNumber: 6)
+      }
+      if !_storage._datachannelReceiveStates.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._datachannelReceiveStates, fieldNumber: 7)
+      }
+      if !_storage._publishDataTracks.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._publishDataTracks, fieldNumber: 8)
+      }
+      try { if let v = _storage._dataSubscription {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Livekit_SyncState, rhs: Livekit_SyncState) -> Bool {
-    if lhs._answer != rhs._answer {return false}
-    if lhs._subscription != rhs._subscription {return false}
-    if lhs.publishTracks != rhs.publishTracks {return false}
-    if lhs.dataChannels != rhs.dataChannels {return false}
-    if lhs._offer != rhs._offer {return false}
-    if lhs.trackSidsDisabled != rhs.trackSidsDisabled {return false}
-    if lhs.datachannelReceiveStates != rhs.datachannelReceiveStates {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._answer != rhs_storage._answer {return false}
+        if _storage._subscription != rhs_storage._subscription {return false}
+        if _storage._publishTracks != rhs_storage._publishTracks {return false}
+        if _storage._dataChannels != rhs_storage._dataChannels {return false}
+        if _storage._offer != rhs_storage._offer {return false}
+        if _storage._trackSidsDisabled != rhs_storage._trackSidsDisabled {return false}
+        if _storage._datachannelReceiveStates != rhs_storage._datachannelReceiveStates {return false}
+        if _storage._publishDataTracks != rhs_storage._publishDataTracks {return false}
+        if _storage._dataSubscription != rhs_storage._dataSubscription {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

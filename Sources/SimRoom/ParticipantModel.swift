@@ -165,6 +165,14 @@ public struct Participant: Sendable, Equatable {
     public var subscribed: Set<TrackSID>
     /// Per-track settings the participant sent as a subscriber.
     public var trackSettings: [TrackSID: TrackSettings]
+    /// Data tracks it publishes, in publication order.
+    public var dataTracks: [DataTrack] = []
+    /// Its data-track subscriptions: the handle it knows each track by (assigned by the server, from 1).
+    public var dataSubscriptions: [UInt16: TrackSID] = [:]
+    /// The last data-track handle given to it as a subscriber.
+    public var lastDataHandle: UInt16 = 0
+    /// Subscribe it to every data track in its room automatically (LiveKit's default).
+    public var autoSubscribeDataTracks = true
     /// Why it disconnected, once it has.
     public var disconnectReason: DisconnectReason
     /// The current signal connection; nil while the signal is lost.

@@ -28,6 +28,14 @@ public enum RequestOutcome: Int, Sendable, Equatable {
     case queued = 4
     /// Track type not accepted.
     case unsupportedType = 5
+    /// A data-track handle outside 1…65535.
+    case invalidHandle = 7
+    /// A data-track name empty or over 256 characters.
+    case invalidName = 8
+    /// The publisher already has a data track with this handle.
+    case duplicateHandle = 9
+    /// The publisher already has a data track with this name.
+    case duplicateName = 10
 }
 
 /// The request a `RequestResponse` answers.
@@ -38,6 +46,10 @@ public enum RequestSubject: Sendable, Equatable {
     case mute(TrackSID)
     /// An UpdateParticipantMetadata (carries its request id).
     case updateMetadata(requestID: UInt32)
+    /// A PublishDataTrackRequest (echoed whole).
+    case publishDataTrack(DataTrackRequest)
+    /// An UnpublishDataTrackRequest.
+    case unpublishDataTrack(handle: UInt32)
 }
 
 /// A speaker entry of `SpeakersChanged`.
@@ -74,6 +86,12 @@ public enum ServerMessage: Sendable, Equatable {
     case requestResponse(RequestSubject, RequestOutcome, message: String)
     /// TrackSubscribed (to the publisher, on the first subscriber).
     case trackSubscribed(TrackSID)
+    /// PublishDataTrackResponse.
+    case dataTrackPublished(DataTrack)
+    /// UnpublishDataTrackResponse.
+    case dataTrackUnpublished(DataTrack)
+    /// DataTrackSubscriberHandles: the subscriber's whole handle map.
+    case dataTrackHandles([DataTrackHandle])
 }
 
 /// What the room model asks its shell to do, in order.

@@ -29,6 +29,8 @@ public struct JoinParameters: Sendable, Equatable {
     public var mode: SignalMode
     /// Auto-subscribe.
     public var autoSubscribe: Bool
+    /// Auto-subscribe to data tracks (`auto_subscribe_data_track`; true unless the client says otherwise).
+    public var autoSubscribeDataTracks = true
 
     /// A join.
     public init(
@@ -160,6 +162,12 @@ public enum RoomEvent: Sendable, Equatable {
     /// The server (a scenario) tells the participant on `connection` to leave, with this reason and action:
     /// RESUME closes the signal and keeps the participant for its resume; DISCONNECT and RECONNECT remove it.
     case leaveCommanded(ConnectionID, LeaveNotice)
+    /// PublishDataTrackRequest.
+    case publishDataTrackRequested(ConnectionID, DataTrackRequest)
+    /// UnpublishDataTrackRequest.
+    case unpublishDataTrackRequested(ConnectionID, handle: UInt32)
+    /// UpdateDataSubscription.
+    case dataSubscriptionUpdateRequested(ConnectionID, [DataSubscriptionChange])
     /// SyncState after a resume: the tracks the client believes it publishes.
     case syncStateReceived(ConnectionID, publishedTrackSIDs: [TrackSID])
     /// A timer fired.

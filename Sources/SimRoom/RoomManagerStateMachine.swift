@@ -96,6 +96,9 @@ public struct RoomManagerStateMachine: Sendable {
         case .simulateRequested(let connection, let scenario): simulate(connection, scenario, into: &out)
         case .leaveCommanded(let connection, let notice): leaveCommanded(connection, notice, into: &out)
         case .syncStateReceived(let connection, let tracks): syncState(connection, tracks, into: &out)
+        case .publishDataTrackRequested(let connection, let request): publishDataTrack(connection, request, into: &out)
+        case .unpublishDataTrackRequested(let connection, let handle): unpublishDataTrack(connection, handle: handle, into: &out)
+        case .dataSubscriptionUpdateRequested(let connection, let changes): updateDataSubscriptions(connection, changes, into: &out)
         case .timerFired(let timer): timerFired(timer, into: &out)
         }
         return out
@@ -134,6 +137,7 @@ public struct RoomManagerStateMachine: Sendable {
             subscribed: [], trackSettings: [:], disconnectReason: .unknown, connection: p.connection
         )
         participant.capabilities = p.capabilities
+        participant.autoSubscribeDataTracks = p.autoSubscribeDataTracks
         let others = participants(in: p.room).filter { !$0.permission.hidden }
         if p.autoSubscribe, p.permission.canSubscribe {
             for other in others { participant.desiredSubscriptions.formUnion(other.publishedTracks.map(\.sid)) }
@@ -226,6 +230,7 @@ public struct RoomManagerStateMachine: Sendable {
             other.desiredSubscriptions.subtract(trackSIDs)
             participants[other.sid] = other
         }
+        dropDataSubscriptions(to: Set(participant.dataTracks.map(\.sid)), in: participant.room, into: &out)
         rooms[participant.room]?.participants.removeAll { $0 == sid }
         out.append(.log(record("participant.disconnected", participant, detail: ["reason": .int(Int64(reason.rawValue))])))
         out.append(.participantRemoved(sid))
@@ -246,6 +251,7 @@ public struct RoomManagerStateMachine: Sendable {
             }
         }
         for track in participants[sid]?.desiredSubscriptions ?? [] { trySubscribe(sid, to: track, into: &out) }
+        autoSubscribeToDataTracks(sid, into: &out)
     }
 
     mutating func setState(_ sid: ParticipantSID, _ state: ParticipantState, into out: inout [RoomAction]) {

@@ -327,11 +327,11 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     }
 
     /// `track` re-sends `source`'s RTP in the source's room.
-    /// A DataPacket for the participant: on the client's own channel (`_reliable` or `_lossy`) of its publisher PC, or
-    /// of its subscriber PC when only that has one (the reference's simplest dual-PC option: no server-created
-    /// channels). Undeliverable packets are logged.
-    func deliverData(_ packet: [UInt8], reliable: Bool, participant: ParticipantSID) {
-        let label = reliable ? "_reliable" : "_lossy"
+    /// A DataPacket (or data-track frame) for the participant: on the client's own channel `channel` of its
+    /// publisher PC, or of its subscriber PC when only that has one (the reference's simplest dual-PC option: no
+    /// server-created channels). Undeliverable packets are logged.
+    func deliverData(_ packet: [UInt8], channel: DataChannelLabel, participant: ParticipantSID) {
+        let label = channel.rawValue
         let candidates: [(PeerTarget, PeerTransport)] = lock.withLock {
             [PeerTarget.publisher, .subscriber].compactMap { target in endpoints[participant]?[target]?.transport.map { (target, $0) } }
         }
@@ -418,13 +418,14 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
             hub.log.append(EventRecord(kind: "datachannel.open", participant: participant, detail: [
                 "target": .string(endpoint.target.rawValue), "label": .string(label), "stream": .int(Int64(id)),
             ]))
+            if let participant, let channel = DataChannelLabel(rawValue: label) { hub.dataChannelOpened(channel, participant: participant) }
         case .dataChannelMessage(let id, let label, let binary, let payload):
             hub.log.append(EventRecord(kind: "datachannel.message", participant: participant, detail: [
                 "target": .string(endpoint.target.rawValue), "label": .string(label), "stream": .int(Int64(id)),
                 "binary": .bool(binary), "bytes": .int(Int64(payload.count)),
             ]))
-            // LiveKit's DataPackets ride on the client's _reliable and _lossy channels.
-            if let participant, label == "_reliable" || label == "_lossy" { hub.dataReceived(payload, label: label, participant: participant) }
+            // LiveKit's DataPackets ride on the client's _reliable and _lossy channels, data-track frames on _data_track.
+            if let participant, let channel = DataChannelLabel(rawValue: label) { hub.dataReceived(payload, on: channel, participant: participant) }
         case .dataChannelClosed(let id, let label):
             hub.log.append(EventRecord(kind: "datachannel.close", participant: participant, detail: [
                 "target": .string(endpoint.target.rawValue), "label": .string(label), "stream": .int(Int64(id)),

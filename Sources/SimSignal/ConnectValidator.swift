@@ -144,6 +144,7 @@ public struct ConnectValidator: Sendable {
         let settings = request.connectionSettings
         plan.join.mode = .singlePC
         plan.join.autoSubscribe = settings.autoSubscribe  // taken literally in v1 (reference §1.4)
+        plan.join.autoSubscribeDataTracks = settings.hasAutoSubscribeDataTrack ? settings.autoSubscribeDataTrack : true
         plan.join.protocolVersion = Int(request.clientInfo.protocol)
         plan.join.clientProtocol = Int(request.clientInfo.clientProtocol)
         plan.join.capabilities = request.clientInfo.capabilities.map(\.rawValue)
@@ -163,6 +164,7 @@ public struct ConnectValidator: Sendable {
         func flag(_ name: String) -> Bool? { query[name].map { $0 == "1" || $0 == "true" } }
         plan.join.mode = .dualPC
         plan.join.autoSubscribe = flag("auto_subscribe") ?? true
+        plan.join.autoSubscribeDataTracks = flag("auto_subscribe_data_track") ?? true
         plan.join.protocolVersion = query["protocol"].flatMap { Int($0) } ?? 0
         plan.join.clientProtocol = query["client_protocol"].flatMap { Int($0) } ?? 0
         // `capabilities=CAP_PACKET_TRAILER,CAP_COMPRESSION_DEFLATE_RAW` (the Rust SDK's v0 query; unknown names ignored).

@@ -180,6 +180,42 @@ extension Participant {
         out.disconnectReason = Livekit_DisconnectReason(rawValue: disconnectReason.rawValue) ?? .unknownReason
         out.clientProtocol = Int32(clientProtocol)
         out.capabilities = capabilities.map { Livekit_ClientInfo.Capability(rawValue: $0) ?? .capUnused }
+        out.dataTracks = dataTracks.map(\.proto)
+        return out
+    }
+}
+
+extension DataTrack {
+    var proto: Livekit_DataTrackInfo {
+        var out = Livekit_DataTrackInfo()
+        out.pubHandle = UInt32(handle)
+        out.sid = sid.rawValue
+        out.name = name
+        out.encryption = Livekit_Encryption.TypeEnum(rawValue: encryption) ?? .none
+        if let frameEncoding, let decoded = try? Livekit_DataTrackFrameEncoding(serializedBytes: frameEncoding) { out.frameEncoding = decoded }
+        if let schema, let decoded = try? Livekit_DataTrackSchemaId(serializedBytes: schema) { out.schema = decoded }
+        return out
+    }
+}
+
+extension DataTrackRequest {
+    /// From a `PublishDataTrackRequest` (its encoding and schema kept encoded: the room model only carries them).
+    init(proto: Livekit_PublishDataTrackRequest) {
+        self.init(
+            handle: proto.pubHandle, name: proto.name, encryption: proto.encryption.rawValue,
+            frameEncoding: proto.hasFrameEncoding ? try? proto.frameEncoding.serializedData() : nil,
+            schema: proto.hasSchema ? try? proto.schema.serializedData() : nil
+        )
+    }
+
+    /// Back to the request (echoed in a refusal).
+    var proto: Livekit_PublishDataTrackRequest {
+        var out = Livekit_PublishDataTrackRequest()
+        out.pubHandle = handle
+        out.name = name
+        out.encryption = Livekit_Encryption.TypeEnum(rawValue: encryption) ?? .none
+        if let frameEncoding, let decoded = try? Livekit_DataTrackFrameEncoding(serializedBytes: frameEncoding) { out.frameEncoding = decoded }
+        if let schema, let decoded = try? Livekit_DataTrackSchemaId(serializedBytes: schema) { out.schema = decoded }
         return out
     }
 }

@@ -64,8 +64,9 @@ public enum SignalAction: Sendable, Equatable {
     case releaseMedia(ParticipantSID)
     /// A virtual track re-sends `source`'s RTP (the Decart inference server's echo).
     case echoTrack(TrackSID, source: TrackSID)
-    /// Send a serialized DataPacket on the participant's `_reliable` (or `_lossy`) data channel.
-    case deliverData(ParticipantSID, [UInt8], reliable: Bool, kind: String)
+    /// Send a serialized DataPacket (or a data-track frame) on the participant's data channel `channel`; `kind`
+    /// names the payload for the `data.out` tap.
+    case deliverData(ParticipantSID, [UInt8], channel: DataChannelLabel, kind: String)
 }
 
 /// The client's transport parameters, from its offer.

@@ -31,9 +31,9 @@ public final class SignalHub: @unchecked Sendable {
     /// The `signal.out` tap: responses on their way to a connection.
     private var outboundGate = TapGate<(ConnectionID, Livekit_SignalResponse)>()
     /// The `data.in` tap: DataPackets from a participant's data channel, before the engine forwards them.
-    private var dataInGate = TapGate<(ParticipantSID, String, [UInt8])>()
+    private var dataInGate = TapGate<(ParticipantSID, DataChannelLabel, [UInt8])>()
     /// The `data.out` tap: DataPackets to each recipient, before they go to its data channel.
-    private var dataOutGate = TapGate<(ParticipantSID, [UInt8], Bool)>()
+    private var dataOutGate = TapGate<(ParticipantSID, [UInt8], DataChannelLabel)>()
     /// Media work and room notifications the engine decided, run after the lock is released (in order, one
     /// thread at a time).
     private let effects = EffectQueue<SignalHubEffect>()
@@ -222,25 +222,32 @@ public final class SignalHub: @unchecked Sendable {
         }
     }
 
-    /// Hands a serialized DataPacket to the media layer for each recipient's data channel, after the lock (in order
-    /// with the rest of the media work).
+    /// Data the server sends (RoomService `SendData`): delivered by the engine's rules (reliable packets wait for
+    /// recipients still joining), after the lock.
     public func deliverData(_ packet: [UInt8], reliable: Bool, to recipients: [ParticipantSID]) {
-        locked { run(recipients.map { .deliverData($0, packet, reliable: reliable, kind: "user") }) }
+        locked { run(engine.serverData(packet, reliable: reliable, to: recipients)) }
     }
 
-    /// A DataPacket arrived on one of `participant`'s data channels (`_reliable` or `_lossy`): forwarded by the
-    /// engine's rules, delivered after the lock.
-    public func dataReceived(_ packet: [UInt8], label: String, participant: ParticipantSID) {
+    /// One of `participant`'s data channels opened (its `_reliable` one makes it writable: what it missed while
+    /// joining is delivered now).
+    public func dataChannelOpened(_ channel: DataChannelLabel, participant: ParticipantSID) {
+        locked { run(engine.dataChannelOpened(channel, participant: participant, at: clock.now())) }
+    }
+
+    /// A message arrived on one of `participant`'s data channels: a DataPacket (`_reliable`, `_lossy`) or a
+    /// data-track frame (`_data_track`), forwarded by the engine's rules, delivered after the lock.
+    public func dataReceived(_ packet: [UInt8], on channel: DataChannelLabel, participant: ParticipantSID) {
         locked {
             // The context (which parses the packet for its kind) is built only when a fault acts at data.in.
-            dataInGate.admit((participant, label, packet), at: .dataIn) {
-                dataContext(.dataIn, kind: SignalServerStateMachine.dataKind(of: packet), participant: participant)
+            dataInGate.admit((participant, channel, packet), at: .dataIn) {
+                let kind = channel == .dataTrack ? "data_track" : SignalServerStateMachine.dataKind(of: packet)
+                return dataContext(.dataIn, kind: kind, participant: participant)
             }.run(
-                deliver: { _ in run(engine.dataReceived(packet, label: label, from: participant)) },
+                deliver: { _ in run(engine.dataReceived(packet, on: channel, from: participant, at: clock.now())) },
                 later: { _, delay in
                     _ = scheduler.schedule(after: delay) { [weak self] in
                         guard let self else { return }
-                        self.locked { self.run(self.engine.dataReceived(packet, label: label, from: participant)) }
+                        self.locked { self.run(self.engine.dataReceived(packet, on: channel, from: participant, at: self.clock.now())) }
                     }
                 },
                 end: { ending in engine.rooms.participants[participant]?.connection.map { end($0, ending) } }
@@ -285,10 +292,10 @@ public final class SignalHub: @unchecked Sendable {
                 } else if let (connection, request, encoding) = inboundGate.release(id) {
                     guard sinks[connection] != nil else { return nil }
                     return processInbound(request, encoding: encoding, on: connection, wall: wall)
-                } else if let (sender, label, packet) = dataInGate.release(id) {
-                    run(engine.dataReceived(packet, label: label, from: sender))
-                } else if let (recipient, packet, reliable) = dataOutGate.release(id) {
-                    effects.enqueue(.data(recipient, packet, reliable: reliable))
+                } else if let (sender, channel, packet) = dataInGate.release(id) {
+                    run(engine.dataReceived(packet, on: channel, from: sender, at: clock.now()))
+                } else if let (recipient, packet, channel) = dataOutGate.release(id) {
+                    effects.enqueue(.data(recipient, packet, channel: channel))
                 }
                 return nil
             }
@@ -527,12 +534,12 @@ public final class SignalHub: @unchecked Sendable {
                 effects.enqueue(.notify(notification))
             case .participantBound, .remoteDescription, .addRemoteCandidate, .downTrackRemoved, .downTrackSettings, .releaseMedia:
                 effects.enqueue(.media(action))
-            case .deliverData(let recipient, let packet, let reliable, let kind):
-                dataOutGate.admit((recipient, packet, reliable), at: .dataOut) { dataContext(.dataOut, kind: kind, participant: recipient) }.run(
-                    deliver: { _ in effects.enqueue(.data(recipient, packet, reliable: reliable)) },
+            case .deliverData(let recipient, let packet, let channel, let kind):
+                dataOutGate.admit((recipient, packet, channel), at: .dataOut) { dataContext(.dataOut, kind: kind, participant: recipient) }.run(
+                    deliver: { _ in effects.enqueue(.data(recipient, packet, channel: channel)) },
                     later: { _, delay in
                         _ = scheduler.schedule(after: delay) { [weak self] in
-                            self?.locked { self?.effects.enqueue(.data(recipient, packet, reliable: reliable)) }
+                            self?.locked { self?.effects.enqueue(.data(recipient, packet, channel: channel)) }
                         }
                     },
                     end: { ending in engine.rooms.participants[recipient]?.connection.map { end($0, ending) } }

@@ -8,8 +8,8 @@ enum SignalHubEffect {
     case media(SignalAction)
     /// A signal connection closed: transports never bound to a participant close.
     case connectionClosed(ConnectionID)
-    /// A serialized DataPacket for a participant's data channel.
-    case data(ParticipantSID, [UInt8], reliable: Bool)
+    /// A serialized DataPacket (or data-track frame) for a participant's data channel.
+    case data(ParticipantSID, [UInt8], channel: DataChannelLabel)
     /// A room event for the observers.
     case notify(RoomNotification)
 }
@@ -19,8 +19,8 @@ func perform(_ effect: SignalHubEffect, on media: any SignalMediaDelegate) {
     switch effect {
     case .connectionClosed(let connection):
         media.connectionClosed(connection)
-    case .data(let participant, let packet, let reliable):
-        media.deliverData(packet, reliable: reliable, participant: participant)
+    case .data(let participant, let packet, let channel):
+        media.deliverData(packet, channel: channel, participant: participant)
     case .notify:
         break  // for the observers, not the media layer
     case .media(let action):

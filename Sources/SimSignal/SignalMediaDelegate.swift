@@ -35,8 +35,8 @@ public protocol SignalMediaDelegate: AnyObject, Sendable {
     func connectionClosed(_ connection: ConnectionID)
     /// The participant is gone for good: close its transports.
     func participantRemoved(_ participant: ParticipantSID)
-    /// Sends a serialized DataPacket to the participant on its `_reliable` (or `_lossy`) data channel.
-    func deliverData(_ packet: [UInt8], reliable: Bool, participant: ParticipantSID)
+    /// Sends a serialized DataPacket (or a data-track frame) to the participant on its data channel `channel`.
+    func deliverData(_ packet: [UInt8], channel: DataChannelLabel, participant: ParticipantSID)
     /// `track` (a virtual participant's) carries `source`'s RTP to its own subscribers.
     func echoTrack(_ track: TrackSID, source: TrackSID)
 }

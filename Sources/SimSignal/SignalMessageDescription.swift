@@ -24,6 +24,7 @@ enum SignalMessageDescription {
         case .updateVideoTrack: "update_video_track"
         case .publishDataTrackRequest: "publish_data_track_request"
         case .unpublishDataTrackRequest: "unpublish_data_track_request"
+        case .updateDataSubscription: "update_data_subscription"
         case nil: "unknown"
         }
     }
@@ -55,6 +56,9 @@ enum SignalMessageDescription {
         case .roomMoved: "room_moved"
         case .mediaSectionsRequirement: "media_sections_requirement"
         case .subscribedAudioCodecUpdate: "subscribed_audio_codec_update"
+        case .publishDataTrackResponse: "publish_data_track_response"
+        case .unpublishDataTrackResponse: "unpublish_data_track_response"
+        case .dataTrackSubscriberHandles: "data_track_subscriber_handles"
         case nil: "unknown"
         }
     }
@@ -70,6 +74,10 @@ enum SignalMessageDescription {
         case .ping(let value): ["timestamp": .int(value)]
         case .pingReq(let ping): ["timestamp": .int(ping.timestamp), "rtt": .int(ping.rtt)]
         case .updateMetadata(let update): ["request_id": .int(Int64(update.requestID))]
+        case .publishDataTrackRequest(let publish): ["handle": .int(Int64(publish.pubHandle)), "name": .string(publish.name)]
+        case .unpublishDataTrackRequest(let unpublish): ["handle": .int(Int64(unpublish.pubHandle))]
+        case .updateDataSubscription(let update):
+            ["subscribe": .strings(update.updates.filter(\.subscribe).map(\.trackSid)), "unsubscribe": .strings(update.updates.filter { !$0.subscribe }.map(\.trackSid))]
         case .simulate(let simulate): ["scenario": .string(simulate.scenario.map { "\($0)" } ?? "none")]
         case .trackSetting(let setting):
             [
@@ -99,6 +107,10 @@ enum SignalMessageDescription {
         case .requestResponse(let answer): ["reason": .int(Int64(answer.reason.rawValue)), "message": .string(answer.message)]
         case .trackSubscribed(let subscribed): ["track": .string(subscribed.trackSid)]
         case .pongResp(let pong): ["last_ping_timestamp": .int(pong.lastPingTimestamp)]
+        case .publishDataTrackResponse(let published): ["track": .string(published.info.sid), "handle": .int(Int64(published.info.pubHandle))]
+        case .unpublishDataTrackResponse(let unpublished): ["track": .string(unpublished.info.sid)]
+        case .dataTrackSubscriberHandles(let handles):
+            ["handles": .strings(handles.subHandles.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.trackSid)" })]
         default: [:]
         }
     }

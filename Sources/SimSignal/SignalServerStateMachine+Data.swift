@@ -11,6 +11,25 @@ struct DataPlaneState: Sendable {
     var recentNonces: [RoomName: [Data]] = [:]
     /// How many nonces a room remembers.
     static let nonceMemory = 100
+    /// Reliable, sequenced packets of the last `replayWindow` per room, for participants still joining.
+    var recentReliable: [RoomName: [ReliableRecord]] = [:]
+    /// Participants whose `_reliable` channel is open: reliable data is written to them at once.
+    var writable: Set<ParticipantSID> = []
+    /// For a participant not yet writable: the first sequence it missed from each sender.
+    var missed: [ParticipantSID: [ParticipantSID: UInt32]] = [:]
+    /// Unsequenced reliable packets (RoomService `SendData`) waiting for a participant not yet writable.
+    var queued: [ParticipantSID: (packets: [[UInt8]], bytes: Int)] = [:]
+    /// The last sequence written to each participant, per sender (a replay never repeats a live send).
+    var lastWritten: [ParticipantSID: [ParticipantSID: UInt32]] = [:]
+
+    /// Forgets everything about `participant` (it left for good).
+    mutating func forget(_ participant: ParticipantSID) {
+        lastReliableSequence[participant] = nil
+        writable.remove(participant)
+        missed[participant] = nil
+        queued[participant] = nil
+        lastWritten[participant] = nil
+    }
 }
 
 /// DataPackets from participants' data channels, forwarded with LiveKit's rules (reference: data channels §2.2,
@@ -18,16 +37,22 @@ struct DataPlaneState: Sendable {
 /// hidden sender); the kind is the channel's; reliable sequence numbers at or below the sender's last are dropped;
 /// a user packet's destinations are synced between the packet and its UserPacket and a repeated 16-byte nonce is
 /// dropped; recipients are the room's other participants, or only the destinations named (identities or SIDs);
-/// lossy packets reach only ACTIVE participants. Oneofs this schema does not model (chat, text and byte streams,
-/// transcriptions, metrics…) travel as unknown fields and are forwarded untouched.
+/// lossy packets reach only ACTIVE participants; transcriptions are forwarded only from agents, metrics never (as
+/// data); an agent's chat message or text stream naming another identity keeps it and is marked generated. Oneofs
+/// this schema does not model (SIP DTMF, encrypted packets, the deprecated speaker update…) travel as unknown fields
+/// and are forwarded untouched.
 extension SignalServerStateMachine {
-    /// A DataPacket arrived from `sender` on its channel `label` (`_reliable` or `_lossy`).
-    public mutating func dataReceived(_ bytes: [UInt8], label: String, from sender: ParticipantSID) -> [SignalAction] {
+    /// A message arrived from `sender` on its data channel `channel`: a DataPacket (`_reliable`, `_lossy`) or a
+    /// data-track frame (`_data_track`).
+    public mutating func dataReceived(_ bytes: [UInt8], on channel: DataChannelLabel, from sender: ParticipantSID, at now: SimInstant) -> [SignalAction] {
         guard let participant = rooms.participants[sender] else { return [] }
-        let reliable = label == "_reliable"
+        let label = channel.rawValue
         func dropped(_ why: String) -> [SignalAction] {
             [.log(dataRecord("data.dropped", participant, ["label": .string(label), "bytes": .int(Int64(bytes.count)), "why": .string(why)]))]
         }
+        if channel == .dataTrack { return dataTrackFrameReceived(bytes, from: participant, dropped: dropped) }
+        if channel == .reliable { data.writable.insert(sender) }  // it sends on the channel, so it is open
+        let reliable = channel == .reliable
         guard participant.permission.canPublishData else { return dropped("the sender has no canPublishData grant") }
         guard var packet = try? Livekit_DataPacket(serializedBytes: bytes) else { return dropped("not a DataPacket") }
         packet.participantSid = sender.rawValue
@@ -38,7 +63,30 @@ extension SignalServerStateMachine {
             }
             data.lastReliableSequence[sender] = packet.sequence
         }
-        let identity = participant.permission.hidden ? "" : participant.identity.rawValue
+        var identity = participant.permission.hidden ? "" : participant.identity.rawValue
+        let isAgent = participant.kind == Self.agentKind
+        // An agent may speak for the participant it transcribes: a chat message or text stream naming another
+        // identity keeps it and is marked generated (LiveKit's "publish on behalf").
+        let onBehalf = isAgent && !packet.participantIdentity.isEmpty && packet.participantIdentity != participant.identity.rawValue
+        switch packet.value {
+        case .transcription?:
+            guard isAgent else { return dropped("transcriptions are forwarded only from agents") }
+        case .chatMessage(var chat)? where onBehalf:
+            chat.generated = true
+            packet.value = .chatMessage(chat)
+            identity = packet.participantIdentity
+        case .streamHeader(var header)? where onBehalf:
+            if case .textHeader(var text)? = header.contentHeader {
+                text.generated = true
+                header.contentHeader = .textHeader(text)
+                packet.value = .streamHeader(header)
+                identity = packet.participantIdentity
+            }
+        case nil where ProtobufFields.numbers(in: Array(packet.unknownFields.data)).contains(Self.metricsField):
+            return dropped("metrics are not forwarded as data")
+        default:
+            break
+        }
         var destinationSIDs: [String] = []
         if case .user(var user)? = packet.value {
             user.participantSid = participant.permission.hidden ? "" : sender.rawValue
@@ -61,10 +109,10 @@ extension SignalServerStateMachine {
         packet.participantIdentity = identity
         let destinations = Set(packet.destinationIdentities)
         let sids = Set(destinationSIDs)
+        let kind = Self.dataKind(of: packet)
+        let addressed = ReliableRecord(sender: sender, sequence: packet.sequence, identities: destinations, sids: sids, bytes: [], kind: kind, at: now)
         let recipients = rooms.participants.values.filter { other in
-            other.sid != sender && other.room == participant.room
-                && (destinations.isEmpty && sids.isEmpty || destinations.contains(other.identity.rawValue) || sids.contains(other.sid.rawValue))
-                && (reliable || other.state == .active)
+            other.sid != sender && other.room == participant.room && addressed.isFor(other) && (reliable || other.state == .active)
         }.map(\.sid).sorted()
         guard let forwarded: [UInt8] = try? packet.serializedBytes() else { return dropped("could not encode") }
         var out: [SignalAction] = [.log(dataRecord("data.received", participant, [
@@ -72,9 +120,30 @@ extension SignalServerStateMachine {
             "sequence": .int(Int64(packet.sequence)), "destinations": .strings(packet.destinationIdentities),
             "recipients": .int(Int64(recipients.count)),
         ]))]
-        let kind = Self.dataKind(of: packet)
-        out += recipients.map { .deliverData($0, forwarded, reliable: reliable, kind: kind) }
+        guard reliable else { return out + recipients.map { .deliverData($0, forwarded, channel: .lossy, kind: kind) } }
+        if packet.sequence > 0 {
+            var record = addressed
+            record.bytes = forwarded
+            remember(record, in: participant.room)
+        }
+        for recipient in recipients {
+            out += deliverReliable(forwarded, sequence: packet.sequence, from: sender, to: recipient, kind: kind)
+        }
         return out
+    }
+
+    /// A data-track frame (reference: data channels §3): its 12-byte header (and extensions, when flagged) must be
+    /// whole; it goes to each ACTIVE subscriber of the sender's track with that handle, with only the handle
+    /// rewritten to the subscriber's. The sender needs `canPublishData`.
+    private func dataTrackFrameReceived(_ bytes: [UInt8], from participant: Participant, dropped: (String) -> [SignalAction]) -> [SignalAction] {
+        guard participant.permission.canPublishData else { return dropped("the sender has no canPublishData grant") }
+        guard let handle = DataTrackFrame.handle(of: bytes) else { return dropped("not a data-track frame") }
+        guard let route = rooms.dataTrackRoute(from: participant.sid, handle: handle) else {
+            return dropped("no data track published with handle \(handle)")
+        }
+        return route.subscribers.map { subscriber in
+            .deliverData(subscriber.participant, DataTrackFrame.rewritingHandle(of: bytes, to: subscriber.handle), channel: .dataTrack, kind: "data_track")
+        }
     }
 
     /// The packet's payload kind, as LiveKit names the oneof. Oneofs this schema does not model are found among
@@ -85,16 +154,24 @@ extension SignalServerStateMachine {
         case .rpcRequest?: return "rpc_request"
         case .rpcAck?: return "rpc_ack"
         case .rpcResponse?: return "rpc_response"
+        case .transcription?: return "transcription"
+        case .chatMessage?: return "chat_message"
+        case .streamHeader?: return "stream_header"
+        case .streamChunk?: return "stream_chunk"
+        case .streamTrailer?: return "stream_trailer"
         case nil:
             return ProtobufFields.numbers(in: Array(packet.unknownFields.data)).lazy.compactMap { unmodelledKinds[$0] }.first ?? "other"
         }
     }
 
     /// DataPacket oneof members this schema does not model, by field number (livekit_models.proto).
-    static let unmodelledKinds: [UInt64: String] = [
-        3: "speaker", 6: "sip_dtmf", 7: "transcription", 8: "metrics", 9: "chat_message", 13: "stream_header",
-        14: "stream_chunk", 15: "stream_trailer", 18: "encrypted_packet",
-    ]
+    static let unmodelledKinds: [UInt64: String] = [3: "speaker", 6: "sip_dtmf", metricsField: "metrics", 18: "encrypted_packet"]
+
+    /// `DataPacket.metrics`: never forwarded as data.
+    static let metricsField: UInt64 = 8
+
+    /// `ParticipantInfo.Kind.AGENT`.
+    static let agentKind = 4
 
     /// The payload kind of serialized DataPacket bytes (`other` when they do not parse).
     public static func dataKind(of bytes: [UInt8]) -> String {

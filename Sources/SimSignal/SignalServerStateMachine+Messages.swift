@@ -84,12 +84,36 @@ extension SignalServerStateMachine {
                 var update = Livekit_UpdateParticipantMetadata()
                 update.requestID = requestID
                 answer.request = .updateMetadata(update)
+            case .publishDataTrack(let request):
+                answer.request = .publishDataTrack(request.proto)
+            case .unpublishDataTrack(let handle):
+                var unpublish = Livekit_UnpublishDataTrackRequest()
+                unpublish.pubHandle = handle
+                answer.request = .unpublishDataTrack(unpublish)
             }
             return response(.requestResponse(answer))
         case .trackSubscribed(let track):
             var subscribed = Livekit_TrackSubscribed()
             subscribed.trackSid = track.rawValue
             return response(.trackSubscribed(subscribed))
+        case .dataTrackPublished(let track):
+            var published = Livekit_PublishDataTrackResponse()
+            published.info = track.proto
+            return response(.publishDataTrackResponse(published))
+        case .dataTrackUnpublished(let track):
+            var unpublished = Livekit_UnpublishDataTrackResponse()
+            unpublished.info = track.proto
+            return response(.unpublishDataTrackResponse(unpublished))
+        case .dataTrackHandles(let entries):
+            var handles = Livekit_DataTrackSubscriberHandles()
+            for entry in entries {
+                var published = Livekit_DataTrackSubscriberHandles.PublishedDataTrack()
+                published.publisherIdentity = entry.publisherIdentity.rawValue
+                published.publisherSid = entry.publisher.rawValue
+                published.trackSid = entry.track.rawValue
+                handles.subHandles[UInt32(entry.handle)] = published
+            }
+            return response(.dataTrackSubscriberHandles(handles))
         }
     }
 

@@ -181,19 +181,12 @@ public struct SignalServerStateMachine: Sendable {
         case .syncState(let state):
             return map(rooms.handle(.syncStateReceived(connection, publishedTrackSIDs: state.publishTracks.map { TrackSID($0.track.sid) }), wall: wall))
         case .publishDataTrackRequest(let publish):
-            // Data tracks are not modelled: refused at once, so the client fails fast instead of waiting out its
-            // own publish timeout (10 s in the Rust SDK).
-            var answer = Livekit_RequestResponse()
-            answer.reason = .unsupportedType
-            answer.message = "data tracks are not supported by sfusim"
-            answer.request = .publishDataTrack(publish)
-            return [.send(connection, response(.requestResponse(answer))), dataTrackRefused(connection, publish.name)]
+            return map(rooms.handle(.publishDataTrackRequested(connection, DataTrackRequest(proto: publish)), wall: wall))
         case .unpublishDataTrackRequest(let unpublish):
-            var answer = Livekit_RequestResponse()
-            answer.reason = .notFound
-            answer.message = "no data track with handle \(unpublish.pubHandle)"
-            answer.request = .unpublishDataTrack(unpublish)
-            return [.send(connection, response(.requestResponse(answer)))]
+            return map(rooms.handle(.unpublishDataTrackRequested(connection, handle: unpublish.pubHandle), wall: wall))
+        case .updateDataSubscription(let update):
+            let changes = update.updates.map { DataSubscriptionChange(track: TrackSID($0.trackSid), subscribe: $0.subscribe) }
+            return map(rooms.handle(.dataSubscriptionUpdateRequested(connection, changes), wall: wall))
         case .simulate(let simulate):
             guard let scenario = SimulatedScenario(proto: simulate) else { return [dropped(connection, "empty SimulateScenario")] }
             var out = map(rooms.handle(.simulateRequested(connection, scenario), wall: wall))
@@ -247,13 +240,6 @@ public struct SignalServerStateMachine: Sendable {
 
     // MARK: Pieces
 
-    /// The log record of a refused data track.
-    func dataTrackRefused(_ connection: ConnectionID, _ name: String) -> SignalAction {
-        let context = self.context(for: connection)
-        return .log(EventRecord(kind: "data_track.refused", connection: connection, room: context?.room, participant: context?.participant,
-                                identity: context?.identity, detail: ["name": .string(name), "why": "data tracks are not supported"]))
-    }
-
     func dropped(_ connection: ConnectionID, _ reason: String) -> SignalAction {
         let context = self.context(for: connection)
         return .log(EventRecord(kind: "signal.in.dropped", connection: connection, room: context?.room,
@@ -296,7 +282,7 @@ public struct SignalServerStateMachine: Sendable {
             case .log(let record): out.append(.log(record))
             case .notify(let notification): out.append(.notify(notification))
             case .participantRemoved(let sid):
-                data.lastReliableSequence[sid] = nil
+                data.forget(sid)
                 if media.removeValue(forKey: sid) != nil { out.append(.releaseMedia(sid)) }
             }
         }

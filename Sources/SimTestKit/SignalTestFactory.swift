@@ -28,11 +28,12 @@ public struct SignalTestFactory: Sendable {
                          clock: clock, log: EventLog(clock: clock), scheduler: scheduler)
     }
 
-    /// A token for `identity` in `room`, with grant tweaks.
+    /// A token for `identity` in `room`, with grant tweaks (and a participant `kind` such as `agent`).
     public func token(_ identity: String, room: String = "r1", ttl: Duration = .seconds(3600), key: APIKey = DevCredentials.apiKey,
-                      secret: String = DevCredentials.secret, grant: (inout VideoGrant) -> Void = { _ in }) -> String {
+                      secret: String = DevCredentials.secret, kind: String? = nil, grant: (inout VideoGrant) -> Void = { _ in }) -> String {
         var builder = AccessTokenBuilder(apiKey: key, secret: secret, ttl: ttl)
         builder.identity = Identity(identity)
+        builder.kind = kind
         var video = VideoGrant.join(RoomName(room))
         grant(&video)
         builder.video = video

@@ -24,7 +24,10 @@ import Testing
             let connection = hub.open(try hub.validate(request).get(), sink: RecordingSink())
             let sid = try #require(hub.inspect { $0.participant(of: connection) })
             sids[name] = sid
-            if active.contains(name) { hub.transportConnected(sid, target: .publisher) }
+            if active.contains(name) {
+                hub.transportConnected(sid, target: .publisher)
+                hub.dataChannelOpened(.reliable, participant: sid)
+            }
         }
         return (hub, media, Room(alice: try #require(sids["alice"]), bob: try #require(sids["bob"]), carol: try #require(sids["carol"])))
     }
@@ -53,7 +56,7 @@ import Testing
 
     @Test func aReliablePacketReachesEveryoneElseStampedWithItsSender() throws {
         let (hub, media, sids) = try room()
-        hub.dataReceived(try userPacket("hi", topic: "chat"), label: "_reliable", participant: sids.alice)
+        hub.dataReceived(try userPacket("hi", topic: "chat"), on: .reliable, participant: sids.alice)
         #expect(Set(media.delivered.map(\.participant)) == [sids.bob, sids.carol])
         let packet = try decoded(try #require(media.delivered.first?.packet))
         #expect(packet.participantIdentity == "alice" && packet.participantSid == sids.alice.rawValue && packet.kind == .reliable)
@@ -65,7 +68,7 @@ import Testing
 
     @Test func destinationsLimitTheRecipientsAndAreSyncedIntoTheUserPacket() throws {
         let (hub, media, sids) = try room()
-        hub.dataReceived(try userPacket("psst", to: ["carol"]), label: "_reliable", participant: sids.alice)
+        hub.dataReceived(try userPacket("psst", to: ["carol"]), on: .reliable, participant: sids.alice)
         #expect(media.delivered.map(\.participant) == [sids.carol])
         guard case .user(let user)? = try decoded(try #require(media.delivered.first?.packet)).value else { Issue.record("no user"); return }
         #expect(user.destinationIdentities == ["carol"])
@@ -74,10 +77,10 @@ import Testing
     @Test func aRepeatedReliableSequenceIsDropped() throws {
         let (hub, media, sids) = try room()
         let alice = sids.alice
-        hub.dataReceived(try userPacket("one", sequence: 5), label: "_reliable", participant: alice)
-        hub.dataReceived(try userPacket("again", sequence: 5), label: "_reliable", participant: alice)
-        hub.dataReceived(try userPacket("older", sequence: 4), label: "_reliable", participant: alice)
-        hub.dataReceived(try userPacket("two", sequence: 6), label: "_reliable", participant: alice)
+        hub.dataReceived(try userPacket("one", sequence: 5), on: .reliable, participant: alice)
+        hub.dataReceived(try userPacket("again", sequence: 5), on: .reliable, participant: alice)
+        hub.dataReceived(try userPacket("older", sequence: 4), on: .reliable, participant: alice)
+        hub.dataReceived(try userPacket("two", sequence: 6), on: .reliable, participant: alice)
         #expect(media.delivered.count == 4)  // "one" and "two", to bob and carol
         #expect(hub.log.events().filter { $0.record.kind == "data.dropped" }.count == 2)
     }
@@ -85,22 +88,53 @@ import Testing
     @Test func aRepeatedNonceIsDroppedOnceSeenInTheRoom() throws {
         let (hub, media, sids) = try room()
         let nonce = Data((0..<16).map { UInt8($0) })
-        hub.dataReceived(try userPacket("a", nonce: nonce), label: "_lossy", participant: sids.alice)
-        hub.dataReceived(try userPacket("b", nonce: nonce), label: "_lossy", participant: sids.bob)
+        hub.dataReceived(try userPacket("a", nonce: nonce), on: .lossy, participant: sids.alice)
+        hub.dataReceived(try userPacket("b", nonce: nonce), on: .lossy, participant: sids.bob)
         #expect(media.delivered.count == 2 && media.delivered.allSatisfy { !$0.reliable })
     }
 
     @Test func lossyPacketsReachOnlyActiveParticipants() throws {
         let (hub, media, sids) = try room(active: ["alice", "bob"])
-        hub.dataReceived(try userPacket("fast"), label: "_lossy", participant: sids.alice)
+        hub.dataReceived(try userPacket("fast"), on: .lossy, participant: sids.alice)
         #expect(media.delivered.map(\.participant) == [sids.bob])
-        hub.dataReceived(try userPacket("sure"), label: "_reliable", participant: sids.alice)
-        #expect(Set(media.delivered.suffix(2).map(\.participant)) == [sids.bob, sids.carol])
+        // A reliable one reaches carol too, once she can be written to (her `_reliable` channel opens).
+        hub.dataReceived(try userPacket("sure"), on: .reliable, participant: sids.alice)
+        #expect(media.delivered.map(\.participant) == [sids.bob, sids.bob])
+        hub.dataChannelOpened(.reliable, participant: sids.carol)
+        #expect(media.delivered.map(\.participant) == [sids.bob, sids.bob, sids.carol])
+    }
+
+    /// A participant still joining (its `_reliable` channel not yet open) gets, once it opens, the sequenced packets
+    /// it missed that are under 2 s old, in order and never twice, and the server's own unsequenced ones (≤ 100 kB).
+    @Test func aJoinerGetsWhatItMissedInTheLastTwoSecondsOnceItsChannelOpens() throws {
+        let (hub, media, sids) = try room(active: ["alice", "bob"])
+        hub.dataReceived(try userPacket("old", sequence: 1), on: .reliable, participant: sids.alice)
+        factory.clock.advance(by: .milliseconds(2_500))
+        hub.dataReceived(try userPacket("recent", sequence: 2), on: .reliable, participant: sids.alice)
+        hub.dataReceived(try userPacket("for bob only", to: ["bob"], sequence: 3), on: .reliable, participant: sids.alice)
+        hub.dataReceived(try userPacket("latest", sequence: 4), on: .reliable, participant: sids.alice)
+        hub.deliverData(Array(repeating: 7, count: 60_000), reliable: true, to: [sids.carol])
+        hub.deliverData(Array(repeating: 8, count: 60_000), reliable: true, to: [sids.carol])   // over 100 kB: dropped
+        #expect(!media.delivered.contains { $0.participant == sids.carol })
+        // "old" was missed too but is 2.5 s old: out of the cache window. "recent" and "latest" replay; not bob's.
+        hub.dataChannelOpened(.reliable, participant: sids.carol)
+        let toCarol = media.delivered.filter { $0.participant == sids.carol }
+        let payloads = try toCarol.dropLast().map { packet -> String in
+            guard case .user(let user)? = try decoded(packet.packet).value else { return "?" }
+            return String(decoding: user.payload, as: UTF8.self)
+        }
+        #expect(payloads == ["recent", "latest"])
+        #expect(toCarol.last?.packet.first == 7 && toCarol.last?.packet.count == 60_000)
+        // A later live packet is written once; a resent old sequence is not written again.
+        hub.dataReceived(try userPacket("live", sequence: 5), on: .reliable, participant: sids.alice)
+        #expect(media.delivered.filter { $0.participant == sids.carol }.count == 4)
+        #expect(hub.log.events().contains { $0.record.kind == "data.replayed" && $0.record.detail["replayed"] == 2 })
+        #expect(hub.log.events().contains { $0.record.kind == "data.dropped" && $0.record.participant == sids.carol })
     }
 
     @Test func aSenderWithoutCanPublishDataIsDroppedAndLogged() throws {
         let (hub, media, sids) = try room(carolGrant: { $0.canPublishData = false })
-        hub.dataReceived(try userPacket("nope"), label: "_reliable", participant: sids.carol)
+        hub.dataReceived(try userPacket("nope"), on: .reliable, participant: sids.carol)
         #expect(media.delivered.isEmpty)
         let drop = try #require(hub.log.events().first { $0.record.kind == "data.dropped" })
         #expect(drop.record.detail["why"] == "the sender has no canPublishData grant")
@@ -109,16 +143,16 @@ import Testing
     @Test func garbageIsDroppedAndUnknownPayloadsAreForwardedUntouched() throws {
         let (hub, media, sids) = try room()
         let alice = sids.alice
-        hub.dataReceived([0xFF, 0xFF, 0xFF], label: "_reliable", participant: alice)
+        hub.dataReceived([0xFF, 0xFF, 0xFF], on: .reliable, participant: alice)
         #expect(media.delivered.isEmpty && hub.log.events().contains { $0.record.kind == "data.dropped" })
-        // A stream_header (field 13) this schema does not model: a length-delimited field with opaque content.
-        let streamHeader: [UInt8] = [13 << 3 | 2, 4, 0x0A, 0x02, 0x73, 0x31]
-        hub.dataReceived(streamHeader, label: "_reliable", participant: alice)
+        // A sip_dtmf (field 6) this schema does not model: a length-delimited field with opaque content.
+        let dtmf: [UInt8] = [6 << 3 | 2, 4, 0x18, 0x05, 0x22, 0x00]
+        hub.dataReceived(dtmf, on: .reliable, participant: alice)
         let forwarded = try #require(media.delivered.first?.packet)
         let packet = try decoded(forwarded)
         #expect(packet.participantIdentity == "alice" && packet.value == nil)
-        #expect(forwarded.count > streamHeader.count)  // stamped, and the unknown field kept
-        #expect(Array(packet.unknownFields.data) == streamHeader)
+        #expect(forwarded.count > dtmf.count)  // stamped, and the unknown field kept
+        #expect(Array(packet.unknownFields.data) == dtmf)
     }
 
     @Test func kindsAreNamedByTheirOneofModelledOrNot() throws {
@@ -128,7 +162,85 @@ import Testing
         var ack = Livekit_DataPacket()
         ack.value = .rpcAck(Livekit_RpcAck())
         #expect(SignalServerStateMachine.dataKind(of: try ack.serializedBytes()) == "rpc_ack")
+        #expect(SignalServerStateMachine.dataKind(of: [6 << 3 | 2, 0]) == "sip_dtmf")
+        #expect(SignalServerStateMachine.dataKind(of: [8 << 3 | 2, 0]) == "metrics")
         #expect(SignalServerStateMachine.dataKind(of: [0xFF, 0xFF]) == "other")
+    }
+
+    /// A hub with alice (an agent when `aliceIsAgent`), bob and carol in r1, all ACTIVE.
+    func roomWithAgent(_ aliceIsAgent: Bool) throws -> (SignalHub, FakeMedia, Room) {
+        let hub = factory.hub()
+        let media = FakeMedia()
+        hub.attachMedia(media)
+        var sids: [String] = []
+        for name in ["alice", "bob", "carol"] {
+            var request = try factory.v1Request(name)
+            if name == "alice", aliceIsAgent { request.authorization = "Bearer \(factory.token(name, kind: "agent"))" }
+            let connection = hub.open(try hub.validate(request).get(), sink: RecordingSink())
+            let sid = try #require(hub.inspect { $0.participant(of: connection) })
+            hub.transportConnected(sid, target: .publisher)
+            hub.dataChannelOpened(.reliable, participant: sid)
+            sids.append(sid.rawValue)
+        }
+        return (hub, media, Room(alice: ParticipantSID(sids[0]), bob: ParticipantSID(sids[1]), carol: ParticipantSID(sids[2])))
+    }
+
+    @Test func transcriptionsAreForwardedOnlyFromAgents() throws {
+        var packet = Livekit_DataPacket()
+        var transcription = Livekit_Transcription()
+        transcription.transcribedParticipantIdentity = "bob"
+        var segment = Livekit_TranscriptionSegment()
+        segment.text = "hello"
+        segment.final = true
+        transcription.segments = [segment]
+        packet.value = .transcription(transcription)
+        let bytes: [UInt8] = try packet.serializedBytes()
+        let (hub, media, sids) = try roomWithAgent(false)
+        hub.dataReceived(bytes, on: .reliable, participant: sids.alice)
+        #expect(media.delivered.isEmpty)
+        #expect(hub.log.events().contains { $0.record.kind == "data.dropped" && $0.record.detail["why"] == "transcriptions are forwarded only from agents" })
+        let (agentHub, agentMedia, agentSIDs) = try roomWithAgent(true)
+        agentHub.dataReceived(bytes, on: .reliable, participant: agentSIDs.alice)
+        #expect(Set(agentMedia.delivered.map(\.participant)) == [agentSIDs.bob, agentSIDs.carol])
+        guard case .transcription(let forwarded)? = try decoded(try #require(agentMedia.delivered.first?.packet)).value else {
+            Issue.record("no transcription"); return
+        }
+        #expect(forwarded.segments.map(\.text) == ["hello"])
+    }
+
+    @Test func metricsAreNeverForwardedAsData() throws {
+        let (hub, media, sids) = try roomWithAgent(true)
+        hub.dataReceived([8 << 3 | 2, 2, 0x08, 0x01], on: .reliable, participant: sids.alice)
+        #expect(media.delivered.isEmpty)
+        #expect(hub.log.events().contains { $0.record.kind == "data.dropped" && $0.record.detail["why"] == "metrics are not forwarded as data" })
+    }
+
+    /// An agent publishing on behalf of the participant it transcribes keeps that identity and marks the message
+    /// generated; anyone else is stamped with its own identity.
+    @Test func anAgentsChatAndTextStreamsOnBehalfOfAnotherKeepThatIdentityAndAreMarkedGenerated() throws {
+        var chat = Livekit_DataPacket()
+        chat.participantIdentity = "bob"
+        var message = Livekit_ChatMessage()
+        message.message = "said by bob"
+        chat.value = .chatMessage(message)
+        var stream = Livekit_DataPacket()
+        stream.participantIdentity = "bob"
+        var header = Livekit_DataStream.Header()
+        header.streamID = "s1"
+        header.topic = "lk.transcription"
+        header.contentHeader = .textHeader(Livekit_DataStream.TextHeader())
+        stream.value = .streamHeader(header)
+        for agent in [true, false] {
+            let (hub, media, sids) = try roomWithAgent(agent)
+            hub.dataReceived(try chat.serializedBytes(), on: .reliable, participant: sids.alice)
+            hub.dataReceived(try stream.serializedBytes(), on: .reliable, participant: sids.alice)
+            let toCarol = try media.delivered.filter { $0.participant == sids.carol }.map { try decoded($0.packet) }
+            #expect(toCarol.count == 2)
+            #expect(toCarol.allSatisfy { $0.participantIdentity == (agent ? "bob" : "alice") })
+            guard case .chatMessage(let forwarded)? = toCarol.first?.value, case .streamHeader(let streamed)? = toCarol.last?.value,
+                  case .textHeader(let text)? = streamed.contentHeader else { Issue.record("payloads changed"); return }
+            #expect(forwarded.generated == agent && text.generated == agent)
+        }
     }
 
     @Test func theDataTapsSeeEachPacketAndApplyTheScenariosVerdicts() throws {
@@ -142,14 +254,14 @@ import Testing
         hub.attachInterceptor(taps)
         var ack = Livekit_DataPacket()
         ack.value = .rpcAck(Livekit_RpcAck())
-        hub.dataReceived(try ack.serializedBytes(), label: "_reliable", participant: sids.alice)
+        hub.dataReceived(try ack.serializedBytes(), on: .reliable, participant: sids.alice)
         #expect(media.delivered.map(\.participant) == [sids.carol])
         let outbound = taps.seen.filter { $0.tap == .dataOut }
         #expect(Set(outbound.compactMap(\.identity)) == ["bob", "carol"] && outbound.allSatisfy { $0.kind == "rpc_ack" })
         let inbound = try #require(taps.seen.first { $0.tap == .dataIn })
         #expect(inbound.identity == "alice" && inbound.kind == "rpc_ack" && inbound.direction == .inbound)
 
-        hub.dataReceived(try userPacket("held"), label: "_reliable", participant: sids.carol)
+        hub.dataReceived(try userPacket("held"), on: .reliable, participant: sids.carol)
         #expect(media.delivered.count == 1)
         hub.releaseHeld([77])
         #expect(media.delivered.count == 3 && Set(media.delivered.suffix(2).map(\.participant)) == [sids.alice, sids.bob])
@@ -176,22 +288,6 @@ import Testing
         #expect(response.participant.clientProtocol == 1 && response.participant.capabilities == [.capPacketTrailer])
     }
 
-    /// Data tracks are not modelled: a publish request is refused at once (never left to the client's timeout).
-    @Test func aDataTrackRequestIsRefusedAtOnce() throws {
-        let hub = factory.hub()
-        let sink = RecordingSink()
-        let connection = hub.open(try hub.validate(try factory.v1Request("alice")).get(), sink: sink)
-        var publish = Livekit_PublishDataTrackRequest()
-        publish.pubHandle = 7
-        publish.name = "telemetry"
-        var request = Livekit_SignalRequest()
-        request.message = .publishDataTrackRequest(publish)
-        hub.received(.binary(try request.serializedBytes()), on: connection)
-        guard case .requestResponse(let answer)? = sink.responses.last?.message else { Issue.record("no request_response"); return }
-        #expect(answer.reason == .unsupportedType && answer.request == .publishDataTrack(publish))
-        #expect(hub.log.events().contains { $0.record.kind == "data_track.refused" && $0.record.detail["name"] == "telemetry" })
-    }
-
     /// A resumed participant learns the last reliable sequence the server took from it, so its SDK resends only what
     /// came after (data keeps flowing across a signal resume).
     @Test func aResumeReportsTheLastReliableSequence() throws {
@@ -199,18 +295,19 @@ import Testing
         let media = FakeMedia()
         hub.attachMedia(media)
         let connection = hub.open(try hub.validate(factory.v0Request("alice")).get(), sink: RecordingSink())
-        _ = hub.open(try hub.validate(factory.v0Request("bob")).get(), sink: RecordingSink())
+        let bob = hub.open(try hub.validate(factory.v0Request("bob")).get(), sink: RecordingSink())
         let alice = try #require(hub.inspect { $0.participant(of: connection) })
-        hub.dataReceived(try userPacket("a", sequence: 41), label: "_reliable", participant: alice)
-        hub.dataReceived(try userPacket("b", sequence: 42), label: "_reliable", participant: alice)
+        hub.dataChannelOpened(.reliable, participant: try #require(hub.inspect { $0.participant(of: bob) }))
+        hub.dataReceived(try userPacket("a", sequence: 41), on: .reliable, participant: alice)
+        hub.dataReceived(try userPacket("b", sequence: 42), on: .reliable, participant: alice)
         hub.closed(connection)
         let resumed = RecordingSink()
         hub.open(try hub.validate(factory.v0Request("alice", extra: ["reconnect": "1", "sid": alice.rawValue])).get(), sink: resumed)
         guard case .reconnect(let reconnect)? = resumed.responses.first?.message else { Issue.record("no reconnect"); return }
         #expect(reconnect.lastMessageSeq == 42)
         // After the resume, a resent older packet is still dropped and a newer one goes through.
-        hub.dataReceived(try userPacket("b again", sequence: 42), label: "_reliable", participant: alice)
-        hub.dataReceived(try userPacket("c", sequence: 43), label: "_reliable", participant: alice)
+        hub.dataReceived(try userPacket("b again", sequence: 42), on: .reliable, participant: alice)
+        hub.dataReceived(try userPacket("c", sequence: 43), on: .reliable, participant: alice)
         #expect(media.delivered.count == 3)
     }
 }

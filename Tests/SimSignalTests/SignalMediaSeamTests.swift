@@ -55,12 +55,19 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         gate?.signal()
     }
     func echoTrack(_ track: TrackSID, source: TrackSID) { record("echo \(track) of \(source)") }
-    func deliverData(_ packet: [UInt8], reliable: Bool, participant: ParticipantSID) {
-        lock.withLock { delivered.append((participant, packet, reliable)) }
-        record("data \(participant) \(packet.count) \(reliable ? "reliable" : "lossy")")
+    func deliverData(_ packet: [UInt8], channel: DataChannelLabel, participant: ParticipantSID) {
+        lock.withLock { delivered.append(Delivered(participant: participant, packet: packet, channel: channel)) }
+        record("data \(participant) \(packet.count) \(channel.rawValue)")
+    }
+    /// One DataPacket (or data-track frame) handed over.
+    struct Delivered {
+        var participant: ParticipantSID
+        var packet: [UInt8]
+        var channel: DataChannelLabel
+        var reliable: Bool { channel == .reliable }
     }
     /// Every DataPacket handed over, in order.
-    private(set) var delivered: [(participant: ParticipantSID, packet: [UInt8], reliable: Bool)] = []
+    private(set) var delivered: [Delivered] = []
 }
 
 @Suite struct SignalMediaSeamTests {

@@ -9,6 +9,7 @@ public enum EventVocabulary {
         "offer", "answer", "trickle", "add_track", "mute", "subscription", "track_setting", "leave", "update_layers",
         "subscription_permission", "sync_state", "simulate", "ping", "update_metadata", "ping_req",
         "update_audio_track", "update_video_track", "publish_data_track_request", "unpublish_data_track_request",
+        "update_data_subscription",
     ]
 
     /// LiveKit `SignalResponse` oneof names: `signal.out.<kind>` and the `signal.out` tap's message kinds.
@@ -17,7 +18,8 @@ public enum EventVocabulary {
         "room_update", "connection_quality", "stream_state_update", "subscribed_quality_update",
         "subscription_permission_update", "refresh_token", "track_unpublished", "pong", "reconnect", "pong_resp",
         "subscription_response", "request_response", "track_subscribed", "room_moved", "media_sections_requirement",
-        "subscribed_audio_codec_update",
+        "subscribed_audio_codec_update", "publish_data_track_response", "unpublish_data_track_response",
+        "data_track_subscriber_handles",
     ]
 
     /// Decart client message types: `control.in.<type>` and the `control.in` tap's message kinds.
@@ -54,7 +56,9 @@ public enum EventVocabulary {
         "media.downtrack_negotiated", "media.layer_settings", "data.sent",
         // Data channels (SCTP over DTLS).
         "datachannel.ready", "datachannel.open", "datachannel.message", "datachannel.close", "datachannel.ended",
-        "datachannel.dropped", "data.delivered", "data.undelivered", "data.received", "data.dropped", "data_track.refused",
+        "datachannel.dropped", "data.delivered", "data.undelivered", "data.received", "data.dropped",
+        "data_track.published", "data_track.unpublished", "data_track.refused", "data_track.subscribed",
+        "data_track.unsubscribed",
         // Decart sessions.
         "decart.session.opened", "decart.session.rejected", "decart.session.closed", "decart.session.ended",
         "decart.join", "decart.state", "decart.ack.held", "decart.queue.waiting", "decart.queue.admitted",
@@ -92,10 +96,11 @@ public enum EventVocabulary {
         }
     }
 
-    /// DataPacket payload kinds at the data taps (the protobuf oneof names; `other` for anything else).
+    /// DataPacket payload kinds at the data taps (the protobuf oneof names; `data_track` for data-track frames;
+    /// `other` for anything else).
     public static let dataPacketKinds = [
         "user", "speaker", "sip_dtmf", "transcription", "metrics", "chat_message", "rpc_request", "rpc_ack", "rpc_response",
-        "stream_header", "stream_chunk", "stream_trailer", "encrypted_packet", "other",
+        "stream_header", "stream_chunk", "stream_trailer", "encrypted_packet", "data_track", "other",
     ]
 
     /// The message kinds crossing `tap` (`rtp`/`rtcp` for media; none for taps without a scenario vocabulary yet).
