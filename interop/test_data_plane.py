@@ -77,8 +77,9 @@ async def test_send_data_reaches_the_sdks_on_their_data_channels(server, media_i
         await bob.room.disconnect()
 
 
-async def test_sdks_exchange_data_text_streams_and_rpc_through_sfusim(server, media_ip):
-    sfu = server(bind=media_ip)
+@pytest.mark.parametrize("signal_path", ["/rtc/v1", "/rtc"])
+async def test_sdks_exchange_data_text_streams_and_rpc_through_sfusim(server, media_ip, signal_path):
+    sfu = server(*([] if signal_path == "/rtc/v1" else ["--disable-rtc-v1"]), bind=media_ip)
     name = unique("p2p")
     alice, bob, carol = Receiver(), Receiver(), Receiver()
     texts: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
@@ -109,6 +110,10 @@ async def test_sdks_exchange_data_text_streams_and_rpc_through_sfusim(server, me
         # Destinations: only carol; bob never sees it.
         await alice.room.local_participant.publish_data(b"just carol", destination_identities=["carol"])
         assert (await carol.next()).data == b"just carol"
+        # Lossy, on the unordered channel without retransmissions (nothing is lost between namespaces).
+        await alice.room.local_participant.publish_data(b"quick", reliable=False, destination_identities=["carol"])
+        lossy = await carol.next()
+        assert lossy.data == b"quick" and lossy.kind == rtc.DataPacketKind.KIND_LOSSY
         # A 40 kB text stream of seeded random letters: too big for one packet even compressed, so it goes as chunked
         # DataPackets this schema does not model (forwarded untouched).
         rng = random.Random(7)
@@ -127,6 +132,59 @@ async def test_sdks_exchange_data_text_streams_and_rpc_through_sfusim(server, me
     finally:
         for receiver in (alice, bob, carol):
             await receiver.room.disconnect()
+
+
+@pytest.mark.parametrize("signal_path", ["/rtc/v1", "/rtc"])
+async def test_byte_streams_large_and_failing_rpc_and_attributes_through_sfusim(server, media_ip, signal_path):
+    """A 1 MB byte stream arrives whole; an RPC with a 20 kB payload (RPC v2) is answered; an unknown method gives
+    UNSUPPORTED_METHOD from the callee; an RPC to an identity not in the room times out at the caller (the server
+    never answers for peers); set_attributes reaches the peer. On both signal paths."""
+    sfu = server(*([] if signal_path == "/rtc/v1" else ["--disable-rtc-v1"]), bind=media_ip)
+    name = unique("streams")
+    alice, bob = Receiver(), Receiver()
+    blobs: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+
+    def on_bytes(reader, participant_identity: str) -> None:
+        async def read() -> None:
+            blobs.put_nowait((reader.info.name, b"".join([chunk async for chunk in reader])))
+
+        asyncio.get_running_loop().create_task(read())
+
+    bob.room.register_byte_stream_handler("files", on_bytes)
+    attributes: asyncio.Queue[dict[str, str]] = asyncio.Queue()
+    bob.room.on("participant_attributes_changed", lambda changed, participant: attributes.put_nowait(dict(participant.attributes)))
+
+    async def echo_length(data: rtc.RpcInvocationData) -> str:
+        return f"{len(data.payload)}:{data.payload[-8:]}"
+
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, can_update_own_metadata=True))
+    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name))
+    bob.room.local_participant.register_rpc_method("length", echo_length)
+    try:
+        await channels_open(sfu, "alice")
+        await channels_open(sfu, "bob")
+        blob = random.Random(3).randbytes(1_000_000)
+        await alice.room.local_participant.send_bytes(blob, topic="files", name="blob.bin", destination_identities=["bob"])
+        received_name, received = await asyncio.wait_for(blobs.get(), 30)
+        assert received_name == "blob.bin" and received == blob
+        payload = "".join(random.Random(4).choice("abcdef") for _ in range(20_000))
+        answer = await alice.room.local_participant.perform_rpc(destination_identity="bob", method="length", payload=payload)
+        assert answer == f"20000:{payload[-8:]}"
+        with pytest.raises(rtc.RpcError) as unknown:
+            await alice.room.local_participant.perform_rpc(destination_identity="bob", method="nope", payload="x")
+        assert unknown.value.code == rtc.RpcError.ErrorCode.UNSUPPORTED_METHOD, unknown.value
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(rtc.RpcError) as absent:
+            await alice.room.local_participant.perform_rpc(destination_identity="nobody", method="length", payload="x",
+                                                           max_round_trip_latency=1.5)
+        assert absent.value.code == rtc.RpcError.ErrorCode.CONNECTION_TIMEOUT, absent.value
+        assert loop.time() - started >= 1.2  # the caller's own wait, not an answer from the server
+        await alice.room.local_participant.set_attributes({"mood": "curious"})
+        assert (await asyncio.wait_for(attributes.get(), 10)).get("mood") == "curious"
+    finally:
+        await alice.room.disconnect()
+        await bob.room.disconnect()
 
 
 @pytest.mark.parametrize("with_scenario", [True, False], ids=["lk-rpc-ack-lost", "no-scenario"])
@@ -244,6 +302,128 @@ async def test_data_keeps_flowing_across_a_signal_resume(server, media_ip):
         await alice.room.local_participant.publish_data(b"after", topic="t")
         assert (await bob.next()).data == b"after"
         assert bob.packets.empty()  # nothing delivered twice
+    finally:
+        await alice.room.disconnect()
+        await bob.room.disconnect()
+
+
+@pytest.mark.parametrize("with_scenario", [True, False], ids=["lk-data-before-participant", "no-scenario"])
+async def test_data_before_participant_reaches_a_peer_from_someone_it_does_not_know(server, media_ip, with_scenario):
+    """bob is in the room; alice joins and sends at once. Normally bob knows alice (her ParticipantInfo) before her
+    packet arrives; with the scenario her packet overtakes it, so bob's SDK hands it over with no participant, and
+    learns of alice only afterwards."""
+    sfu = server(bind=media_ip)
+    name = unique("early")
+    attributes = {"sfusim.scenario": "lk-data-before-participant"} if with_scenario else None
+    alice, bob = Receiver(), Receiver()
+    known_when_received: list[bool] = []
+    bob.room.on("data_received", lambda packet: known_when_received.append("alice" in bob.room.remote_participants))
+    connected: asyncio.Queue[str] = asyncio.Queue()
+    bob.room.on("participant_connected", lambda participant: connected.put_nowait(participant.identity))
+    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
+    await channels_open(sfu, "bob")
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
+    try:
+        await channels_open(sfu, "alice")
+        await alice.room.local_participant.publish_data(b"hello early", topic="t")
+        packet = await bob.next()
+        assert packet.data == b"hello early"
+        if with_scenario:
+            assert packet.participant is None, "bob already knew the sender"
+            assert known_when_received == [False]
+            assert await asyncio.wait_for(connected.get(), 10) == "alice"  # the held info arrives after the data
+            held = [e for e in sfu.events() if e["kind"] == "fault.applied" and e.get("tap") == "signal.out"]
+            assert held and held[0]["detail"]["message"] == "update", held
+        else:
+            assert packet.participant is not None and packet.participant.identity == "alice"
+            assert known_when_received == [True]
+    finally:
+        await alice.room.disconnect()
+        await bob.room.disconnect()
+
+
+@pytest.mark.parametrize("with_scenario", [True, False], ids=["lk-rpc-response-late", "no-scenario"])
+async def test_rpc_response_late_arrives_after_the_callers_response_timeout(server, media_ip, with_scenario):
+    """bob answers alice's RPC at once (RPC v2: its response is a text stream on lk.rpc_response). With the scenario
+    sfusim holds the response 16 s, so alice's perform_rpc (response timeout 3 s here) fails with RESPONSE_TIMEOUT
+    though the server had bob's answer in hand well before."""
+    sfu = server(bind=media_ip)
+    name = unique("late")
+    attributes = {"sfusim.scenario": "lk-rpc-response-late"} if with_scenario else None
+    alice, bob = Receiver(), Receiver()
+
+    async def greet(data: rtc.RpcInvocationData) -> str:
+        return "hello " + data.caller_identity
+
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
+    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
+    bob.room.local_participant.register_rpc_method("greet", greet)
+    try:
+        await channels_open(sfu, "alice")
+        await channels_open(sfu, "bob")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        call = alice.room.local_participant.perform_rpc(destination_identity="bob", method="greet", payload="hi", response_timeout=3.0)
+        if with_scenario:
+            with pytest.raises(rtc.RpcError) as caught:
+                await call
+            assert caught.value.code == rtc.RpcError.ErrorCode.RESPONSE_TIMEOUT, caught.value
+            assert loop.time() - started >= 2.5
+            # On the wire: the server took bob's response long before alice gave up, and delayed it at data.out.
+            def first(identity: str) -> dict:
+                return next(e for e in sfu.events() if e["kind"] == "data.received" and e.get("identity") == identity
+                            and e["detail"]["kind"] in ("rpc_request", "rpc_response", "stream_header"))
+
+            assert first("bob")["t_ms"] - first("alice")["t_ms"] < 1_000, "bob did not answer at once"
+
+            delayed = [e for e in sfu.events() if e["kind"] == "fault.applied" and e.get("tap") == "data.out"]
+            assert delayed and all(e["detail"]["delay_ms"] == 16_000 for e in delayed), delayed
+            assert {e["detail"].get("topic") for e in delayed} <= {"lk.rpc_response", None}
+        else:
+            assert await call == "hello alice"
+            assert not [e for e in sfu.events() if e["kind"] == "fault.applied"]
+    finally:
+        await alice.room.disconnect()
+        await bob.room.disconnect()
+
+
+@pytest.mark.parametrize("with_scenario", [True, False], ids=["lk-stream-chunk-reorder", "no-scenario"])
+async def test_stream_chunk_reorder_delivers_a_chunk_after_its_trailer(server, media_ip, with_scenario):
+    """alice sends bob a 40 kB text stream (three chunks). With the scenario the first chunk reaches bob after the
+    others and after the trailer, and bob's reader fails the stream; without it, the text arrives whole."""
+    sfu = server(bind=media_ip)
+    name = unique("chunks")
+    attributes = {"sfusim.scenario": "lk-stream-chunk-reorder"} if with_scenario else None
+    alice, bob = Receiver(), Receiver()
+    texts: asyncio.Queue[str | BaseException] = asyncio.Queue()
+
+    def on_text(reader, participant_identity: str) -> None:
+        async def read() -> None:
+            try:
+                texts.put_nowait(await reader.read_all())
+            except Exception as error:  # the SDK may give up on the stream instead
+                texts.put_nowait(error)
+
+        asyncio.get_running_loop().create_task(read())
+
+    bob.room.register_text_stream_handler("notes", on_text)
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
+    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
+    try:
+        await channels_open(sfu, "alice")
+        await channels_open(sfu, "bob")
+        rng = random.Random(9)
+        text = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(40_000))
+        await alice.room.local_participant.send_text(text, topic="notes", destination_identities=["bob"])
+        received = await asyncio.wait_for(texts.get(), 15)
+        if with_scenario:
+            # The Python SDK's reader fails the stream at the first chunk out of sequence.
+            assert isinstance(received, Exception) and "chunk index" in str(received), received
+            applied = [e["detail"] for e in sfu.events() if e["kind"] == "fault.applied" and e.get("tap") == "data.out"]
+            assert [d["action"] for d in applied][:1] == ["hold"] and applied[0]["message"] == "stream_chunk", applied
+            assert applied[0]["topic"] == "notes"
+        else:
+            assert received == text
     finally:
         await alice.room.disconnect()
         await bob.room.disconnect()

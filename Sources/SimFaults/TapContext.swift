@@ -24,12 +24,15 @@ public struct TapContext: Sendable, Equatable {
     public var payloadBytes: Int?
     /// Whether a media packet starts or belongs to a keyframe, when the shell knows it (keyframe drops).
     public var isKeyframe: Bool?
+    /// The topic of a DataPacket (its user packet's, or its data stream's), at the data taps.
+    public var topic: String?
 
-    /// A context. The last four fields are optional extras that older call sites leave at their defaults.
+    /// A context. The last five fields are optional extras that older call sites leave at their defaults.
     public init(tap: TapPoint, kind: String, connection: ConnectionID? = nil, room: RoomName? = nil,
                 participant: ParticipantSID? = nil, identity: Identity? = nil, track: TrackSID? = nil,
                 about: [Identity] = [], direction: EventDirection? = nil, payloadBytes: Int? = nil,
-                isKeyframe: Bool? = nil) {
+                isKeyframe: Bool? = nil, topic: String? = nil) {
+        self.topic = topic
         self.track = track
         self.tap = tap
         self.kind = kind

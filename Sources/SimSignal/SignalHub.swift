@@ -240,8 +240,9 @@ public final class SignalHub: @unchecked Sendable {
         locked {
             // The context (which parses the packet for its kind) is built only when a fault acts at data.in.
             dataInGate.admit((participant, channel, packet), at: .dataIn) {
-                let kind = channel == .dataTrack ? "data_track" : SignalServerStateMachine.dataKind(of: packet)
-                return dataContext(.dataIn, kind: kind, participant: participant)
+                guard channel != .dataTrack else { return dataContext(.dataIn, kind: "data_track", participant: participant) }
+                let described = engine.dataDescription(of: packet, from: participant)
+                return dataContext(.dataIn, kind: described.kind, topic: described.topic, participant: participant)
             }.run(
                 deliver: { _ in run(engine.dataReceived(packet, on: channel, from: participant, at: clock.now())) },
                 later: { _, delay in
@@ -257,10 +258,10 @@ public final class SignalHub: @unchecked Sendable {
 
     /// The context of a DataPacket at a data tap, for `participant` (the sender at `data.in`, the recipient at
     /// `data.out`) (lock held).
-    private func dataContext(_ tap: TapPoint, kind: String, participant: ParticipantSID) -> TapContext {
+    private func dataContext(_ tap: TapPoint, kind: String, topic: String? = nil, participant: ParticipantSID) -> TapContext {
         let found = engine.rooms.participants[participant]
         return TapContext(tap: tap, kind: kind, connection: found?.connection, room: found?.room, participant: participant,
-                          identity: found?.identity, direction: tap == .dataIn ? .inbound : .outbound)
+                          identity: found?.identity, direction: tap == .dataIn ? .inbound : .outbound, topic: topic)
     }
 
     /// Calls `observer` with every room notification from now on, outside the hub's lock, in the engine's order.
@@ -535,7 +536,9 @@ public final class SignalHub: @unchecked Sendable {
             case .participantBound, .remoteDescription, .addRemoteCandidate, .downTrackRemoved, .downTrackSettings, .releaseMedia:
                 effects.enqueue(.media(action))
             case .deliverData(let recipient, let packet, let channel, let kind):
-                dataOutGate.admit((recipient, packet, channel), at: .dataOut) { dataContext(.dataOut, kind: kind, participant: recipient) }.run(
+                dataOutGate.admit((recipient, packet, channel), at: .dataOut) {
+                    dataContext(.dataOut, kind: kind, topic: channel == .dataTrack ? nil : engine.dataDescription(of: packet).topic, participant: recipient)
+                }.run(
                     deliver: { _ in effects.enqueue(.data(recipient, packet, channel: channel)) },
                     later: { _, delay in
                         _ = scheduler.schedule(after: delay) { [weak self] in

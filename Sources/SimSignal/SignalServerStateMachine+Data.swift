@@ -22,6 +22,20 @@ struct DataPlaneState: Sendable {
     /// The last sequence written to each participant, per sender (a replay never repeats a live send).
     var lastWritten: [ParticipantSID: [ParticipantSID: UInt32]] = [:]
 
+    /// The topic of each recent data stream, by sender SID and stream id (chunks and trailers carry no topic).
+    var streamTopics: [String: String] = [:]
+    /// The keys of `streamTopics`, oldest first (at most `streamMemory`).
+    var streamOrder: [String] = []
+    /// How many streams' topics are remembered.
+    static let streamMemory = 1024
+
+    /// Remembers the topic of `sender`'s stream `id`.
+    mutating func rememberStream(_ id: String, topic: String, from sender: String) {
+        let key = sender + "/" + id
+        if streamTopics.updateValue(topic, forKey: key) == nil { streamOrder.append(key) }
+        if streamOrder.count > Self.streamMemory { streamTopics[streamOrder.removeFirst()] = nil }
+    }
+
     /// Forgets everything about `participant` (it left for good).
     mutating func forget(_ participant: ParticipantSID) {
         lastReliableSequence[participant] = nil
@@ -107,6 +121,7 @@ extension SignalServerStateMachine {
             packet.value = .user(user)
         }
         packet.participantIdentity = identity
+        if case .streamHeader(let header)? = packet.value { data.rememberStream(header.streamID, topic: header.topic, from: sender.rawValue) }
         let destinations = Set(packet.destinationIdentities)
         let sids = Set(destinationSIDs)
         let kind = Self.dataKind(of: packet)
@@ -176,6 +191,22 @@ extension SignalServerStateMachine {
     /// The payload kind of serialized DataPacket bytes (`other` when they do not parse).
     public static func dataKind(of bytes: [UInt8]) -> String {
         (try? Livekit_DataPacket(serializedBytes: bytes)).map { dataKind(of: $0) } ?? "other"
+    }
+
+    /// The kind and topic of serialized DataPacket bytes from `sender` (the sender's SID when the packet is not yet
+    /// stamped), for the data taps: a user packet's topic, a stream header's, or for a chunk or trailer the topic
+    /// of the header that opened its stream.
+    public func dataDescription(of bytes: [UInt8], from sender: ParticipantSID? = nil) -> (kind: String, topic: String?) {
+        guard let packet = try? Livekit_DataPacket(serializedBytes: bytes) else { return ("other", nil) }
+        let from = packet.participantSid.isEmpty ? sender?.rawValue ?? "" : packet.participantSid
+        let topic: String? = switch packet.value {
+        case .user(let user)?: user.hasTopic ? user.topic : nil
+        case .streamHeader(let header)?: header.topic
+        case .streamChunk(let chunk)?: data.streamTopics[from + "/" + chunk.streamID]
+        case .streamTrailer(let trailer)?: data.streamTopics[from + "/" + trailer.streamID]
+        default: nil
+        }
+        return (Self.dataKind(of: packet), topic)
     }
 
     private func dataRecord(_ kind: String, _ participant: Participant, _ detail: [String: EventValue]) -> EventRecord {

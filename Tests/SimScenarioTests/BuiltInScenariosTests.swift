@@ -7,8 +7,8 @@ import Testing
     static let catalogue = [
         "dc-ack-before-room-info", "dc-close-during-connect", "dc-early-room-info", "dc-error-after-handshake",
         "dc-initial-state-dropped", "dc-initial-state-rejected", "dc-queue-wait", "dc-retry-orphan-ack",
-        "lk-rejoin-new-sid", "lk-rejoin-wrong-order", "lk-resume-fails", "lk-rpc-ack-lost", "lk-signal-flap", "lk-slow-track-published",
-        "lk-track-before-metadata",
+        "lk-data-before-participant", "lk-rejoin-new-sid", "lk-rejoin-wrong-order", "lk-resume-fails", "lk-rpc-ack-lost",
+        "lk-rpc-response-late", "lk-signal-flap", "lk-slow-track-published", "lk-stream-chunk-reorder", "lk-track-before-metadata",
     ]
 
     @Test func everyCatalogueRowShipsAndNothingElse() {

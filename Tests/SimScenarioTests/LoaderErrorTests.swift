@@ -39,7 +39,7 @@ import Testing
 
     @Test func unknownActionKeyListsTheAllowedKeys() {
         #expect(problems(rule("hold: { tap: signal.out, for: 2s, zzzzzz: 1 }")) == [
-            #"s.yaml:5:43: error: unknown key "zzzzzz" in hold (hint: allowed keys: tap, message, identity, participant, room, about, for, until, count)"#,
+            #"s.yaml:5:43: error: unknown key "zzzzzz" in hold (hint: allowed keys: tap, message, identity, participant, room, about, topic, for, until, count)"#,
         ])
     }
 
@@ -68,7 +68,7 @@ import Testing
         #expect(problems(rule("dorp: { tap: signal.out }")) == [#"s.yaml:5:9: error: unknown action "dorp" (hint: did you mean "drop"?)"#])
         #expect(problems(rule("explode: {}")) == [
             "s.yaml:5:9: error: unknown action \"explode\" (hint: actions: abort, ack_delay, ack_early, ack_never, ack_reject, bandwidth, "
-                + "close, delay, delay_track_published, disconnect_after_new_info, drop, drop_keyframes, duplicate, end_session, freeze, "
+                + "close, data_before_participant, delay, delay_track_published, disconnect_after_new_info, drop, drop_keyframes, duplicate, end_session, freeze, "
                 + "hold, leave, loss, media_delay, order, queue, refuse_resume, rejoin_sid, reorder, room_info_delay, room_info_early, "
                 + "room_info_url, simulate, stall)",
         ])

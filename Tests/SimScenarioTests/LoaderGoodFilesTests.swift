@@ -140,6 +140,8 @@ import Testing
               - freeze: 3s
               - drop_keyframes: { track: TR_VCabc, count: 2 }
               - bandwidth: { rate: 2mbps, burst: 16KB, participant: PA_x }
+              - data_before_participant: 5s
+              - delay: { tap: data.out, message: stream_chunk, topic: lk.rpc_response, by: 1s }
         """
         let scenario = try ScenarioLoader.load(yaml, file: "a.yaml")
         let actions = scenario.rules[0].then
@@ -147,7 +149,7 @@ import Testing
             "delay", "drop", "drop", "duplicate", "hold", "reorder", "close", "stall", "abort", "rejoin_sid", "order", "disconnect_after_new_info",
             "delay_track_published", "leave", "simulate", "simulate", "simulate", "simulate", "refuse_resume", "queue", "ack_delay",
             "ack_reject", "ack_early", "ack_never", "room_info_delay", "room_info_early", "room_info_url", "end_session", "loss",
-            "media_delay", "freeze", "drop_keyframes", "bandwidth",
+            "media_delay", "freeze", "drop_keyframes", "bandwidth", "data_before_participant", "delay",
         ])
         #expect(Set(actions.map(\.name)) == Set(ScenarioDecoder.actionNames))
         #expect(scenario.rules[0].when.pattern.kind == .prefix("signal.out."))
@@ -175,6 +177,21 @@ import Testing
                                                            jitter: .milliseconds(20))))
         #expect(actions[32] == .bandwidth(BandwidthParameters(selector: MessageSelector(tap: .mediaRTP, participant: "PA_x"),
                                                               rate: Bitrate(bitsPerSecond: 2_000_000), burst: ByteCount(16_000))))
+        #expect(actions[33] == .dataBeforeParticipant(identity: nil, for: .seconds(5)))
+        var topical = MessageSelector(tap: .dataOut, kinds: ["stream_chunk"])
+        topical.topic = "lk.rpc_response"
+        #expect(actions[34] == .delay(DelayParameters(selector: topical, by: .seconds(1))))
+    }
+
+    @Test func aTopicSelectsOnlyAtTheDataTaps() {
+        let yaml = """
+        name: t
+        timeline:
+          - at: 0s
+            do:
+              - drop: { tap: signal.out, topic: chat }
+        """
+        #expect(ScenarioLoader.validate(yaml, file: "t.yaml", format: .yaml).map(\.description).contains { $0.contains("use it at tap data.in or data.out") })
     }
 
     @Test func validateReturnsNothingForEveryFixture() throws {

@@ -22,6 +22,8 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
     public var direction: EventDirection?
     /// Not on the connection of this identity (e.g. a publisher's own updates about itself).
     public var excludedIdentity: Identity?
+    /// Only DataPackets on this topic (data taps).
+    public var topic: String?
 
     /// A selector; with only `tap` given it matches everything crossing that tap.
     public init(tap: TapPoint, kinds: Set<String> = [], identity: Identity? = nil, participant: ParticipantSID? = nil,
@@ -50,6 +52,7 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
         if let trackKind, context.track.flatMap(TrackKind.init(sid:)) != trackKind { return false }
         if let direction, context.direction != direction { return false }
         if let excludedIdentity, context.identity == excludedIdentity { return false }
+        if let topic, context.topic != topic { return false }
         return true
     }
 
@@ -65,6 +68,7 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
         if let trackKind { parts.append("track_kind=\(trackKind.rawValue)") }
         if let direction { parts.append("direction=\(direction.rawValue)") }
         if let excludedIdentity { parts.append("not identity=\(excludedIdentity)") }
+        if let topic { parts.append("topic=\(topic)") }
         return parts.joined(separator: " ")
     }
 }

@@ -123,6 +123,21 @@ expect:
   - { name: only the retry got an ack, event: control.out.set_image_ack, count: 1 }
   - { name: the retry got its room, after: { event: control.close }, event: control.out.livekit_room_info, within: 60s }
 """#),
+        ("lk-data-before-participant", #"""
+name: lk-data-before-participant
+summary: >-
+  A participant's data reaches the others before its ParticipantInfo does: the `update` announcing each joiner is
+  held from the others until its first DataPacket has been delivered (at most 10 s). SDKs that look the sender up
+  by identity meet a packet from someone they do not know (the Python and Rust SDKs emit it with no participant).
+seed: 12
+rules:
+  - when: { event: participant.joined, every: true }
+    then:
+      - data_before_participant: 10s
+expect:
+  - { name: a data packet was delivered, event: data.delivered, within: 60s }
+  - { name: a participant's info was held, event: fault.applied, at_least: 1 }
+"""#),
         ("lk-rejoin-new-sid", #"""
 name: lk-rejoin-new-sid
 summary: >-
@@ -200,6 +215,22 @@ timeline:
 expect:
   - { name: an RPC ack was sent and dropped, event: fault.applied, within: 60s }
 """#),
+        ("lk-rpc-response-late", #"""
+name: lk-rpc-response-late
+summary: >-
+  The callee's RPC response reaches the caller 16 s late, after the caller's response timeout (15 s by default in
+  the Rust, Python and JS SDKs): perform_rpc fails with RESPONSE_TIMEOUT although the callee answered at once, and
+  the late response must be ignored. Covers RPC v1 (`rpc_response` packets) and v2 (a text stream on the topic
+  `lk.rpc_response`, which peers use when both echo client protocol 1 or later).
+seed: 13
+timeline:
+  - at: 0s
+    do:
+      - delay: { tap: data.out, message: rpc_response, by: 16s }
+      - delay: { tap: data.out, message: [stream_header, stream_chunk, stream_trailer], topic: lk.rpc_response, by: 16s }
+expect:
+  - { name: an RPC response was delayed, event: fault.applied, within: 60s }
+"""#),
         ("lk-signal-flap", #"""
 name: lk-signal-flap
 summary: >-
@@ -230,6 +261,21 @@ rules:
       - delay_track_published: { by: 12s, count: 1 }
 expect:
   - { name: a track was published, event: signal.out.track_published, within: 30s }
+"""#),
+        ("lk-stream-chunk-reorder", #"""
+name: lk-stream-chunk-reorder
+summary: >-
+  Data-stream chunks reach a reader out of order: on each connection, a stream's first chunk is held until the
+  next trailer has passed, so it arrives after the later chunks and after the trailer that should close the
+  stream. Readers that assume chunks arrive in order, or finish at the trailer, lose or misplace text (LiveKit
+  text and byte streams, larger than one 15 000-byte chunk).
+seed: 14
+timeline:
+  - at: 0s
+    do:
+      - reorder: { tap: data.out, message: stream_chunk, after: stream_trailer, pairs: 1000 }
+expect:
+  - { name: a chunk was held past a trailer, event: fault.applied, within: 60s }
 """#),
         ("lk-track-before-metadata", #"""
 name: lk-track-before-metadata

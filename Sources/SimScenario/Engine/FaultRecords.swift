@@ -8,6 +8,7 @@ enum FaultRecords {
     static func applied(_ verdict: FaultVerdict, to context: TapContext, by filter: ScenarioEngine.InstalledFilter) -> EventRecord {
         var detail = base(filter, action: verdict.name)
         detail["message"] = .string(context.kind)
+        if let topic = context.topic { detail["topic"] = .string(topic) }
         switch verdict {
         case .delay(let delay): detail["delay_ms"] = .int(Int64(delay.milliseconds.rounded()))
         case .duplicate(let copies): detail["copies"] = .int(Int64(copies))

@@ -63,6 +63,14 @@ extension ScenarioEngine {
             // new SID's info. Swap them on every other participant's connection.
             let update = MessageSelector(tap: .signalOut, kinds: ["update"], about: identity)
             return install(ReorderFault(held: update, releasedBy: update, timeout: timeout, start: now), tap: .signalOut, name: name, origin: origin)
+        case .dataBeforeParticipant(let identity, let duration):
+            // Hold every other participant's `update`s about the identity until the first data packet after this has
+            // been delivered (or `duration` has passed): its data overtakes its ParticipantInfo.
+            guard let identity = identity ?? event?.record.identity else { return [] }
+            var update = MessageSelector(tap: .signalOut, kinds: ["update"], about: identity)
+            update.excludedIdentity = identity
+            let delivered = Trigger(pattern: EventPattern(kind: KindPattern("data.delivered")))
+            return install(HoldFault(selector: update, duration: duration, until: delivered, start: now), tap: .signalOut, name: name, origin: origin)
         case .leave(let p):
             return command(.sendLeave(target(p.identity, event: event), reason: p.reason, action: p.action))
         case .simulate(let simulated, let identity):

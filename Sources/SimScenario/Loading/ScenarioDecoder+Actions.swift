@@ -4,7 +4,7 @@ import Yams
 
 extension ScenarioDecoder {
     /// Keys selecting messages at a message tap.
-    static let messageKeys = ["tap", "message", "identity", "participant", "room", "about"]
+    static let messageKeys = ["tap", "message", "identity", "participant", "room", "about", "topic"]
     /// Keys selecting packets at a media tap.
     static let mediaKeys = ["tap", "identity", "participant", "room", "track", "track_kind", "direction"]
     /// Lifetime keys.
@@ -23,6 +23,7 @@ extension ScenarioDecoder {
         "rejoin_sid": (["mode", "identity"], "mode"),
         "order": (["ordering", "publisher", "subscriber", "timeout"], "ordering"),
         "disconnect_after_new_info": (["identity", "timeout"], "identity"),
+        "data_before_participant": (["identity", "for"], "for"),
         "delay_track_published": (["identity", "by", "jitter"] + limitKeys, nil),
         "leave": (["identity", "reason", "action"], nil),
         "simulate": (["scenario", "identity", "seconds", "protocol", "bitrate"], "scenario"),
@@ -156,9 +157,15 @@ extension ScenarioDecoder {
         guard let tap = messageTap(r, required: required) else { return nil }
         let kinds = r.has("message") ? messageKinds(r, key: "message", tap: tap, required: false) : []
         guard let kinds else { return nil }
-        return MessageSelector(tap: tap, kinds: kinds, identity: r.identity("identity"),
-                               participant: r.string("participant").map(ParticipantSID.init),
-                               room: r.string("room").map(RoomName.init), about: r.has("about") ? r.identity("about") : nil)
+        if r.has("topic"), tap != .dataIn, tap != .dataOut, let node = r.keyNode("topic") {
+            diagnostics.report("\"topic\" selects DataPackets: use it at tap data.in or data.out", at: node)
+            return nil
+        }
+        var selector = MessageSelector(tap: tap, kinds: kinds, identity: r.identity("identity"),
+                                       participant: r.string("participant").map(ParticipantSID.init),
+                                       room: r.string("room").map(RoomName.init), about: r.has("about") ? r.identity("about") : nil)
+        selector.topic = r.string("topic")
+        return selector
     }
 
     private func messageTap(_ r: MappingReader, required: Bool) -> TapPoint? {

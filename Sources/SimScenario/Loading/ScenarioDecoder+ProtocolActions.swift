@@ -17,6 +17,9 @@ extension ScenarioDecoder {
             guard let identity = r.identity("identity", required: true) else { return nil }
             return .disconnectAfterNewInfo(identity: identity,
                                            timeout: r.duration("timeout", allowZero: false) ?? ReorderParameters.defaultTimeout)
+        case "data_before_participant":
+            let duration = r.has("for") ? r.duration("for", allowZero: false) : .seconds(10)
+            return duration.map { .dataBeforeParticipant(identity: r.identity("identity"), for: $0) }
         case "delay_track_published":
             guard let by = r.duration("by", required: true) else { return nil }
             let selector = MessageSelector(tap: .signalOut, kinds: ["track_published"], identity: r.identity("identity"))

@@ -31,6 +31,9 @@ public enum ScenarioAction: Sendable, Equatable {
     case order(OrderParameters)
     /// `disconnect_after_new_info`: others get the rejoined identity's new info before its old SID's DISCONNECTED.
     case disconnectAfterNewInfo(identity: Identity, timeout: Duration)
+    /// `data_before_participant`: others get a participant's info only after its first data packet was delivered
+    /// (or after `for`), so its data reaches them before they know it. Without `identity`, the triggering event's.
+    case dataBeforeParticipant(identity: Identity?, for: Duration)
     /// `delay_track_published`: delay `track_published` to the publisher.
     case delayTrackPublished(DelayParameters)
     /// `leave`: send a LeaveRequest with a reason and action.
@@ -88,6 +91,7 @@ public enum ScenarioAction: Sendable, Equatable {
         case .rejoinSID: "rejoin_sid"
         case .order: "order"
         case .disconnectAfterNewInfo: "disconnect_after_new_info"
+        case .dataBeforeParticipant: "data_before_participant"
         case .delayTrackPublished: "delay_track_published"
         case .leave: "leave"
         case .simulate: "simulate"
