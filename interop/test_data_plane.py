@@ -77,6 +77,42 @@ async def test_send_data_reaches_the_sdks_on_their_data_channels(server, media_i
         await bob.room.disconnect()
 
 
+async def test_dual_pc_data_reaches_a_receive_only_sdk_on_the_servers_subscriber_channels(server, media_ip):
+    """On `/rtc` sfusim opens its own `_reliable`, `_lossy` and `_data_track` channels on the subscriber PC, as
+    LiveKit does, and writes server → client data there: a participant that may not publish (so its SDK never
+    negotiates a publisher PC) still gets its peers' data and RoomService SendData."""
+    sfu = server("--disable-rtc-v1", bind=media_ip)
+    name = unique("subdc")
+    alice, viewer = Receiver(), Receiver()
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name))
+    await viewer.room.connect(sfu.livekit_url, sfu.token("viewer", name, can_publish=False))
+    try:
+        await channels_open(sfu, "alice")
+        sid = next(p["sid"] for r in sfu.state()["rooms"] for p in r["participants"] if p["identity"] == "viewer")
+        opened = set()
+        while opened != {"_reliable", "_lossy", "_data_track"}:
+            event = await asyncio.to_thread(
+                sfu.wait_event, lambda e: e["kind"] == "datachannel.open" and e.get("participant") == sid
+                and e["detail"]["label"] not in opened, timeout=20)
+            assert event["detail"]["target"] == "subscriber"
+            assert event["detail"]["stream"] % 2 == 1  # the server's ids: odd, as the DTLS server of that PC
+            opened.add(event["detail"]["label"])
+        await alice.room.local_participant.publish_data(b"for the viewer", topic="t")
+        packet = await viewer.next()
+        assert packet.data == b"for the viewer" and packet.participant.identity == "alice"
+        async with sfu.api() as lk:
+            await lk.room.send_data(SendDataRequest(room=name, data=b"from the api", kind=models.DataPacket.Kind.RELIABLE,
+                                                    destination_identities=["viewer"]))
+        assert (await viewer.next()).data == b"from the api"
+        delivered = [e for e in sfu.events() if e["kind"] == "data.delivered" and e.get("participant") == sid]
+        assert [e["detail"]["target"] for e in delivered] == ["subscriber", "subscriber"]
+        assert not [e for e in sfu.events() if e["kind"] == "datachannel.open" and e.get("participant") == sid
+                    and e["detail"]["target"] == "publisher"], "the viewer's SDK opened a publisher PC after all"
+    finally:
+        await alice.room.disconnect()
+        await viewer.room.disconnect()
+
+
 @pytest.mark.parametrize("signal_path", ["/rtc/v1", "/rtc"])
 async def test_sdks_exchange_data_text_streams_and_rpc_through_sfusim(server, media_ip, signal_path):
     sfu = server(*([] if signal_path == "/rtc/v1" else ["--disable-rtc-v1"]), bind=media_ip)

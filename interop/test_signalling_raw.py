@@ -96,9 +96,9 @@ async def test_v0_dual_pc_gets_subscriber_offer(sfu):
         offer = await alice.recv("offer")
         assert offer.offer.type == "offer"
         assert offer.offer.id > 0, "server offer ids start at 1..256 and increment"
-        # No data channels yet (a later issue): an inactive audio placeholder instead of LiveKit's m=application.
-        assert m_lines(offer.offer.sdp) == ["m=audio 9 UDP/TLS/RTP/SAVPF 111"], offer.offer.sdp
-        assert "a=inactive" in offer.offer.sdp and "a=setup:actpass" in offer.offer.sdp
+        # LiveKit's first subscriber offer: the data-channel section for the server's own channels.
+        assert m_lines(offer.offer.sdp) == ["m=application 9 UDP/DTLS/SCTP webrtc-datachannel"], offer.offer.sdp
+        assert "a=sctp-port:5000" in offer.offer.sdp and "a=setup:actpass" in offer.offer.sdp
         assert alice.kinds()[0] == "join"
 
 

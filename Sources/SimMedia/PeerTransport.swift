@@ -106,6 +106,10 @@ public final class PeerTransport: @unchecked Sendable {
     /// The data channels' SCTP association once DTLS is up, when the SDP negotiated one (lock held).
     private var dataChannels: DataChannelEndpoint?
     private var sctpPort: UInt16?
+    /// Channels we open ourselves once the association is up (LiveKit's server channels on the subscriber PC).
+    private var ownChannels: [DataChannelOpen] = []
+    /// Our DTLS role, once the remote description set it (the parity of our own channels' stream ids).
+    private var isDTLSClient = false
     private var sctpTimers: [SCTPTimer: any TimerHandle] = [:]
     private var dtlsConnected = false
 
@@ -158,6 +162,7 @@ public final class PeerTransport: @unchecked Sendable {
             // Data channels may be negotiated in a later offer (the Rust SDK adds them when it first sends data).
             if let port = remote.sctpPort, sctpPort == nil, !closed {
                 sctpPort = port
+                isDTLSClient = remote.weAreDTLSClient
                 out += startDataChannels()
             }
             guard !closed, dtls == nil else { return out }
@@ -217,7 +222,16 @@ public final class PeerTransport: @unchecked Sendable {
         return sent
     }
 
-    /// The labels of the data channels the client opened.
+    /// Opens these channels of our own once the data channels are up (call it before `setRemote`, so they are
+    /// there from the start): ordered and reliable, or unordered without retransmissions.
+    public func openDataChannels(_ channels: [(label: String, reliable: Bool)]) {
+        let opens = channels.map { channel in
+            channel.reliable ? DataChannelOpen(channelType: 0x00, label: channel.label) : DataChannelOpen(channelType: 0x81, reliability: 0, label: channel.label)
+        }
+        lock.withLock { ownChannels += opens }
+    }
+
+    /// The labels of the open data channels (the client's and ours).
     public var openDataChannels: [String] {
         lock.withLock { dataChannels?.channels.values.map(\.label).sorted() ?? [] }
     }
@@ -336,7 +350,11 @@ public final class PeerTransport: @unchecked Sendable {
         var seed: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
         for byte in localFingerprint.utf8 { seed = (seed ^ UInt64(byte)) &* 0x100_0000_01B3 }
         dataChannels = DataChannelEndpoint(configuration: SCTPConfiguration(localPort: port, remotePort: port), seed: seed)
-        return withDataChannels { $0.start(now: clock.now()) }
+        let now = clock.now()
+        let client = isDTLSClient
+        return withDataChannels { endpoint in
+            ownChannels.reduce(endpoint.start(now: now)) { actions, open in actions + endpoint.open(open, dtlsClient: client, now: now) }
+        }
     }
 
     /// Runs `body` on the data channels and their actions (lock held); the events to emit.

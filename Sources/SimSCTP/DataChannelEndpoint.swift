@@ -81,8 +81,9 @@ public struct DataChannelOpen: Sendable, Equatable {
 }
 
 /// WebRTC data channels (RFC 8831) on one SCTP association: the peer opens channels in band with DCEP and we
-/// acknowledge them; messages come out labelled with their channel; a channel closes when the peer resets its
-/// stream, and we reset ours in reply. A pure engine like the association it wraps.
+/// acknowledge them, and we open our own (even stream ids as the DTLS client, odd as the server, RFC 8832 §6);
+/// messages come out labelled with their channel; a channel closes when the peer resets its stream, and we reset
+/// ours in reply. A pure engine like the association it wraps.
 public struct DataChannelEndpoint: Sendable {
     /// What the shell does.
     public enum Action: Sendable, Equatable {
@@ -94,7 +95,7 @@ public struct DataChannelEndpoint: Sendable {
         case cancelTimer(SCTPTimer)
         /// The association is up.
         case established
-        /// The peer opened a channel.
+        /// A channel is open: the peer opened it, or acknowledged one we opened.
         case channelOpened(DataChannel)
         /// A message on an open channel (`binary` false: a UTF-8 string).
         case messageReceived(DataChannel, binary: Bool, [UInt8])
@@ -134,6 +135,11 @@ public struct DataChannelEndpoint: Sendable {
     public private(set) var association: SCTPAssociation
     /// The open channels by stream id.
     public private(set) var channels: [UInt16: DataChannel] = [:]
+    /// Channels we opened whose DCEP ACK has not arrived: their messages go ordered until it does (RFC 8832 §6).
+    public private(set) var unacknowledged: Set<UInt16> = []
+    /// Channels to open once the association is up, with the parity of their stream ids.
+    private var pendingOpens: [(open: DataChannelOpen, dtlsClient: Bool)] = []
+    private var established = false
 
     /// An endpoint over a new association.
     public init(configuration: SCTPConfiguration = SCTPConfiguration(), seed: UInt64) {
@@ -156,12 +162,32 @@ public struct DataChannelEndpoint: Sendable {
     }
 
     /// Sends a message on an open channel with its ordering and reliability (an empty one as one byte with the
-    /// empty PPID, RFC 8831 §6.6). Nothing when the channel is not open.
+    /// empty PPID, RFC 8831 §6.6); ordered and reliable while a channel of ours awaits its ACK. Nothing when the
+    /// channel is not open.
     public mutating func send(_ payload: [UInt8], binary: Bool = true, on id: UInt16, now: SimInstant) -> [Action] {
         guard let channel = channels[id] else { return [.dropped("send on channel \(id), which is not open")] }
         let ppid = payload.isEmpty ? (binary ? PPID.emptyBinary : PPID.emptyString) : (binary ? PPID.binary : PPID.string)
-        return map(association.send(payload.isEmpty ? [0] : payload, stream: id, ppid: ppid, ordered: !channel.open.unordered,
-                                    maxRetransmits: channel.open.maxRetransmits, now: now), now: now)
+        let waiting = unacknowledged.contains(id)
+        return map(association.send(payload.isEmpty ? [0] : payload, stream: id, ppid: ppid, ordered: waiting || !channel.open.unordered,
+                                    maxRetransmits: waiting ? nil : channel.open.maxRetransmits, now: now), now: now)
+    }
+
+    /// Opens a channel of our own with DCEP (RFC 8832 §6) on the lowest free stream id of our parity (even as the
+    /// DTLS client, odd as the server); at once if the association is up, else when it comes up. It can carry
+    /// messages straight away; `channelOpened` follows the peer's ACK.
+    public mutating func open(_ open: DataChannelOpen, dtlsClient: Bool, now: SimInstant) -> [Action] {
+        guard established else {
+            pendingOpens.append((open, dtlsClient))
+            return []
+        }
+        var id: UInt16 = dtlsClient ? 0 : 1
+        while channels[id] != nil {
+            guard id <= UInt16.max - 2 else { return [.dropped("no free stream id for channel \(open.label)")] }
+            id += 2
+        }
+        channels[id] = DataChannel(id: id, label: open.label, open: open)
+        unacknowledged.insert(id)
+        return map(association.send(DCEPMessage.open(open).bytes, stream: id, ppid: PPID.dcep, ordered: true, now: now), now: now)
     }
 
     /// The open channel labelled `label`, if any.
@@ -182,7 +208,12 @@ public struct DataChannelEndpoint: Sendable {
             case .sendPacket(let bytes): out.append(.sendPacket(bytes))
             case .armTimer(let timer, let at): out.append(.armTimer(timer, at: at))
             case .cancelTimer(let timer): out.append(.cancelTimer(timer))
-            case .established: out.append(.established)
+            case .established:
+                established = true
+                out.append(.established)
+                let opens = pendingOpens
+                pendingOpens = []
+                for (open, dtlsClient) in opens { out += self.open(open, dtlsClient: dtlsClient, now: now) }
             case .messageReceived(let message): out += messageReceived(message, now: now)
             case .incomingStreamsReset(let streams):
                 // The peer closed these channels: reset our side too (RFC 8831 §6.7) and forget them.
@@ -210,7 +241,10 @@ public struct DataChannelEndpoint: Sendable {
                 let ack = association.send(DCEPMessage.ack.bytes, stream: message.stream, ppid: PPID.dcep, ordered: true, now: now)
                 return [.channelOpened(channel)] + map(ack, now: now)
             case .ack?:
-                return []  // we open no channels of our own yet
+                guard unacknowledged.remove(message.stream) != nil, let channel = channels[message.stream] else {
+                    return [.dropped("a DCEP ACK on stream \(message.stream), which we did not open")]
+                }
+                return [.channelOpened(channel)]
             case nil:
                 return [.dropped("a malformed DCEP message on stream \(message.stream)")]
             }

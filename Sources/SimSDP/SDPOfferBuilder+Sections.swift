@@ -6,6 +6,8 @@ extension SDPOfferBuilder {
     static let placeholderRTCP = "9 IN IP4 0.0.0.0"
     /// The RTP profile of every WebRTC media section (RFC 8829 §5.1.2).
     static let rtpProfile = "UDP/TLS/RTP/SAVPF"
+    /// The proto and format of a data-channel section (RFC 8841 §4).
+    static let dataChannelProfile = (proto: "UDP/DTLS/SCTP", format: "webrtc-datachannel")
 
     /// Builds one section; the sections were validated by the caller, except for the template's codecs.
     func offerSection(_ section: SDPOfferSection) throws(SDPOfferError) -> (MediaDescription, OfferedSection) {
@@ -34,6 +36,14 @@ extension SDPOfferBuilder {
             addRTCPAttributes(to: &media)
             media.attributes += codecAttributes
             return (media, OfferedSection(mid: mid, kind: kind, direction: .inactive, codecs: [map]))
+
+        case .dataChannels(let mid):
+            var media = MediaDescription(kind: .application, port: Self.placeholderPort, proto: Self.dataChannelProfile.proto,
+                                         formats: [Self.dataChannelProfile.format], connections: [SDPConnection()])
+            addTransportAttributes(to: &media, mid: mid)
+            media.addAttribute("sctp-port", String(configuration.sctpPort))
+            media.addAttribute("max-message-size", String(configuration.maxMessageSize))
+            return (media, OfferedSection(mid: mid, kind: .application, direction: .sendrecv, codecs: []))
         }
     }
 
@@ -49,6 +59,13 @@ extension SDPOfferBuilder {
             connections: [SDPConnection()]
         )
         media.addAttribute("rtcp", Self.placeholderRTCP)
+        addTransportAttributes(to: &media, mid: mid)
+        media.addAttribute(direction.rawValue)
+        return media
+    }
+
+    /// ICE credentials and options, the fingerprint, `a=setup:actpass` and `a=mid`.
+    private func addTransportAttributes(to media: inout MediaDescription, mid: MediaID) {
         media.addAttribute("ice-ufrag", configuration.iceUfrag)
         media.addAttribute("ice-pwd", configuration.icePwd)
         if !configuration.iceOptions.isEmpty {
@@ -58,8 +75,6 @@ extension SDPOfferBuilder {
         // RFC 5763 §5 / RFC 8842 §5.2: the offerer leaves the DTLS role to the answerer.
         media.addAttribute("setup", DTLSSetupRole.actpass.rawValue)
         media.addAttribute("mid", mid.rawValue)
-        media.addAttribute(direction.rawValue)
-        return media
     }
 
     /// `a=rtcp-mux` (RFC 5761, required by JSEP) and, for video, `a=rtcp-rsize` (RFC 5506).

@@ -69,6 +69,7 @@ public struct SDPOfferBuilder: Hashable, Sendable {
             let mid = section.mid
             guard mid.rawValue.isSDPToken else { throw .invalidMID(mid) }
             guard mids.insert(mid).inserted else { throw .duplicateMID(mid) }
+            if case .dataChannels = section { continue }
             guard section.kind.isRTP else { throw .unsupportedKind(mid, section.kind) }
             guard case .track(_, let kind, let template, let track) = section else { continue }
             guard template.kind == kind else {

@@ -16,6 +16,10 @@ public struct SDPOfferConfiguration: Hashable, Sendable {
     public var sessionVersion: UInt64
     /// The `a=ice-options` tokens we write (default `trickle`, RFC 8840 §4.1.1); empty writes none.
     public var iceOptions: [String]
+    /// The `a=sctp-port` of a data-channel section (RFC 8841 §5).
+    public var sctpPort: Int = 5000
+    /// The `a=max-message-size` of a data-channel section (RFC 8841 §6): the largest message we take.
+    public var maxMessageSize: Int = 262_144
 
     /// Makes a configuration; the ICE options default to `trickle`.
     public init(

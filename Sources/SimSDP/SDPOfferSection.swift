@@ -16,11 +16,14 @@ public enum SDPOfferSection: Hashable, Sendable {
     /// An `inactive` section with a default codec: a placeholder that gives the connection a transport before
     /// any track is subscribed, or a section whose track was unsubscribed.
     case inactive(mid: MediaID, kind: MediaKind)
+    /// An `m=application` section for the server's data channels (SCTP over DTLS, RFC 8841): `a=sctp-port` and
+    /// `a=max-message-size` from the configuration.
+    case dataChannels(mid: MediaID)
 
     /// The section's mid.
     public var mid: MediaID {
         switch self {
-        case .track(let mid, _, _, _), .inactive(let mid, _): mid
+        case .track(let mid, _, _, _), .inactive(let mid, _), .dataChannels(let mid): mid
         }
     }
 
@@ -28,6 +31,7 @@ public enum SDPOfferSection: Hashable, Sendable {
     public var kind: MediaKind {
         switch self {
         case .track(_, let kind, _, _), .inactive(_, let kind): kind
+        case .dataChannels: .application
         }
     }
 }

@@ -19,6 +19,8 @@ public struct SubscriberAnswer: Hashable, Sendable {
     public var remoteSetupRole: DTLSSetupRole
     /// The raw `a=candidate` values of the accepted sections, in order, each once (empty when trickled).
     public var candidates: [String]
+    /// The answer's `a=sctp-port` when it accepted a data-channel section (5000 when it gave none), else nil.
+    public var sctpPort: UInt16?
 
     /// Whether we start the DTLS handshake: true when the answer says `passive` (RFC 4145 §4).
     public var weAreDTLSClient: Bool { remoteSetupRole == .passive }
@@ -74,6 +76,7 @@ public struct SubscriberAnswer: Hashable, Sendable {
         self.fingerprint = fingerprint
         self.remoteSetupRole = setup
         self.candidates = candidates
+        sctpPort = answer.media.first { $0.kind == .application && $0.port != 0 }.map { UInt16(clamping: $0.sctpPort ?? 5000) }
     }
 
     /// The summary of one answered section.

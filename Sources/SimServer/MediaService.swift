@@ -108,6 +108,9 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
                 self.transportEvent(event, on: endpoint)
             }
             endpoint.transport = transport
+            // LiveKit's own channels on the subscriber PC (reference: data channels §1.2): server → client data goes
+            // there first.
+            if target == .subscriber { transport.openDataChannels(DataChannelLabel.allCases.map { ($0.rawValue, $0 == .reliable) }) }
             lock.withLock { pending[connection, default: []].append(endpoint) }
             hub?.log.append(EventRecord(kind: "transport.open", connection: connection, detail: [
                 "target": .string(target.rawValue), "ufrag": .string(transport.localCredentials.ufrag),
@@ -327,13 +330,13 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     }
 
     /// `track` re-sends `source`'s RTP in the source's room.
-    /// A DataPacket (or data-track frame) for the participant: on the client's own channel `channel` of its
-    /// publisher PC, or of its subscriber PC when only that has one (the reference's simplest dual-PC option: no
-    /// server-created channels). Undeliverable packets are logged.
+    /// A DataPacket (or data-track frame) for the participant on its data channel `channel`: dual-PC, the server's
+    /// own channel on the subscriber PC (as LiveKit writes to its primary PC), else the client's channel on its
+    /// publisher PC (single-PC: the only one). Undeliverable packets are logged.
     func deliverData(_ packet: [UInt8], channel: DataChannelLabel, participant: ParticipantSID) {
         let label = channel.rawValue
         let candidates: [(PeerTarget, PeerTransport)] = lock.withLock {
-            [PeerTarget.publisher, .subscriber].compactMap { target in endpoints[participant]?[target]?.transport.map { (target, $0) } }
+            [PeerTarget.subscriber, .publisher].compactMap { target in endpoints[participant]?[target]?.transport.map { (target, $0) } }
         }
         for (target, transport) in candidates where transport.sendData(packet, binary: true, label: label) {
             hub?.log.append(EventRecord(kind: "data.delivered", participant: participant, detail: [

@@ -45,8 +45,8 @@ struct ParticipantMedia: Sendable {
 struct SubscriberSection: Sendable, Equatable {
     /// Its mid (we number them 0, 1, 2, … in order of creation).
     var mid: String
-    /// Audio or video.
-    var kind: TrackKind
+    /// Audio or video; nil for the data-channel section.
+    var kind: TrackKind?
     /// The track it carries, or nil for a placeholder or a released slot (sent `inactive`, reusable).
     var track: TrackSID?
 }
@@ -74,9 +74,10 @@ extension SignalServerStateMachine {
             }
             var state = ParticipantMedia(mode: join.mode, transports: transports, realTransports: real, nextOfferID: random.nextUInt32() % 256 + 1)
             if targets.contains(.subscriber) {
-                // A placeholder so the subscriber PC has a transport (ICE + DTLS) before anything is subscribed;
-                // LiveKit uses its data-channel section for this, and data channels come with a later issue.
-                state.sections = [SubscriberSection(mid: "0", kind: .audio, track: nil)]
+                // The data-channel section, as LiveKit offers it first (reference: data channels §1.2): the
+                // subscriber PC has a transport (ICE + DTLS) before anything is subscribed, and carries the
+                // server's own `_reliable`, `_lossy` and `_data_track` channels.
+                state.sections = [SubscriberSection(mid: "0", kind: nil, track: nil)]
             }
             media[sid] = state
         }

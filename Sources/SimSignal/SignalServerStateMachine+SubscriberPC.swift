@@ -54,7 +54,11 @@ extension SignalServerStateMachine {
         var sections: [SDPOfferSection] = []
         var midToTrack: [String: String] = [:]
         for section in state.sections {
-            let kind: MediaKind = section.kind == .audio ? .audio : .video
+            guard let trackKind = section.kind else {
+                sections.append(.dataChannels(mid: MediaID(section.mid)))
+                continue
+            }
+            let kind: MediaKind = trackKind == .audio ? .audio : .video
             if let track = section.track, let slot = state.downTracks[track], let template = publishedSections[track] {
                 sections.append(.track(mid: MediaID(section.mid), kind: kind, template: template,
                                        track: OutgoingTrack(streamID: slot.streamID, trackID: track.rawValue, ssrc: slot.ssrc)))
@@ -113,7 +117,8 @@ extension SignalServerStateMachine {
         var out: [SignalAction] = []
         let remote = RemoteTransportDescription(
             iceUfrag: reading.iceUfrag, icePwd: reading.icePwd, fingerprintAlgorithm: reading.fingerprint.algorithm,
-            fingerprint: reading.fingerprint.value, weAreDTLSClient: reading.weAreDTLSClient, candidates: reading.candidates
+            fingerprint: reading.fingerprint.value, weAreDTLSClient: reading.weAreDTLSClient, candidates: reading.candidates,
+            sctpPort: reading.sctpPort
         )
         if state.remoteUfrag[.subscriber] != reading.iceUfrag {
             out += applyRemote(remote, firstMid: state.sections.first?.mid, participant: sid, target: .subscriber)

@@ -82,4 +82,39 @@ struct DataChannelEndpointTests {
         wire.pump(fromClient: wire.client.send([1], stream: 7, ppid: 53, now: wire.now))
         #expect(wire.serverEvents.contains { if case .dropped(let why) = $0 { why.contains("stream 7") } else { false } })
     }
+
+    @Test("we open channels of our own (odd ids as the DTLS server): pending until the association is up, ordered until the ACK")
+    func ownChannels() throws {
+        var wire = Wire()
+        let reliable = DataChannelOpen(channelType: 0x00, label: "_reliable")
+        let lossy = DataChannelOpen(channelType: 0x81, label: "_lossy")
+        #expect(wire.server.open(reliable, dtlsClient: false, now: wire.now).isEmpty)  // not up yet: kept for later
+        wire.pump(fromClient: wire.client.start(now: wire.now))
+        let serverStart = wire.server.start(now: wire.now)
+        for case .sendPacket(let bytes) in serverStart { wire.pump(fromClient: wire.client.packetReceived(bytes, now: wire.now)) }
+        #expect(wire.server.association.isEstablished)
+        // The kept open went out with the association; a second one goes at once, on the next odd id.
+        var opened = wire.server.open(lossy, dtlsClient: false, now: wire.now)
+        // Before the ACK a message on the lossy channel goes ordered and reliable (RFC 8832 §6).
+        opened += wire.server.send([7], on: 3, now: wire.now)
+        for case .sendPacket(let bytes) in opened { wire.pump(fromClient: wire.client.packetReceived(bytes, now: wire.now)) }
+        let opens = wire.clientMessages.filter { $0.ppid == 50 }
+        #expect(opens.map(\.stream) == [1, 3] && opens.map { DCEPMessage($0.payload) } == [.open(reliable), .open(lossy)])
+        #expect(wire.clientMessages.last == SCTPMessage(stream: 3, ppid: 53, unordered: false, payload: [7]))
+        #expect(wire.server.unacknowledged == [1, 3] && !wire.serverEvents.contains { if case .channelOpened = $0 { true } else { false } })
+        // The peer's ACKs: each channel is reported open, and lossy sends go unordered from then on.
+        wire.pump(fromClient: wire.client.send(DCEPMessage.ack.bytes, stream: 1, ppid: 50, now: wire.now))
+        wire.pump(fromClient: wire.client.send(DCEPMessage.ack.bytes, stream: 3, ppid: 50, now: wire.now))
+        #expect(wire.serverEvents.contains(.channelOpened(.init(id: 1, label: "_reliable", open: reliable))))
+        #expect(wire.serverEvents.contains(.channelOpened(.init(id: 3, label: "_lossy", open: lossy))))
+        #expect(wire.server.unacknowledged.isEmpty)
+        for case .sendPacket(let bytes) in wire.server.send([8], on: 3, now: wire.now) { wire.pump(fromClient: wire.client.packetReceived(bytes, now: wire.now)) }
+        #expect(wire.clientMessages.last == SCTPMessage(stream: 3, ppid: 53, unordered: true, payload: [8]))
+        // An ACK for a stream we never opened is a logged drop; as the DTLS client our ids are even.
+        wire.pump(fromClient: wire.client.send(DCEPMessage.ack.bytes, stream: 5, ppid: 50, now: wire.now))
+        #expect(wire.serverEvents.contains { if case .dropped(let why) = $0 { why.contains("did not open") } else { false } })
+        var client = DataChannelEndpoint(seed: 5)
+        _ = client.start(now: .zero)
+        #expect(client.open(reliable, dtlsClient: true, now: .zero).isEmpty && client.channels.isEmpty)
+    }
 }

@@ -84,10 +84,11 @@ import Testing
         let alice = try join(hub, "alice")
         let bob = try join(hub, "bob")
         #expect(media.calls.contains("opened \(bob.connection) subscriber"))
-        // The first offer: one inactive placeholder, so ICE and DTLS can start before any subscription.
+        // The first offer: the data-channel section, so ICE, DTLS and the server's channels start before any
+        // subscription.
         let firstOffer = try #require(offers(bob).first)
         let first = try SDPParser.parse(firstOffer.sdp)
-        #expect(first.media.map(\.direction) == [.inactive])
+        #expect(first.media.map(\.kind) == [.application] && first.media.first?.sctpPort == 5000)
         try answerLatest(hub, bob)
         #expect(media.calls.contains("remote subscriber"))
         #expect(media.remote?.weAreDTLSClient == false)  // the client answered active: we are the DTLS server
@@ -101,7 +102,7 @@ import Testing
         let track = try publishVideo(hub, alice)
         let withTrack = try #require(offers(bob).last)
         let parsed = try SDPParser.parse(withTrack.sdp)
-        #expect(parsed.media.map(\.direction) == [.inactive, .sendonly])
+        #expect(parsed.media.map(\.kind) == [.application, .video] && parsed.media.last?.direction == .sendonly)
         #expect(withTrack.midToTrackID == ["1": track.rawValue])
         #expect(withTrack.sdp.contains("a=msid:\(alice.participant.rawValue)|\(track.rawValue) \(track.rawValue)"))
         #expect(!media.calls.contains("downtrack subscriber \(track)"))  // not before the answer
@@ -115,7 +116,7 @@ import Testing
         try send(hub, bob, .subscription(update))
         #expect(media.calls.last == "removed subscriber \(track)")
         let released = try #require(offers(bob).last)
-        #expect(try SDPParser.parse(released.sdp).media.map(\.direction) == [.inactive, .inactive])
+        #expect(try SDPParser.parse(released.sdp).media.last?.direction == .inactive)
         let count = offers(bob).count
         update.subscribe = true
         try send(hub, bob, .subscription(update))
@@ -128,7 +129,8 @@ import Testing
         try answerLatest(hub, bob)
         let reused = try #require(offers(bob).last)
         #expect(offers(bob).count == count + 1)
-        #expect(try SDPParser.parse(reused.sdp).media.map(\.direction) == [.inactive, .sendonly])
+        #expect(try SDPParser.parse(reused.sdp).media.map(\.kind) == [.application, .video])
+        #expect(try SDPParser.parse(reused.sdp).media.last?.direction == .sendonly)
         #expect(reused.midToTrackID == ["1": track.rawValue])
     }
 

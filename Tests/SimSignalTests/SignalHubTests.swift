@@ -57,9 +57,10 @@ import Testing
         guard case .join(let join)? = sink.responses.first?.message, case .offer(let offer)? = sink.responses[1].message else { return }
         #expect(join.subscriberPrimary)
         #expect(offer.id >= 1 && offer.id <= 256)
-        // No data channels yet: an inactive audio placeholder gives the subscriber PC its transport.
+        // The data-channel section gives the subscriber PC its transport and carries the server's own channels.
         let section = try #require(try SDPParser.parse(offer.sdp).media.first)
-        #expect(section.kind == .audio && section.direction == .inactive && section.setup == .actpass)
+        #expect(section.kind == .application && section.proto == "UDP/DTLS/SCTP" && section.formats == ["webrtc-datachannel"])
+        #expect(section.setup == .actpass && section.sctpPort == 5000 && section.maxMessageSize == 262_144)
     }
 
     @Test func pingAndPingReqAreAnsweredImmediately() throws {
