@@ -51,12 +51,12 @@ public enum EventVocabulary {
         "track.unsubscribed", "track.settings", "track.muted", "subscription.updated",
         // Transports (ICE + DTLS) and media.
         "transport.open", "transport.gathered", "transport.connected", "transport.failed", "transport.closed",
-        "transport.peer_closed", "transport.ice_restart", "transport.candidate_refused",
+        "transport.peer_closed", "transport.ice_restart", "transport.candidate_refused", "transport.switch_candidate_protocol",
         "media.rtp", "media.rtcp", "media.generated", "media.echo", "media.track_routed",
         "media.downtrack_negotiated", "media.layer_settings", "data.sent",
         // Data channels (SCTP over DTLS).
         "datachannel.ready", "datachannel.open", "datachannel.message", "datachannel.close", "datachannel.ended",
-        "datachannel.dropped", "data.delivered", "data.undelivered", "data.received", "data.dropped",
+        "datachannel.dropped", "data.delivered", "data.undelivered", "data.received", "data.dropped", "data.replayed",
         "data_track.published", "data_track.unpublished", "data_track.refused", "data_track.subscribed",
         "data_track.unsubscribed",
         // Decart sessions.
@@ -69,6 +69,7 @@ public enum EventVocabulary {
         "decart.inference.state", "decart.inference.initial_state", "decart.inference.pattern_failed",
         // Server, HTTP, faults and the scenario engine.
         "server.ready", "server.stopped", "http.rejected", "fault.applied", "scenario.started", "scenario.finished",
+        "scenario.not_applicable", "scenario.selection_ignored",
     ]
 
     /// Every known kind, sorted.
