@@ -2,6 +2,7 @@
 #include "CSimShims.h"
 #include <nice/agent.h>
 #include <string.h>
+#include <sys/socket.h>
 
 _Static_assert(C_SIM_NICE_STATE_DISCONNECTED == NICE_COMPONENT_STATE_DISCONNECTED, "state value");
 _Static_assert(C_SIM_NICE_STATE_GATHERING == NICE_COMPONENT_STATE_GATHERING, "state value");
@@ -12,6 +13,10 @@ _Static_assert(C_SIM_NICE_STATE_FAILED == NICE_COMPONENT_STATE_FAILED, "state va
 
 /* BUNDLE + rtcp-mux: the one stream has one component. */
 #define C_SIM_NICE_COMPONENT 1u
+
+/* The receive buffer asked for on the selected pair's socket (the kernel caps it at net.core.rmem_max): bursts of
+ * data-channel traffic otherwise overflow the default (~208 KiB) before the event pump reads them. */
+#define C_SIM_NICE_RECEIVE_BUFFER (4 * 1024 * 1024)
 
 struct c_sim_nice_agent {
     GMainContext *context;
@@ -52,9 +57,15 @@ static void on_candidate_gathering_done(NiceAgent *agent, guint stream_id, gpoin
 
 static void on_component_state_changed(NiceAgent *agent, guint stream_id, guint component_id, guint state,
                                        gpointer data) {
-    (void)agent;
-    (void)stream_id;
     (void)component_id;
+    if (state == NICE_COMPONENT_STATE_READY && !g_atomic_int_get(&((c_sim_nice_agent *)data)->closing)) {
+        GSocket *socket = nice_agent_get_selected_socket(agent, stream_id, C_SIM_NICE_COMPONENT);
+        if (socket != NULL) {
+            int size = C_SIM_NICE_RECEIVE_BUFFER;
+            (void)setsockopt(g_socket_get_fd(socket), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+            g_object_unref(socket);
+        }
+    }
     deliver(data, C_SIM_NICE_EVENT_STATE_CHANGED, (int)state, NULL, 0);
 }
 

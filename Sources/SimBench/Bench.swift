@@ -15,7 +15,7 @@ struct SFUSimBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sfusim-bench",
         abstract: "Benchmarks for sfusim (run the release build).",
-        subcommands: [Signal.self, Startup.self, Engine.self, Forward.self, SCTPEngine.self]
+        subcommands: [Signal.self, Startup.self, Engine.self, Forward.self, SCTPEngine.self, DataChannel.self]
     )
 }
 

@@ -92,9 +92,9 @@ final class ForwardRig: @unchecked Sendable {
         self.meter = meter
         let iceThreadsBefore = ThreadCPU.threads(named: "sfusim-ice")
         let receiveThreads = ThreadIDBox()
-        let (publisherServer, publisherClient) = try await Self.pair(clock: clock, scheduler: scheduler, router: router, counter: nil, meter: meter) {
+        let (publisherServer, publisherClient) = try await Self.pair(clock: clock, scheduler: scheduler, router: router, counter: nil, meter: meter, serverCreated: {
             receiveThreads.ids = ThreadCPU.threads(named: "sfusim-ice").subtracting(iceThreadsBefore)
-        }
+        })
         publisherReceiveThread = receiveThreads.ids.count == 1 ? receiveThreads.ids.first.map(ThreadCPU.init(id:)) : nil
         self.publisherClient = publisherClient
         transports += [publisherServer, publisherClient]
@@ -109,22 +109,30 @@ final class ForwardRig: @unchecked Sendable {
     func close() { for transport in transports { transport.close() } }
 
     /// A connected server-side / client-side transport pair; server-side RTP/RTCP goes to the router (RTP through
-    /// `meter`). `serverCreated` runs once the server side (and its ICE thread) exists.
-    static func pair(clock: any SimClock, scheduler: any TimerScheduler, router: MediaRouter, counter: ReceiveCounter?, meter: ForwardMeter,
+    /// `meter`) when there is one. `serverCreated` runs once the server side (and its ICE thread) exists. With
+    /// `dataChannels`, SCTP runs over the pair's DTLS and the client opens those channels (`serverEvents` sees the
+    /// server side's events after the connect).
+    static func pair(clock: any SimClock, scheduler: any TimerScheduler, router: MediaRouter?, counter: ReceiveCounter?, meter: ForwardMeter?,
+                     dataChannels: [(label: String, reliable: Bool)] = [], serverEvents onServerEvent: (@Sendable (PeerTransport.Event) -> Void)? = nil,
                      serverCreated: () -> Void = {}) async throws -> (PeerTransport, PeerTransport) {
         let serverEvents = AsyncStream.makeStream(of: PeerTransport.Event.self)
         let clientEvents = AsyncStream.makeStream(of: PeerTransport.Event.self)
         let server = try PeerTransport(configuration: ICEConfiguration(role: .controlled), certificate: try DTLSCertificate(), clock: clock, scheduler: scheduler) { event in
             serverEvents.continuation.yield(event)
+            onServerEvent?(event)
         }
         // As in `sfusim serve`: the server side hands decrypted media to the router on its receive thread.
-        server.deliverMedia(to: MeteredSink(router: router, meter: meter))
+        if let router, let meter { server.deliverMedia(to: MeteredSink(router: router, meter: meter)) }
         serverCreated()
         let client = try PeerTransport(configuration: ICEConfiguration(role: .controlling), certificate: try DTLSCertificate(), clock: clock, scheduler: scheduler) { event in
             if case .rtp(let packet) = event { counter?.received(packet) } else { clientEvents.continuation.yield(event) }
         }
-        try client.setRemote(.init(iceUfrag: server.localCredentials.ufrag, icePwd: server.localCredentials.pwd, fingerprint: server.localFingerprint, weAreDTLSClient: true, candidates: []))
-        try server.setRemote(.init(iceUfrag: client.localCredentials.ufrag, icePwd: client.localCredentials.pwd, fingerprint: client.localFingerprint, weAreDTLSClient: false, candidates: []))
+        client.openDataChannels(dataChannels)
+        let sctpPort: UInt16? = dataChannels.isEmpty ? nil : 5000
+        try client.setRemote(.init(iceUfrag: server.localCredentials.ufrag, icePwd: server.localCredentials.pwd, fingerprint: server.localFingerprint,
+                                   weAreDTLSClient: true, candidates: [], sctpPort: sctpPort))
+        try server.setRemote(.init(iceUfrag: client.localCredentials.ufrag, icePwd: client.localCredentials.pwd, fingerprint: client.localFingerprint,
+                                   weAreDTLSClient: false, candidates: [], sctpPort: sctpPort))
         try server.startGathering()
         try client.startGathering()
         async let a: Void = trickle(serverEvents.stream, to: client)

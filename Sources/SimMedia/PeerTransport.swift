@@ -359,9 +359,10 @@ public final class PeerTransport: @unchecked Sendable {
 
     /// Runs `body` on the data channels and their actions (lock held); the events to emit.
     private func withDataChannels(_ body: (inout DataChannelEndpoint) -> [DataChannelEndpoint.Action]) -> [Event] {
-        guard var endpoint = dataChannels else { return [] }
-        let actions = body(&endpoint)
-        dataChannels = endpoint
+        // Mutated in place, so its buffers stay uniquely referenced (a copy taken out would make the send queue copy
+        // itself on every packet).
+        guard dataChannels != nil else { return [] }
+        let actions = body(&dataChannels!)
         var events: [Event] = []
         for action in actions {
             switch action {

@@ -15,7 +15,9 @@ extension SCTPAssociation {
             size += 8 + 4 * forward.streams.count
         }
         var flight = bytesInFlight
-        let window = max(cwnd, configuration.mtu)
+        // Max.Burst (RFC 9260 §6.1 (C)): at most `maxBurst` packets beyond what is in flight at once, so a wide
+        // window does not become a burst that overflows the peer's socket buffer.
+        let window = min(max(cwnd, configuration.mtu), flight + configuration.maxBurst * configuration.mtu)
         // Unsent chunks are a suffix of the queue (TSNs go out in order); retransmissions may be anywhere.
         let start = retransmitsPending ? 0 : firstUnsentIndex
         let scannedAll = start == 0

@@ -24,6 +24,8 @@ public struct SCTPConfiguration: Sendable, Equatable {
     public var maxAssociationRetransmits: Int
     /// How often an idle established association sends a HEARTBEAT (nil: never).
     public var heartbeatInterval: Duration?
+    /// Max.Burst (RFC 9260 §16: 4): packets sent at once beyond what is in flight.
+    public var maxBurst: Int = 4
 
     /// A configuration; everything has its documented default.
     public init(localPort: UInt16 = 5000, remotePort: UInt16 = 5000, mtu: Int = 1200, receiveWindow: UInt32 = 1 << 20,

@@ -45,8 +45,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     private var participants: [ParticipantSID: (identity: Identity?, room: RoomName?)] = [:]
     private var listener: UInt64?
     /// Scenarios a connection may select by name: registered (`POST /_sim/scenarios`), and built-ins once parsed.
-    private var registered: [String: Scenario] = [:]
-    private var builtIns: [String: Scenario] = [:]
+    private var registry = ScenarioRegistry()
 
     init(log: EventLog, clock: any SimClock, scheduler: any TimerScheduler, signal: SignalHub, decart: DecartHub) {
         self.log = log
@@ -139,16 +138,12 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
 
     /// A scenario a connection may name: registered at runtime, or built in (parsed once).
     func named(_ name: String) -> Scenario? {
-        if let scenario = lock.withLock({ registered[name] ?? builtIns[name] }) { return scenario }
-        guard let text = BuiltInScenarios.text(named: name),
-              let scenario = try? ScenarioLoader.load(text, file: "\(name).yaml", format: .yaml) else { return nil }
-        lock.withLock { builtIns[name] = scenario }
-        return scenario
+        lock.withLock { registry.named(name) }
     }
 
     /// Registers `scenario` under its name for selection by connections (replacing one of that name).
     func register(_ scenario: Scenario) {
-        lock.withLock { registered[scenario.name] = scenario }
+        lock.withLock { registry.register(scenario) }
     }
 
     /// A LiveKit connection to `room` names `name`: the room's engine starts unless one runs already (a room keeps

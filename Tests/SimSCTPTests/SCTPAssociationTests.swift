@@ -95,6 +95,21 @@ struct SCTPAssociationTests {
         #expect(pair.sent[.a]?.allSatisfy { $0.serialized().count <= 1200 } == true)
     }
 
+    @Test("Max.Burst: a send with a wide window goes out at most 4 packets beyond what is in flight; SACKs clock the rest")
+    func maxBurst() throws {
+        var pair = SCTPPair()
+        pair.connect()
+        pair.a.cwnd = 1 << 20  // a window far wider than the burst
+        var first: [SCTPAssociation.Action] = []
+        pair.on(.a) { association, now in
+            first = association.send([UInt8](repeating: 7, count: 60_000), stream: 1, ppid: 53, now: now)
+            return first
+        }
+        #expect(first.filter { if case .sendPacket = $0 { true } else { false } }.count == 4)
+        pair.run { $0.messages(.b).count == 1 }
+        #expect(pair.messages(.b).first?.payload.count == 60_000)
+    }
+
     @Test("a lost DATA packet is retransmitted on T3 and the RTO backs off; the message arrives once")
     func retransmission() {
         var pair = SCTPPair()

@@ -29,3 +29,21 @@ import Testing
         #expect(try BuiltInScenarios.load(named: "lk-nope") == nil)
     }
 }
+
+@Suite struct ScenarioRegistryTests {
+    @Test func aRegisteredScenarioWinsOverTheBuiltInOfItsNameAndUnknownNamesAreNil() throws {
+        var registry = ScenarioRegistry()
+        let missing = registry.named("no-such-scenario")
+        #expect(missing == nil)
+        let builtIn = try #require(registry.named("lk-signal-flap") as Scenario?)
+        #expect(builtIn.name == "lk-signal-flap" && !builtIn.timeline.isEmpty)
+        let replacement = try ScenarioLoader.load("name: lk-signal-flap\nseed: 99\n", file: "mine.yaml")
+        registry.register(replacement)
+        let replaced = registry.named("lk-signal-flap")
+        #expect(replaced?.seed == 99)
+        let custom = try ScenarioLoader.load("name: mine\n", file: "mine.yaml")
+        registry.register(custom)
+        let named = registry.named("mine")
+        #expect(named?.name == "mine")
+    }
+}
