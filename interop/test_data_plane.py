@@ -44,6 +44,17 @@ async def channels_open(sfu, identity: str) -> str:
     return sid
 
 
+async def rpc_pair(sfu, name: str, attributes: dict | None, greet) -> tuple[Receiver, Receiver]:
+    """alice and bob in `name` (with the scenario `attributes`), bob serving `greet`, both data channels open."""
+    alice, bob = Receiver(), Receiver()
+    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
+    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
+    bob.room.local_participant.register_rpc_method("greet", greet)
+    await channels_open(sfu, "alice")
+    await channels_open(sfu, "bob")
+    return alice, bob
+
+
 async def test_send_data_reaches_the_sdks_on_their_data_channels(server, media_ip):
     sfu = server(bind=media_ip)
     name = unique("data")
@@ -228,19 +239,14 @@ async def test_rpc_ack_lost_makes_the_caller_time_out_though_the_callee_answered
     sfu = server(bind=media_ip)
     name = unique("rpc")
     attributes = {"sfusim.scenario": "lk-rpc-ack-lost"} if with_scenario else None
-    alice, bob = Receiver(), Receiver()
     invoked = asyncio.get_running_loop().create_future()
 
     async def greet(data: rtc.RpcInvocationData) -> str:
         invoked.done() or invoked.set_result(data.payload)
         return "hello"
 
-    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
-    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
-    bob.room.local_participant.register_rpc_method("greet", greet)
+    alice, bob = await rpc_pair(sfu, name, attributes, greet)
     try:
-        await channels_open(sfu, "alice")
-        await channels_open(sfu, "bob")
         loop = asyncio.get_running_loop()
         started = loop.time()
         if with_scenario:
@@ -386,17 +392,12 @@ async def test_rpc_response_late_arrives_after_the_callers_response_timeout(serv
     sfu = server(bind=media_ip)
     name = unique("late")
     attributes = {"sfusim.scenario": "lk-rpc-response-late"} if with_scenario else None
-    alice, bob = Receiver(), Receiver()
 
     async def greet(data: rtc.RpcInvocationData) -> str:
         return "hello " + data.caller_identity
 
-    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
-    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
-    bob.room.local_participant.register_rpc_method("greet", greet)
+    alice, bob = await rpc_pair(sfu, name, attributes, greet)
     try:
-        await channels_open(sfu, "alice")
-        await channels_open(sfu, "bob")
         loop = asyncio.get_running_loop()
         started = loop.time()
         call = alice.room.local_participant.perform_rpc(destination_identity="bob", method="greet", payload="hi", response_timeout=3.0)

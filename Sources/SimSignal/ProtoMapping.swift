@@ -192,13 +192,19 @@ extension DataTrack {
         out.sid = sid.rawValue
         out.name = name
         out.encryption = Livekit_Encryption.TypeEnum(rawValue: encryption) ?? .none
-        if let frameEncoding, let decoded = try? Livekit_DataTrackFrameEncoding(serializedBytes: frameEncoding) { out.frameEncoding = decoded }
-        if let schema, let decoded = try? Livekit_DataTrackSchemaId(serializedBytes: schema) { out.schema = decoded }
+        let (frameEncoding, schema) = DataTrackRequest.decoded(frameEncoding: frameEncoding, schema: schema)
+        if let frameEncoding { out.frameEncoding = frameEncoding }
+        if let schema { out.schema = schema }
         return out
     }
 }
 
 extension DataTrackRequest {
+    /// The frame encoding and schema id the room model carries encoded, decoded (nil when absent or unreadable).
+    static func decoded(frameEncoding: Data?, schema: Data?) -> (Livekit_DataTrackFrameEncoding?, Livekit_DataTrackSchemaId?) {
+        (frameEncoding.flatMap { try? Livekit_DataTrackFrameEncoding(serializedBytes: $0) }, schema.flatMap { try? Livekit_DataTrackSchemaId(serializedBytes: $0) })
+    }
+
     /// From a `PublishDataTrackRequest` (its encoding and schema kept encoded: the room model only carries them).
     init(proto: Livekit_PublishDataTrackRequest) {
         self.init(
@@ -214,8 +220,9 @@ extension DataTrackRequest {
         out.pubHandle = handle
         out.name = name
         out.encryption = Livekit_Encryption.TypeEnum(rawValue: encryption) ?? .none
-        if let frameEncoding, let decoded = try? Livekit_DataTrackFrameEncoding(serializedBytes: frameEncoding) { out.frameEncoding = decoded }
-        if let schema, let decoded = try? Livekit_DataTrackSchemaId(serializedBytes: schema) { out.schema = decoded }
+        let (frameEncoding, schema) = Self.decoded(frameEncoding: frameEncoding, schema: schema)
+        if let frameEncoding { out.frameEncoding = frameEncoding }
+        if let schema { out.schema = schema }
         return out
     }
 }

@@ -131,21 +131,16 @@ import Testing
                   case .publishDataTrack? = answer.request else { return nil }
             return answer.reason
         }
-        try room.publish("t", handle: 0, as: "alice")
-        #expect(lastReason("alice") == .invalidHandle)
-        try room.publish("t", handle: 65_536, as: "alice")
-        #expect(lastReason("alice") == .invalidHandle)
-        try room.publish("", handle: 1, as: "alice")
-        #expect(lastReason("alice") == .invalidName)
-        try room.publish(String(repeating: "x", count: 257), handle: 1, as: "alice")
-        #expect(lastReason("alice") == .invalidName)
-        try room.publish("t", handle: 1, as: "alice")
-        try room.publish("u", handle: 1, as: "alice")
-        #expect(lastReason("alice") == .duplicateHandle)
-        try room.publish("t", handle: 2, as: "alice")
-        #expect(lastReason("alice") == .duplicateName)
-        try room.publish("t", handle: 1, as: "carol")
-        #expect(lastReason("carol") == .notAllowed)
+        try room.publish("t", handle: 1, as: "alice")  // accepted: the duplicates below collide with it
+        let refused: [(name: String, handle: UInt32, who: String, reason: Livekit_RequestResponse.Reason)] = [
+            ("u", 0, "alice", .invalidHandle), ("u", 65_536, "alice", .invalidHandle), ("", 3, "alice", .invalidName),
+            (String(repeating: "x", count: 257), 3, "alice", .invalidName), ("u", 1, "alice", .duplicateHandle),
+            ("t", 2, "alice", .duplicateName), ("t", 1, "carol", .notAllowed),
+        ]
+        for case let (name, handle, who, reason) in refused {
+            try room.publish(name, handle: handle, as: who)
+            #expect(lastReason(who) == reason, "\(name.prefix(8)) \(handle) \(who)")
+        }
         var unpublish = Livekit_UnpublishDataTrackRequest()
         unpublish.pubHandle = 42
         try room.send(.unpublishDataTrackRequest(unpublish), from: "alice")
