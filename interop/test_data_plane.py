@@ -44,14 +44,22 @@ async def channels_open(sfu, identity: str) -> str:
     return sid
 
 
+async def join(sfu, name: str, receivers: dict[str, Receiver], attributes: dict | None = None,
+               grants: dict[str, dict] | None = None) -> None:
+    """Connects each receiver to `name` as its identity, in order (token `attributes` for all, `grants` per identity),
+    then waits until the server saw every one's `_reliable` channel open."""
+    for identity, receiver in receivers.items():
+        token = sfu.token(identity, name, attributes=attributes, **(grants or {}).get(identity, {}))
+        await receiver.room.connect(sfu.livekit_url, token)
+    for identity in receivers:
+        await channels_open(sfu, identity)
+
+
 async def rpc_pair(sfu, name: str, attributes: dict | None, greet) -> tuple[Receiver, Receiver]:
     """alice and bob in `name` (with the scenario `attributes`), bob serving `greet`, both data channels open."""
     alice, bob = Receiver(), Receiver()
-    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
-    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
+    await join(sfu, name, {"alice": alice, "bob": bob}, attributes)
     bob.room.local_participant.register_rpc_method("greet", greet)
-    await channels_open(sfu, "alice")
-    await channels_open(sfu, "bob")
     return alice, bob
 
 
@@ -59,11 +67,8 @@ async def test_send_data_reaches_the_sdks_on_their_data_channels(server, media_i
     sfu = server(bind=media_ip)
     name = unique("data")
     alice, bob = Receiver(), Receiver()
-    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name))
-    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name))
     try:
-        await channels_open(sfu, "alice")
-        await channels_open(sfu, "bob")
+        await join(sfu, name, {"alice": alice, "bob": bob})
         async with sfu.api() as lk:
             await lk.room.send_data(SendDataRequest(room=name, data=b"hello sdks", kind=models.DataPacket.Kind.RELIABLE, topic="greeting"))
             for receiver in (alice, bob):
@@ -142,12 +147,9 @@ async def test_sdks_exchange_data_text_streams_and_rpc_through_sfusim(server, me
     async def greet(data: rtc.RpcInvocationData) -> str:
         return f"hello {data.caller_identity}, you said {data.payload}"
 
-    for receiver, identity in ((alice, "alice"), (bob, "bob"), (carol, "carol")):
-        await receiver.room.connect(sfu.livekit_url, sfu.token(identity, name))
-    bob.room.local_participant.register_rpc_method("greet", greet)
     try:
-        for identity in ("alice", "bob", "carol"):
-            await channels_open(sfu, identity)
+        await join(sfu, name, {"alice": alice, "bob": bob, "carol": carol})
+        bob.room.local_participant.register_rpc_method("greet", greet)
         # A reliable broadcast with a topic, stamped with its sender.
         await alice.room.local_participant.publish_data(b"to everyone", reliable=True, topic="news")
         for receiver in (bob, carol):
@@ -204,12 +206,9 @@ async def test_byte_streams_large_and_failing_rpc_and_attributes_through_sfusim(
     async def echo_length(data: rtc.RpcInvocationData) -> str:
         return f"{len(data.payload)}:{data.payload[-8:]}"
 
-    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, can_update_own_metadata=True))
-    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name))
-    bob.room.local_participant.register_rpc_method("length", echo_length)
     try:
-        await channels_open(sfu, "alice")
-        await channels_open(sfu, "bob")
+        await join(sfu, name, {"alice": alice, "bob": bob}, grants={"alice": {"can_update_own_metadata": True}})
+        bob.room.local_participant.register_rpc_method("length", echo_length)
         blob = random.Random(3).randbytes(1_000_000)
         await alice.room.local_participant.send_bytes(blob, topic="files", name="blob.bin", destination_identities=["bob"])
         received_name, received = await asyncio.wait_for(blobs.get(), 30)
@@ -276,11 +275,8 @@ async def test_a_data_track_is_published_subscribed_and_its_frames_received(serv
     unpublished: asyncio.Queue[str] = asyncio.Queue()
     bob.room.on("data_track_published", published.put_nowait)
     bob.room.on("data_track_unpublished", unpublished.put_nowait)
-    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name))
-    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name))
     try:
-        await channels_open(sfu, "alice")
-        await channels_open(sfu, "bob")
+        await join(sfu, name, {"alice": alice, "bob": bob})
         local = await asyncio.wait_for(alice.room.local_participant.publish_data_track(name="telemetry"), 8)
         assert local.info.sid.startswith("DTR_") and local.info.name == "telemetry"
         remote = await asyncio.wait_for(published.get(), 10)
@@ -328,11 +324,9 @@ async def test_data_keeps_flowing_across_a_signal_resume(server, media_ip):
     sfu = server(bind=media_ip)
     name = unique("resume")
     alice, bob = Receiver(), Receiver()
-    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name))
-    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name))
     try:
-        sid = await channels_open(sfu, "alice")
-        await channels_open(sfu, "bob")
+        await join(sfu, name, {"alice": alice, "bob": bob})
+        sid = await channels_open(sfu, "alice")  # already open: its SID
         await alice.room.local_participant.publish_data(b"before", topic="t")
         assert (await bob.next()).data == b"before"
         # The signal drops without a leave (as a network blip does): the SDK resumes on a new signal connection, its
@@ -444,11 +438,8 @@ async def test_stream_chunk_reorder_delivers_a_chunk_after_its_trailer(server, m
         asyncio.get_running_loop().create_task(read())
 
     bob.room.register_text_stream_handler("notes", on_text)
-    await alice.room.connect(sfu.livekit_url, sfu.token("alice", name, attributes=attributes))
-    await bob.room.connect(sfu.livekit_url, sfu.token("bob", name, attributes=attributes))
     try:
-        await channels_open(sfu, "alice")
-        await channels_open(sfu, "bob")
+        await join(sfu, name, {"alice": alice, "bob": bob}, attributes)
         rng = random.Random(9)
         text = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(40_000))
         await alice.room.local_participant.send_text(text, topic="notes", destination_identities=["bob"])

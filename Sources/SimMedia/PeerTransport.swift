@@ -352,8 +352,11 @@ public final class PeerTransport: @unchecked Sendable {
         dataChannels = DataChannelEndpoint(configuration: SCTPConfiguration(localPort: port, remotePort: port), seed: seed)
         let now = clock.now()
         let client = isDTLSClient
+        let opens = ownChannels
         return withDataChannels { endpoint in
-            ownChannels.reduce(endpoint.start(now: now)) { actions, open in actions + endpoint.open(open, dtlsClient: client, now: now) }
+            var actions = endpoint.start(now: now)
+            for open in opens { actions += endpoint.open(open, dtlsClient: client, now: now) }
+            return actions
         }
     }
 

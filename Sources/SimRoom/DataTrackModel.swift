@@ -87,13 +87,9 @@ public struct DataSubscriptionChange: Sendable, Equatable {
 }
 
 /// Where one data-track frame goes: each subscriber and the handle it knows the track by.
-public struct DataTrackRoute: Sendable, Equatable {
+public struct DataTrackRoute: Sendable {
     /// The track the frame belongs to.
     public var track: TrackSID
     /// Subscribers (ACTIVE ones only) and their handles, in SID order.
     public var subscribers: [(participant: ParticipantSID, handle: UInt16)]
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.track == rhs.track && lhs.subscribers.elementsEqual(rhs.subscribers) { $0.participant == $1.participant && $0.handle == $1.handle }
-    }
 }

@@ -115,7 +115,7 @@ extension RoomManagerStateMachine {
     }
 
     /// A subscriber's handle map, by handle.
-    public func dataTrackHandles(of participant: Participant) -> [DataTrackHandle] {
+    func dataTrackHandles(of participant: Participant) -> [DataTrackHandle] {
         participant.dataSubscriptions.sorted { $0.key < $1.key }.compactMap { handle, track in
             dataTrackPublisher(track, in: participant.room).map {
                 DataTrackHandle(handle: handle, publisherIdentity: $0.identity, publisher: $0.sid, track: track)

@@ -329,7 +329,6 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         lock.withLock { trackRouters[track] }?.frameCounters(track: track) ?? (0, 0, nil)
     }
 
-    /// `track` re-sends `source`'s RTP in the source's room.
     /// A DataPacket (or data-track frame) for the participant on its data channel `channel`: dual-PC, the server's
     /// own channel on the subscriber PC (as LiveKit writes to its primary PC), else the client's channel on its
     /// publisher PC (single-PC: the only one). Undeliverable packets are logged.
@@ -349,6 +348,7 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         ]))
     }
 
+    /// `track` re-sends `source`'s RTP in the source's room.
     func echoTrack(_ track: TrackSID, source: TrackSID) {
         let router: MediaRouter? = lock.withLock {
             let router = trackRouters[source]

@@ -240,8 +240,7 @@ public final class SignalHub: @unchecked Sendable {
         locked {
             // The context (which parses the packet for its kind) is built only when a fault acts at data.in.
             dataInGate.admit((participant, channel, packet), at: .dataIn) {
-                guard channel != .dataTrack else { return dataContext(.dataIn, kind: "data_track", participant: participant) }
-                let described = engine.dataDescription(of: packet, from: participant)
+                let described = engine.dataDescription(of: packet, on: channel, from: participant)
                 return dataContext(.dataIn, kind: described.kind, topic: described.topic, participant: participant)
             }.run(
                 deliver: { _ in run(engine.dataReceived(packet, on: channel, from: participant, at: clock.now())) },
@@ -537,7 +536,7 @@ public final class SignalHub: @unchecked Sendable {
                 effects.enqueue(.media(action))
             case .deliverData(let recipient, let packet, let channel, let kind):
                 dataOutGate.admit((recipient, packet, channel), at: .dataOut) {
-                    dataContext(.dataOut, kind: kind, topic: channel == .dataTrack ? nil : engine.dataDescription(of: packet).topic, participant: recipient)
+                    dataContext(.dataOut, kind: kind, topic: engine.dataDescription(of: packet, on: channel).topic, participant: recipient)
                 }.run(
                     deliver: { _ in effects.enqueue(.data(recipient, packet, channel: channel)) },
                     later: { _, delay in

@@ -77,6 +77,7 @@ extension SignalServerStateMachine {
             }
             data.lastReliableSequence[sender] = packet.sequence
         }
+        let kind = Self.dataKind(of: packet)
         var identity = participant.permission.hidden ? "" : participant.identity.rawValue
         let isAgent = participant.kind == Self.agentKind
         // An agent may speak for the participant it transcribes: a chat message or text stream naming another
@@ -96,7 +97,7 @@ extension SignalServerStateMachine {
                 packet.value = .streamHeader(header)
                 identity = packet.participantIdentity
             }
-        case nil where ProtobufFields.numbers(in: Array(packet.unknownFields.data)).contains(Self.metricsField):
+        case nil where kind == "metrics":
             return dropped("metrics are not forwarded as data")
         default:
             break
@@ -122,25 +123,19 @@ extension SignalServerStateMachine {
         }
         packet.participantIdentity = identity
         if case .streamHeader(let header)? = packet.value { data.rememberStream(header.streamID, topic: header.topic, from: sender.rawValue) }
-        let destinations = Set(packet.destinationIdentities)
-        let sids = Set(destinationSIDs)
-        let kind = Self.dataKind(of: packet)
-        let addressed = ReliableRecord(sender: sender, sequence: packet.sequence, identities: destinations, sids: sids, bytes: [], kind: kind, at: now)
-        let recipients = rooms.participants.values.filter { other in
-            other.sid != sender && other.room == participant.room && addressed.isFor(other) && (reliable || other.state == .active)
-        }.map(\.sid).sorted()
         guard let forwarded: [UInt8] = try? packet.serializedBytes() else { return dropped("could not encode") }
+        let record = ReliableRecord(sender: sender, sequence: packet.sequence, identities: Set(packet.destinationIdentities),
+                                    sids: Set(destinationSIDs), bytes: forwarded, kind: kind, at: now)
+        let recipients = rooms.participants(in: participant.room).filter { other in
+            other.sid != sender && record.isFor(other) && (reliable || other.state == .active)
+        }.map(\.sid).sorted()
         var out: [SignalAction] = [.log(dataRecord("data.received", participant, [
-            "label": .string(label), "kind": .string(Self.dataKind(of: packet)), "bytes": .int(Int64(bytes.count)),
+            "label": .string(label), "kind": .string(kind), "bytes": .int(Int64(bytes.count)),
             "sequence": .int(Int64(packet.sequence)), "destinations": .strings(packet.destinationIdentities),
             "recipients": .int(Int64(recipients.count)),
         ]))]
         guard reliable else { return out + recipients.map { .deliverData($0, forwarded, channel: .lossy, kind: kind) } }
-        if packet.sequence > 0 {
-            var record = addressed
-            record.bytes = forwarded
-            remember(record, in: participant.room)
-        }
+        if packet.sequence > 0 { remember(record, in: participant.room) }
         for recipient in recipients {
             out += deliverReliable(forwarded, sequence: packet.sequence, from: sender, to: recipient, kind: kind)
         }
@@ -180,23 +175,17 @@ extension SignalServerStateMachine {
     }
 
     /// DataPacket oneof members this schema does not model, by field number (livekit_models.proto).
-    static let unmodelledKinds: [UInt64: String] = [3: "speaker", 6: "sip_dtmf", metricsField: "metrics", 18: "encrypted_packet"]
-
-    /// `DataPacket.metrics`: never forwarded as data.
-    static let metricsField: UInt64 = 8
+    static let unmodelledKinds: [UInt64: String] = [3: "speaker", 6: "sip_dtmf", 8: "metrics", 18: "encrypted_packet"]
 
     /// `ParticipantInfo.Kind.AGENT`.
     static let agentKind = 4
 
-    /// The payload kind of serialized DataPacket bytes (`other` when they do not parse).
-    public static func dataKind(of bytes: [UInt8]) -> String {
-        (try? Livekit_DataPacket(serializedBytes: bytes)).map { dataKind(of: $0) } ?? "other"
-    }
-
-    /// The kind and topic of serialized DataPacket bytes from `sender` (the sender's SID when the packet is not yet
-    /// stamped), for the data taps: a user packet's topic, a stream header's, or for a chunk or trailer the topic
-    /// of the header that opened its stream.
-    public func dataDescription(of bytes: [UInt8], from sender: ParticipantSID? = nil) -> (kind: String, topic: String?) {
+    /// The kind and topic of a message on `channel` from `sender` (the sender's SID when a DataPacket is not yet
+    /// stamped), for the data taps: `data_track` for a data-track frame; else the DataPacket's payload kind, and a
+    /// user packet's topic, a stream header's, or for a chunk or trailer the topic of the header that opened its
+    /// stream.
+    public func dataDescription(of bytes: [UInt8], on channel: DataChannelLabel, from sender: ParticipantSID? = nil) -> (kind: String, topic: String?) {
+        guard channel != .dataTrack else { return ("data_track", nil) }
         guard let packet = try? Livekit_DataPacket(serializedBytes: bytes) else { return ("other", nil) }
         let from = packet.participantSid.isEmpty ? sender?.rawValue ?? "" : packet.participantSid
         let topic: String? = switch packet.value {

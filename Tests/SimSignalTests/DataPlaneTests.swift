@@ -156,15 +156,18 @@ import Testing
     }
 
     @Test func kindsAreNamedByTheirOneofModelledOrNot() throws {
-        #expect(SignalServerStateMachine.dataKind(of: try userPacket("x")) == "user")
-        #expect(SignalServerStateMachine.dataKind(of: [14 << 3 | 2, 2, 0x0A, 0x00]) == "stream_chunk")
-        #expect(SignalServerStateMachine.dataKind(of: [9 << 3 | 2, 0]) == "chat_message")
+        let hub = factory.hub()
+        func kind(_ bytes: [UInt8]) -> String { hub.inspect { $0.dataDescription(of: bytes, on: .reliable).kind } }
+        #expect(kind(try userPacket("x")) == "user")
+        #expect(kind([14 << 3 | 2, 2, 0x0A, 0x00]) == "stream_chunk")
+        #expect(kind([9 << 3 | 2, 0]) == "chat_message")
         var ack = Livekit_DataPacket()
         ack.value = .rpcAck(Livekit_RpcAck())
-        #expect(SignalServerStateMachine.dataKind(of: try ack.serializedBytes()) == "rpc_ack")
-        #expect(SignalServerStateMachine.dataKind(of: [6 << 3 | 2, 0]) == "sip_dtmf")
-        #expect(SignalServerStateMachine.dataKind(of: [8 << 3 | 2, 0]) == "metrics")
-        #expect(SignalServerStateMachine.dataKind(of: [0xFF, 0xFF]) == "other")
+        #expect(kind(try ack.serializedBytes()) == "rpc_ack")
+        #expect(kind([6 << 3 | 2, 0]) == "sip_dtmf")
+        #expect(kind([8 << 3 | 2, 0]) == "metrics")
+        #expect(kind([0xFF, 0xFF]) == "other")
+        #expect(hub.inspect { $0.dataDescription(of: [1, 2, 3], on: .dataTrack).kind } == "data_track")
     }
 
     /// A hub with alice (an agent when `aliceIsAgent`), bob and carol in r1, all ACTIVE.
