@@ -110,7 +110,7 @@ public final class PeerTransport: @unchecked Sendable {
     private var ownChannels: [DataChannelOpen] = []
     /// Our DTLS role, once the remote description set it (the parity of our own channels' stream ids).
     private var isDTLSClient = false
-    private var sctpTimers: [SCTPTimer: any TimerHandle] = [:]
+    private var sctpTimers: [SCTPTimer: (handle: any TimerHandle, at: SimInstant)] = [:]
     private var dtlsConnected = false
 
     /// Creates the ICE agent on `configuration`'s addresses; gathering starts with `startGathering()` (once the
@@ -242,7 +242,7 @@ public final class PeerTransport: @unchecked Sendable {
             if closed { return (nil, nil, []) }
             closed = true
             defer { dtlsTimer = nil; pump = nil; sctpTimers = [:] }
-            return (dtlsTimer, pump, Array(sctpTimers.values))
+            return (dtlsTimer, pump, sctpTimers.values.map(\.handle))
         }
         for handle in sctp { handle.cancel() }
         timer?.cancel()
@@ -372,11 +372,16 @@ public final class PeerTransport: @unchecked Sendable {
             case .sendPacket(let packet):
                 if let dtls { events += run(dtls.sendApplicationData(packet, now: clock.now())) }
             case .armTimer(let timer, let at):
-                sctpTimers.removeValue(forKey: timer)?.cancel()
+                // A wake-up already due no later is kept: the engine, woken early, asks again for its deadline. (The
+                // retransmission timer moves later on every SACK; rescheduling it each time cost a timer-heap
+                // update and an eventfd write per packet.)
+                if let armed = sctpTimers[timer], armed.at <= at { continue }
+                sctpTimers.removeValue(forKey: timer)?.handle.cancel()
                 let now = clock.now()
-                sctpTimers[timer] = scheduler.schedule(after: at > now ? at - now : .zero) { [weak self] in self?.sctpTimerFired(timer) }
+                let handle = scheduler.schedule(after: at > now ? at - now : .zero) { [weak self] in self?.sctpTimerFired(timer) }
+                sctpTimers[timer] = (handle, at)
             case .cancelTimer(let timer):
-                sctpTimers.removeValue(forKey: timer)?.cancel()
+                sctpTimers.removeValue(forKey: timer)?.handle.cancel()
             case .established: events.append(.dataChannelsReady)
             case .channelOpened(let channel): events.append(.dataChannelOpened(id: channel.id, label: channel.label))
             case .messageReceived(let channel, let binary, let payload):

@@ -46,7 +46,7 @@ extension SCTPAssociation {
             }
             flight += item.size
         }
-        if scannedAll { retransmitsPending = queue.contains { $0.retransmit } }
+        if scannedAll { retransmitsPending = queue[..<firstUnsentIndex].contains { $0.retransmit } }  // only sent chunks go again
         if !chunks.isEmpty { out.append(.sendPacket(packet(chunks))) }
         if pendingForwardTSN, let forward = forwardTSN() {  // abandoned above
             pendingForwardTSN = false
@@ -56,12 +56,13 @@ extension SCTPAssociation {
         return out + finishShutdownIfIdle(now: now)
     }
 
-    /// The index of the first chunk never sent (binary search: sent chunks are a prefix).
+    /// The index of the first chunk never sent nor abandoned (binary search: flush sends in order and stops at the
+    /// first chunk the windows hold back, so sent and abandoned chunks are a prefix).
     var firstUnsentIndex: Int {
         var low = 0, high = queue.count
         while low < high {
             let middle = (low + high) / 2
-            if queue[middle].transmissions > 0 { low = middle + 1 } else { high = middle }
+            if queue[middle].transmissions > 0 || queue[middle].abandoned { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -129,7 +130,7 @@ extension SCTPAssociation {
     /// Chunks reported missing three times (below a newly acknowledged TSN) go again at once (RFC 9260 §7.2.4).
     mutating func fastRetransmit(below highest: UInt32) {
         var entered = false
-        for index in queue.indices where queue[index].inFlight && queue[index].chunk.tsn.precedes(highest) {
+        for index in 0..<firstUnsentIndex where queue[index].inFlight && queue[index].chunk.tsn.precedes(highest) {
             update(index) { $0.missingReports += 1 }
             guard queue[index].missingReports == 3 else { continue }
             update(index) { $0.retransmit = true }
@@ -183,7 +184,7 @@ extension SCTPAssociation {
         partialBytesAcked = 0
         fastRecoveryExit = nil
         rto = min(rto * 2, configuration.maximumRTO)
-        for index in queue.indices where queue[index].inFlight {
+        for index in 0..<firstUnsentIndex where queue[index].inFlight {
             update(index) { chunk in
                 chunk.retransmit = true
                 chunk.missingReports = 0

@@ -84,7 +84,7 @@ public struct SCTPAssociation: Sendable {
     // Sending.
     var nextTSN: UInt32
     var outboundSSN: [UInt16: UInt16] = [:]
-    var queue: [Outbound] = []
+    var queue = SlidingQueue<Outbound>()
     /// Bytes of the chunks in flight (kept in step by `update`, so no walk over the queue per packet).
     var flightBytes = 0
     /// Whether some chunk may be marked for retransmission (flush then scans the whole queue).
@@ -285,7 +285,10 @@ public struct SCTPAssociation: Sendable {
 
     /// A timer armed by an earlier action fired.
     public mutating func timerFired(_ timer: SCTPTimer, now: SimInstant) -> [Action] {
-        guard let deadline = deadlines[timer], now >= deadline else { return [] }  // stale or cancelled
+        guard let deadline = deadlines[timer] else { return [] }  // cancelled
+        // Early (a shell may keep an earlier wake-up instead of rescheduling each time the deadline moves later):
+        // asks again for the deadline.
+        guard now >= deadline else { return [.armTimer(timer, at: deadline)] }
         deadlines[timer] = nil
         switch timer {
         case .handshake: return handshakeTimedOut(now: now)

@@ -12,7 +12,7 @@ struct DataPlaneState: Sendable {
     /// How many nonces a room remembers.
     static let nonceMemory = 100
     /// Reliable, sequenced packets of the last `replayWindow` per room, for participants still joining.
-    var recentReliable: [RoomName: [ReliableRecord]] = [:]
+    var recentReliable: [RoomName: SlidingQueue<ReliableRecord>] = [:]
     /// Participants whose `_reliable` channel is open: reliable data is written to them at once.
     var writable: Set<ParticipantSID> = []
     /// For a participant not yet writable: the first sequence it missed from each sender.
@@ -113,11 +113,11 @@ extension SignalServerStateMachine {
             }
             destinationSIDs = user.destinationSids
             if user.nonce.count == 16 {
-                var nonces = data.recentNonces[participant.room, default: []]
-                if nonces.contains(user.nonce) { return dropped("a user packet with a nonce already seen") }
-                nonces.append(user.nonce)
-                if nonces.count > DataPlaneState.nonceMemory { nonces.removeFirst(nonces.count - DataPlaneState.nonceMemory) }
-                data.recentNonces[participant.room] = nonces
+                if data.recentNonces[participant.room]?.contains(user.nonce) == true { return dropped("a user packet with a nonce already seen") }
+                data.recentNonces[participant.room, default: []].append(user.nonce)  // in place, no copy of the room's list
+                if let count = data.recentNonces[participant.room]?.count, count > DataPlaneState.nonceMemory {
+                    data.recentNonces[participant.room]?.removeFirst(count - DataPlaneState.nonceMemory)
+                }
             }
             packet.value = .user(user)
         }

@@ -39,11 +39,13 @@ extension DataPlaneState {
 /// 100 kB of unsequenced ones (RoomService `SendData`); a replay never repeats a sequence already written.
 extension SignalServerStateMachine {
     mutating func remember(_ record: ReliableRecord, in room: RoomName) {
-        var records = data.recentReliable[room, default: []]
-        let stale = records.firstIndex { record.at - $0.at <= DataPlaneState.replayWindow } ?? records.endIndex
-        records.removeSubrange(..<max(stale, records.count + 1 - DataPlaneState.replayMemory))
-        records.append(record)
-        data.recentReliable[room] = records
+        // In place (inout through the dictionary): a copy taken out would make every append copy the room's cache.
+        func add(to records: inout SlidingQueue<ReliableRecord>) {
+            let stale = records.firstIndex { record.at - $0.at <= DataPlaneState.replayWindow } ?? records.endIndex
+            records.removeFirst(max(stale, records.count + 1 - DataPlaneState.replayMemory))
+            records.append(record)
+        }
+        add(to: &data.recentReliable[room, default: SlidingQueue()])
     }
 
     /// A reliable packet for `recipient`: written now if its `_reliable` channel is open (never a sequence from
@@ -87,7 +89,7 @@ extension SignalServerStateMachine {
     public mutating func dataChannelOpened(_ channel: DataChannelLabel, participant sid: ParticipantSID, at now: SimInstant) -> [SignalAction] {
         guard channel == .reliable, let participant = rooms.participants[sid], data.writable.insert(sid).inserted else { return [] }
         let missed = data.missed.removeValue(forKey: sid) ?? [:]
-        let replay = (data.recentReliable[participant.room] ?? []).filter { record in
+        let replay = (data.recentReliable[participant.room] ?? SlidingQueue()).filter { record in
             now - record.at <= DataPlaneState.replayWindow && missed[record.sender].map { record.sequence >= $0 } == true && record.isFor(participant)
         }
         var out: [SignalAction] = []

@@ -12,6 +12,25 @@ struct CRC32cAndCodecTests {
         #expect(CRC32c.checksum((0..<32).reversed().map { UInt8($0) }) == 0x113F_DB5C)
     }
 
+    @Test("eight bytes at a time agrees with the bit-by-bit definition at every length and offset")
+    func slicedAgreesWithBitwise() {
+        func bitwise(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
+            }
+            return ~crc
+        }
+        var random = SeededRandom(seed: 3309)
+        let bytes = (0..<300).map { _ in UInt8.random(in: 0...255, using: &random) }
+        for start in 0..<9 {
+            for end in stride(from: start, through: bytes.count, by: 7) {
+                #expect(~CRC32c.update(0xFFFF_FFFF, bytes[start..<end]) == bitwise(bytes[start..<end]))
+            }
+        }
+    }
+
     @Test("a packet of every chunk kind round-trips, and its checksum is stored least significant byte first")
     func roundTrip() throws {
         let chunks: [SCTPChunk] = [

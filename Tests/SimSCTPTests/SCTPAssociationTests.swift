@@ -82,6 +82,22 @@ struct SCTPAssociationTests {
         #expect(aborted && lonely.state == .terminated)
     }
 
+    @Test("a timer woken before its deadline does nothing but ask again for that deadline; a cancelled one does nothing")
+    func earlyWake() {
+        var lonely = SCTPAssociation(configuration: SCTPConfiguration(), seed: 5)
+        let actions = lonely.start(now: .zero)
+        guard case .armTimer(.handshake, let at)? = actions.last else {
+            Issue.record("no handshake timer armed: \(actions)")
+            return
+        }
+        let early = lonely.timerFired(.handshake, now: SimInstant.zero + .milliseconds(10))
+        #expect(early.count == 1)
+        if case .armTimer(.handshake, let again)? = early.first { #expect(again == at) } else { Issue.record("\(early)") }
+        let sentAtDeadline = lonely.timerFired(.handshake, now: at).filter { if case .sendPacket = $0 { true } else { false } }
+        #expect(sentAtDeadline.count == 1)  // the INIT again
+        #expect(lonely.timerFired(.heartbeat, now: at).isEmpty)  // never armed
+    }
+
     @Test("a 256 KiB message is fragmented into MTU-sized chunks and reassembled whole")
     func fragmentation() throws {
         var pair = SCTPPair()
