@@ -56,6 +56,11 @@ let package = Package(
             dependencies: ["SimCore", "SimFaults", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SimMatrix",
+            dependencies: ["SimCore", "SimAuth", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SimRTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(name: "SimSCTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
@@ -76,7 +81,7 @@ let package = Package(
         .target(
             name: "SimServer",
             dependencies: [
-                "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia", "SimRTP", "SimSDP", "SimDecart", "SimScenario",
+                "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia", "SimRTP", "SimSDP", "SimDecart", "SimScenario", "SimMatrix",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -126,6 +131,7 @@ let package = Package(
         .testTarget(name: "SimRoomTests", dependencies: ["SimRoom", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SimSCTPTests", dependencies: ["SimSCTP", "SimCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimMatrixTests", dependencies: ["SimMatrix", "SimAuth", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimFaultsTests", dependencies: ["SimFaults", "SimCore", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimDecartTests", dependencies: ["SimDecart", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),

@@ -2,6 +2,7 @@ import Foundation
 import SimAuth
 import SimCore
 import SimDecart
+import SimMatrix
 import SimRoom
 import SimSignal
 import Yams
@@ -31,6 +32,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var signal = SignalConfiguration()
     /// Decart realtime (`/v1/stream`) settings.
     public var decart = DecartConfiguration()
+    /// Whether the embedded Matrix homeserver and the LiveKit JWT service are served (default true).
+    public var matrixEnabled = true
+    /// Their settings.
+    public var matrix = MatrixConfiguration()
 
     /// Dev defaults.
     public init() {}
@@ -118,6 +123,26 @@ public struct ServerConfiguration: Sendable, Equatable {
                     case "max_waiting_sessions": decart.maxWaitingSessions = try int(value, path)
                     case "max_session_seconds": decart.maxSessionDuration = .seconds(try positive(value, path))
                     case "room_prefix": decart.roomNamePrefix = try string(value, path)
+                    default: throw LoadError(description: "unknown key \(path)")
+                    }
+                }
+            case "matrix":
+                for (sub, value) in try mapping(value, key) {
+                    let path = "matrix.\(sub)"
+                    switch sub {
+                    case "enabled": matrixEnabled = try bool(value, path)
+                    case "server_name":
+                        let name = try string(value, path)
+                        guard !name.isEmpty, !name.contains("/"), !name.contains(" ") else { throw LoadError(description: "\(path): not a server name") }
+                        matrix.serverName = name
+                    case "registration": matrix.registrationEnabled = try bool(value, path)
+                    case "users":
+                        var users: [String: String] = [:]
+                        for (user, password) in try mapping(value, path) { users[user] = try string(password, "\(path).\(user)") }
+                        matrix.users = users
+                    case "rtc_hash":
+                        guard let form = RTCHashForm(rawValue: try string(value, path)) else { throw LoadError(description: "\(path): json or pipe") }
+                        matrix.rtcHashForm = form
                     default: throw LoadError(description: "unknown key \(path)")
                     }
                 }

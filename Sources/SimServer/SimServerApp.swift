@@ -9,6 +9,7 @@ import ServiceLifecycle
 import SimAuth
 import SimCore
 import SimDecart
+import SimMatrix
 import SimScenario
 import SimSignal
 
@@ -71,6 +72,14 @@ public struct SimServerApp: Sendable {
         return (decart, service)
     }
 
+    /// The embedded homeserver and JWT service (nil when `matrix.enabled` is false), logging to the hub's event log.
+    func makeMatrix(hub: SignalHub, seed: UInt64) -> MatrixService? {
+        guard configuration.matrixEnabled else { return nil }
+        let key = configuration.keys.keys.sorted().first ?? DevCredentials.apiKey
+        return MatrixService(configuration: configuration.matrix, seed: seed ^ 0x4D41_5452_4958, apiKey: key, secret: configuration.keys[key] ?? "",
+                             clock: hub.clock, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()), log: hub.log)
+    }
+
     /// Serves until SIGINT or SIGTERM; `onReady` runs once listening with the bound port.
     public func run(onReady: @escaping @Sendable (ReadyInfo) -> Void = { _ in }) async throws {
         let seed = configuration.seed ?? UInt64.random(in: 1...UInt64.max)
@@ -81,9 +90,10 @@ public struct SimServerApp: Sendable {
         let scenarios = ScenarioService(log: hub.log, clock: hub.clock, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()),
                                         signal: hub, decart: decart)
         scenarios.media = media
+        let matrix = makeMatrix(hub: hub, seed: seed)
         let configuration = self.configuration
         let app = Application(
-            router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios),
+            router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios, matrix: matrix),
             server: Self.serverBuilder(hub: hub, decart: decart, service: decartService, scenarios: scenarios),
             configuration: ApplicationConfiguration(address: .hostname(configuration.bind, port: configuration.port), serverName: "sfusim"),
             onServerRunning: { channel in
@@ -95,6 +105,7 @@ public struct SimServerApp: Sendable {
                     httpURL: "http://\(host):\(port)", livekitURL: "ws://\(host):\(port)", adminURL: "http://\(host):\(port)/_sim",
                     apiKey: key.rawValue, apiSecret: configuration.keys[key] ?? "", seed: seed
                 )
+                matrix?.setAddress(httpURL: info.httpURL, livekitURL: info.livekitURL)
                 decartService.setAddress(livekitURL: info.livekitURL, endpoint: DecartServerEndpoint(ip: configuration.nodeIP ?? configuration.bind, port: port))
                 hub.log.append(EventRecord(kind: "server.ready", detail: ["port": .int(Int64(port)), "seed": .string(String(seed))]))
                 if let scenario { scenarios.load(scenario, seed: seed) }
@@ -103,6 +114,7 @@ public struct SimServerApp: Sendable {
             logger: logger
         )
         try await app.runService()
+        matrix?.releaseAll()
         media?.closeAll()
         hub.log.append(EventRecord(kind: "server.stopped"))
         hub.log.close()
@@ -128,14 +140,17 @@ public struct SimServerApp: Sendable {
 
     // MARK: Routers (each route group is in its own file)
 
-    /// The HTTP routes: health, the LiveKit signal fallbacks and RoomService, Decart viewers, and the admin API.
-    static func makeRouter(hub: SignalHub, decart: DecartService? = nil, scenarios: ScenarioService? = nil) -> Router<BasicRequestContext> {
+    /// The HTTP routes: health, the LiveKit signal fallbacks and RoomService, Decart viewers, the admin API, and the
+    /// embedded Matrix homeserver with the LiveKit JWT service.
+    static func makeRouter(hub: SignalHub, decart: DecartService? = nil, scenarios: ScenarioService? = nil,
+                           matrix: MatrixService? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/") { _, _ in text(200, "OK") }
         addSignalRoutes(to: router, hub: hub)
         if let decart { addDecartRoutes(to: router, service: decart) }
         addAdminRoutes(to: router, hub: hub)
         if let scenarios { addScenarioRoutes(to: router, scenarios: scenarios, hub: hub) }
+        if let matrix { addMatrixRoutes(to: router, service: matrix) }
         return router
     }
 

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SimAuth
+import SimMatrix
+
+/// Matrix routes: the embedded homeserver under `/_matrix/`, the LiveKit JWT service (`/sfu/get`, `/get_token`,
+/// `/healthz`) and `/.well-known/matrix/client`. Every answer carries the CORS headers browser clients need, and
+/// `OPTIONS` is answered on every path.
+extension SimServerApp {
+    static let matrixBodyLimit = 4 * 1024 * 1024
+
+    static func addMatrixRoutes(to router: Router<BasicRequestContext>, service: MatrixService) {
+        for method in [HTTPRequest.Method.get, .post, .put, .delete] {
+            router.on("/_matrix/**", method: method) { request, _ in
+                let body = try await request.body.collect(upTo: matrixBodyLimit)
+                let response = await service.handle(matrixRequest(request, body: body))
+                return matrixJSON(response.status, response.encodedBody)
+            }
+        }
+        for path in ["/_matrix/**", "/sfu/get", "/get_token", "/healthz", "/.well-known/matrix/client"] {
+            router.on(RouterPath(path), method: .options) { _, _ in matrixJSON(200, Array("{}".utf8)) }
+        }
+        router.post("/sfu/get") { request, _ in
+            let body = try await request.body.collect(upTo: matrixBodyLimit)
+            let response = service.authorize(.sfuGet, body: Array(buffer: body))
+            return matrixJSON(response.status, response.encodedBody)
+        }
+        router.post("/get_token") { request, _ in
+            let body = try await request.body.collect(upTo: matrixBodyLimit)
+            let response = service.authorize(.getToken, body: Array(buffer: body))
+            return matrixJSON(response.status, response.encodedBody)
+        }
+        router.get("/healthz") { _, _ in matrixJSON(200, []) }
+        router.get("/.well-known/matrix/client") { _, _ in matrixJSON(200, service.wellKnown().encoded) }
+    }
+
+    /// The request as the engine takes it: path segments below `/_matrix/`, percent-decoded; the query; the token.
+    static func matrixRequest(_ request: Request, body: ByteBuffer) -> MatrixRequest {
+        let raw = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)  // "", "_matrix"
+        let segments = raw.map { String($0).removingPercentEncoding ?? String($0) }
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters where query[String(name)] == nil {
+            query[String(name)] = String(value)
+        }
+        var token = query["access_token"]
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        return MatrixRequest(method: request.method.rawValue, segments: segments, query: query, accessToken: token, body: Array(buffer: body))
+    }
+
+    /// A JSON answer with the CORS headers (spec: "Web Browser Clients").
+    static func matrixJSON(_ status: Int, _ body: [UInt8]) -> Response {
+        let headers: HTTPFields = [
+            .contentType: "application/json",
+            .accessControlAllowOrigin: "*",
+            .accessControlAllowMethods: "GET, POST, PUT, DELETE, OPTIONS",
+            .accessControlAllowHeaders: "X-Requested-With, Content-Type, Authorization",
+        ]
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
