@@ -12,8 +12,10 @@ public enum TapPoint: String, Sendable, Codable, CaseIterable {
     case mediaRTP = "media.rtp"
     /// RTCP packets, per participant and track.
     case mediaRTCP = "media.rtcp"
-    /// Matrix HTTP `/sync` responses.
-    case httpSync = "http.sync"
+    /// Matrix and JWT-service HTTP requests, before the homeserver sees them (kind: the endpoint class).
+    case httpIn = "http.in"
+    /// Their responses, before they are written.
+    case httpOut = "http.out"
     /// LiveKit DataPackets from a participant's data channel, before they are forwarded.
     case dataIn = "data.in"
     /// LiveKit DataPackets to each recipient, before they are written to its data channel.

@@ -13,6 +13,8 @@ public struct TapGate<Message> {
         case deliverLater(Message, after: Duration)
         /// Do not deliver it: end the connection it was on.
         case end(ConnectionEnding)
+        /// Do not deliver it: answer this HTTP error instead (HTTP taps).
+        case fail(Message, HTTPFailure)
         /// Nothing now: it was dropped, or it is held until ``release(_:)`` names it.
         case none
     }
@@ -76,6 +78,10 @@ public struct TapGate<Message> {
             return .end(.close(code: code, reason: reason))
         case (.abort, .messages):
             return .end(.abort)
+        case (.fail(let failure), .messages):
+            return .fail(message, failure)
+        case (.fail, .packets):
+            return .deliver(message, times: 1)
         }
     }
 
@@ -90,10 +96,12 @@ public struct TapGate<Message> {
 
 extension TapGate.Step {
     /// Runs the step with the owner's three ways of handling a message: deliver it now (as many times as the step
-    /// says), deliver it later, or end its connection; a dropped or held message does nothing.
+    /// says), deliver it later, or end its connection; a dropped or held message does nothing. An HTTP error step
+    /// (never produced at a WebSocket tap: the loader allows `http_error` at HTTP taps only) delivers.
     public func run(deliver: (Message) -> Void, later: (Message, Duration) -> Void, end: (ConnectionEnding) -> Void) {
         switch self {
         case .deliver(let message, let times): for _ in 0..<times { deliver(message) }
+        case .fail(let message, _): deliver(message)
         case .deliverLater(let message, let delay): later(message, delay)
         case .end(let ending): end(ending)
         case .none: break

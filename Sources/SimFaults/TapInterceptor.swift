@@ -16,6 +16,30 @@ public enum TapOutcome: Sendable, Equatable {
     case close(code: UInt16, reason: String)
     /// Do not deliver it; drop the connection without a close frame (the peer sees 1006).
     case abort
+    /// Do not deliver it; answer this HTTP error instead (HTTP taps; elsewhere the message passes).
+    case fail(HTTPFailure)
+}
+
+/// An HTTP error a fault answers with: the status and a Matrix error body (`errcode`, and `retry_after_ms` for 429).
+public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
+    /// The status, 400…599.
+    public var status: UInt16
+    /// The Matrix `errcode` (`M_UNKNOWN`, `M_LIMIT_EXCEEDED`, …).
+    public var errcode: String
+    /// `retry_after_ms` in the body, when set.
+    public var retryAfter: Duration?
+
+    /// A failure.
+    public init(status: UInt16, errcode: String, retryAfter: Duration? = nil) {
+        self.status = status
+        self.errcode = errcode
+        self.retryAfter = retryAfter
+    }
+
+    /// `503 M_UNKNOWN`, `429 M_LIMIT_EXCEEDED retry 2s`.
+    public var description: String {
+        "\(status) \(errcode)" + (retryAfter.map { " retry \(DurationText.format($0))" } ?? "")
+    }
 }
 
 /// How a shell ends a connection on a scenario's or the engine's behalf.

@@ -83,6 +83,14 @@ public struct MatrixHomeserver: Sendable {
         return outcome
     }
 
+    /// Who a request is from and what it asks, without handling it (for the taps, which see a request before the
+    /// homeserver does): its endpoint class and the user and device its access token names, if any.
+    public func caller(of request: MatrixRequest) -> (endpoint: String, user: String?, device: String?) {
+        let route = MatrixRoute(request)
+        let session = request.accessToken.flatMap { sessions[$0] }
+        return (route.endpoint, session?.user, session?.device)
+    }
+
     /// What a handler gets.
     struct Context {
         var request: MatrixRequest

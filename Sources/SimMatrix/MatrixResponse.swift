@@ -30,6 +30,12 @@ public struct MatrixResponse: Sendable, Equatable {
     /// The JSON body.
     public var body: JSONValue
 
+    /// An answer.
+    public init(status: Int, body: JSONValue) {
+        self.status = status
+        self.body = body
+    }
+
     /// A 200 with `body`.
     static func ok(_ body: JSONValue) -> MatrixResponse { MatrixResponse(status: 200, body: body) }
 

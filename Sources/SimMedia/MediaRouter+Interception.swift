@@ -38,7 +38,7 @@ extension MediaRouter {
                        direction: direction, payloadBytes: bytes, isKeyframe: isKeyframe)
         }
         switch step {
-        case .deliver, .end: return .pass
+        case .deliver, .end, .fail: return .pass
         case .none: return .drop
         case .deliverLater(_, let duration): return scheduler == nil ? .pass : .delay(duration)
         }

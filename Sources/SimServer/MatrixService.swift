@@ -1,12 +1,34 @@
 import Foundation
 import SimAuth
 import SimCore
+import SimFaults
 import SimMatrix
 
 /// The shell of the embedded homeserver and the JWT service: one lock around the engine, the long-poll `/sync`
-/// requests it holds (each with its timeout timer), and the event log. Answers and log records are handed out after
-/// the lock is released.
+/// requests it holds (each with its timeout timer), the `http.in` / `http.out` taps (one ``TapGate``: a request
+/// may be delayed, held, dropped — the connection closes without an answer — or answered with an HTTP error before
+/// the homeserver sees it, and likewise its response), and the event log. Answers and log records are handed out
+/// after the lock is released.
 final class MatrixService: @unchecked Sendable {
+    /// What comes of one request at the taps and the homeserver.
+    enum Answer: Sendable {
+        /// Write this.
+        case respond(MatrixResponse)
+        /// Close the connection without an answer.
+        case drop
+    }
+
+    /// One request or response waiting at a tap: resumed once the gate lets it through (or not).
+    private struct Ticket: Sendable {
+        let resume: @Sendable (Passage) -> Void
+    }
+
+    private enum Passage: Sendable {
+        case go
+        case drop
+        case fail(HTTPFailure)
+    }
+
     private struct Waiter {
         var wait: SyncWait
         var continuation: CheckedContinuation<MatrixResponse, Never>
@@ -19,6 +41,7 @@ final class MatrixService: @unchecked Sendable {
     private let lock = NSLock()
     private var engine: MatrixHomeserver
     private var waiters: [Int: Waiter] = [:]
+    private var gate = TapGate<Ticket>()
     private var nextWaiter = 0
     private var issuer: RTCAuthorization.Issuer
     private var baseURL = ""
@@ -34,6 +57,79 @@ final class MatrixService: @unchecked Sendable {
         self.clock = clock
         self.scheduler = scheduler
         self.log = log
+    }
+
+    /// Attaches the scenario shell at the HTTP taps (nil detaches; held requests stay until released).
+    func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
+        lock.withLock { gate.attach(interceptor) }
+    }
+
+    /// Lets held requests or responses through, in order.
+    func releaseHeld(_ ids: [UInt64]) {
+        let tickets = lock.withLock { ids.compactMap { gate.release($0) } }
+        for ticket in tickets { ticket.resume(.go) }
+    }
+
+    /// A client-server API request through `http.in`, the homeserver and `http.out`.
+    func serve(_ request: MatrixRequest) async -> Answer {
+        let caller = lock.withLock { engine.caller(of: request) }
+        let identity = caller.user.map(Identity.init)
+        switch await pass(.httpIn, TapContext(tap: .httpIn, kind: caller.endpoint, identity: identity, direction: .inbound)) {
+        case .drop: return .drop
+        case .fail(let failure): return .respond(Self.response(failure))
+        case .go: break
+        }
+        let response = await handle(request)
+        switch await pass(.httpOut, TapContext(tap: .httpOut, kind: caller.endpoint, identity: identity, direction: .outbound)) {
+        case .drop: return .drop
+        case .fail(let failure): return .respond(Self.response(failure))
+        case .go: return .respond(response)
+        }
+    }
+
+    /// `POST /sfu/get` and `POST /get_token` through the taps.
+    func serveAuthorization(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8]) async -> Answer {
+        let kind = endpoint.rawValue
+        switch await pass(.httpIn, TapContext(tap: .httpIn, kind: kind, direction: .inbound)) {
+        case .drop: return .drop
+        case .fail(let failure): return .respond(Self.response(failure))
+        case .go: break
+        }
+        let response = authorize(endpoint, body: body)
+        switch await pass(.httpOut, TapContext(tap: .httpOut, kind: kind, direction: .outbound)) {
+        case .drop: return .drop
+        case .fail(let failure): return .respond(Self.response(failure))
+        case .go: return .respond(response)
+        }
+    }
+
+    /// The gate's step for one request at `tap`, awaited (no wait at all when nothing acts there).
+    private func pass(_ tap: TapPoint, _ context: TapContext) async -> Passage {
+        guard lock.withLock({ gate.isActive(at: tap) }) else { return .go }
+        return await withCheckedContinuation { continuation in
+            let ticket = Ticket { continuation.resume(returning: $0) }
+            let (step, held): (TapGate<Ticket>.Step, Bool) = lock.withLock {
+                let before = gate.heldCount
+                let step = gate.admit(ticket, at: tap) { context }
+                return (step, gate.heldCount > before)
+            }
+            switch step {
+            case .deliver(let ticket, _): ticket.resume(.go)
+            case .deliverLater(let ticket, let delay): _ = scheduler.schedule(after: delay) { ticket.resume(.go) }
+            case .end: ticket.resume(.drop)
+            case .fail(let ticket, let failure): ticket.resume(.fail(failure))
+            case .none: if !held { ticket.resume(.drop) }  // dropped; a held one waits for its release
+            }
+        }
+    }
+
+    /// A fault's HTTP error as a Matrix error response.
+    static func response(_ failure: HTTPFailure) -> MatrixResponse {
+        var body: [String: JSONValue] = ["errcode": .string(failure.errcode), "error": .string("sfusim scenario: \(failure)")]
+        if let retry = failure.retryAfter {
+            body["retry_after_ms"] = .number(Double(retry.components.seconds * 1000 + retry.components.attoseconds / 1_000_000_000_000_000))
+        }
+        return MatrixResponse(status: Int(failure.status), body: .object(body))
     }
 
     /// Where clients reach this server (known once it listens).
@@ -139,6 +235,7 @@ final class MatrixService: @unchecked Sendable {
     func releaseAll() {
         let held: [(Waiter, MatrixResponse)] = lock.withLock {
             defer { waiters = [:] }
+            gate.attach(nil)
             return waiters.values.map { ($0, engine.finishSync($0.wait)) }
         }
         for (waiter, response) in held {

@@ -41,6 +41,8 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     weak var decart: DecartHub?
     /// The media side (the `media.rtp` / `media.rtcp` taps).
     weak var media: MediaService?
+    /// The Matrix side (the `http.in` / `http.out` taps).
+    weak var matrix: MatrixService?
     /// Who each participant SID is, from the event log: media taps know only SIDs, selectors name identities.
     private var participants: [ParticipantSID: (identity: Identity?, room: RoomName?)] = [:]
     private var listener: UInt64?
@@ -81,6 +83,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             signal?.attachInterceptor(self)
             decart?.attachInterceptor(self)
             media?.attachInterceptor(self)
+            matrix?.attachInterceptor(self)
         }
         return actions
     }
@@ -108,6 +111,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             signal?.attachInterceptor(nil)
             decart?.attachInterceptor(nil)
             media?.attachInterceptor(nil)
+            matrix?.attachInterceptor(nil)
         }
         if scope == .server {
             signal?.updateRoomPolicies { $0 = RoomPolicies() }
@@ -233,6 +237,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         case .hold: return heldID.map { .hold(id: $0) } ?? .pass
         case .close(let code, let reason): return .close(code: code.rawValue, reason: reason)
         case .abort: return .abort
+        case .fail(let failure): return .fail(failure)
         }
     }
 
@@ -305,6 +310,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
                 }
                 switch tap {
                 case .controlIn, .controlOut: decart?.releaseHeld(raw)
+                case .httpIn, .httpOut: matrix?.releaseHeld(raw)
                 default: signal?.releaseHeld(raw)
                 }
             case .armTimer(let timer, let at):

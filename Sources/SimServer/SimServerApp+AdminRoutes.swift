@@ -8,7 +8,7 @@ import SimSignal
 /// The admin API (`/_sim/…`): state, the event log, one-off faults, and scenarios.
 extension SimServerApp {
     /// `GET /_sim/state`, `POST /_sim/faults`, `GET /_sim/events`.
-    static func addAdminRoutes(to router: Router<BasicRequestContext>, hub: SignalHub) {
+    static func addAdminRoutes(to router: Router<HTTPRequestContext>, hub: SignalHub) {
         router.get("/_sim/state") { _, _ in
             json(hub.inspect { AdminSnapshot(rooms: $0.rooms, connections: 0) }.with(connections: hub.connectionCount))
         }
@@ -50,7 +50,7 @@ extension SimServerApp {
 
     /// `POST /_sim/scenario` (YAML or JSON body: load and start server-wide), `POST /_sim/scenarios` (register one for
     /// selection by connections), `GET /_sim/report[?room=R]`, `GET /_sim/reports` (every scope), `POST /_sim/reset`.
-    static func addScenarioRoutes(to router: Router<BasicRequestContext>, scenarios: ScenarioService, hub: SignalHub) {
+    static func addScenarioRoutes(to router: Router<HTTPRequestContext>, scenarios: ScenarioService, hub: SignalHub) {
         router.post("/_sim/scenario") { request, _ in
             switch try await scenario(in: request) {
             case .failure(let error): return text(400, error.errors.map(\.description).joined(separator: "\n"))

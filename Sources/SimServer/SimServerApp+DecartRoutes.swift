@@ -9,7 +9,7 @@ import SimDecart
 /// `POST /watch-stream/{room}` for viewers.
 extension SimServerApp {
     /// `POST /watch-stream/{room}`.
-    static func addDecartRoutes(to router: Router<BasicRequestContext>, service decart: DecartService) {
+    static func addDecartRoutes(to router: Router<HTTPRequestContext>, service decart: DecartService) {
         // Decart viewers (reference §5): receive-only credentials for a live session's room.
         router.post("/watch-stream/:room") { request, context in
             let room = RoomName(context.parameters.get("room") ?? "")

@@ -10,26 +10,23 @@ import SimMatrix
 extension SimServerApp {
     static let matrixBodyLimit = 4 * 1024 * 1024
 
-    static func addMatrixRoutes(to router: Router<BasicRequestContext>, service: MatrixService) {
+    static func addMatrixRoutes(to router: Router<HTTPRequestContext>, service: MatrixService) {
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
-            router.on("/_matrix/**", method: method) { request, _ in
+            router.on("/_matrix/**", method: method) { request, context in
                 let body = try await request.body.collect(upTo: matrixBodyLimit)
-                let response = await service.handle(matrixRequest(request, body: body))
-                return matrixJSON(response.status, response.encodedBody)
+                return answer(await service.serve(matrixRequest(request, body: body)), context: context)
             }
         }
         for path in ["/_matrix/**", "/sfu/get", "/get_token", "/healthz", "/.well-known/matrix/client"] {
             router.on(RouterPath(path), method: .options) { _, _ in matrixJSON(200, Array("{}".utf8)) }
         }
-        router.post("/sfu/get") { request, _ in
+        router.post("/sfu/get") { request, context in
             let body = try await request.body.collect(upTo: matrixBodyLimit)
-            let response = service.authorize(.sfuGet, body: Array(buffer: body))
-            return matrixJSON(response.status, response.encodedBody)
+            return answer(await service.serveAuthorization(.sfuGet, body: Array(buffer: body)), context: context)
         }
-        router.post("/get_token") { request, _ in
+        router.post("/get_token") { request, context in
             let body = try await request.body.collect(upTo: matrixBodyLimit)
-            let response = service.authorize(.getToken, body: Array(buffer: body))
-            return matrixJSON(response.status, response.encodedBody)
+            return answer(await service.serveAuthorization(.getToken, body: Array(buffer: body)), context: context)
         }
         router.get("/healthz") { _, _ in matrixJSON(200, []) }
         router.get("/.well-known/matrix/client") { _, _ in matrixJSON(200, service.wellKnown().encoded) }
@@ -48,6 +45,18 @@ extension SimServerApp {
             token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         }
         return MatrixRequest(method: request.method.rawValue, segments: segments, query: query, accessToken: token, body: Array(buffer: body))
+    }
+
+    /// The HTTP answer, or (a fault dropped the request or its response) the connection closed with none: the
+    /// client sees the connection end before a status line.
+    static func answer(_ answer: MatrixService.Answer, context: HTTPRequestContext) -> Response {
+        switch answer {
+        case .respond(let response):
+            return matrixJSON(response.status, response.encodedBody)
+        case .drop:
+            context.channel.close(promise: nil)
+            return matrixJSON(500, Array(#"{"errcode":"M_UNKNOWN","error":"dropped by a scenario"}"#.utf8))  // never written
+        }
     }
 
     /// A JSON answer with the CORS headers (spec: "Web Browser Clients").

@@ -9,7 +9,7 @@ import SimSignal
 /// fallbacks and `/validate`, and RoomService (Twirp).
 extension SimServerApp {
     /// `GET /rtc[/v1]` without an upgrade (LiveKit's HTTP errors or 404), `/validate`, and RoomService.
-    static func addSignalRoutes(to router: Router<BasicRequestContext>, hub: SignalHub) {
+    static func addSignalRoutes(to router: Router<HTTPRequestContext>, hub: SignalHub) {
         let roomService = RoomService(hub: hub)
         for path in [SignalPath.rtc, .rtcV1] {
             // Reached only when no WebSocket upgrade happened: a declined upgrade gets LiveKit's HTTP error,

@@ -91,6 +91,7 @@ public struct SimServerApp: Sendable {
                                         signal: hub, decart: decart)
         scenarios.media = media
         let matrix = makeMatrix(hub: hub, seed: seed)
+        scenarios.matrix = matrix
         let configuration = self.configuration
         let app = Application(
             router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios, matrix: matrix),
@@ -143,8 +144,8 @@ public struct SimServerApp: Sendable {
     /// The HTTP routes: health, the LiveKit signal fallbacks and RoomService, Decart viewers, the admin API, and the
     /// embedded Matrix homeserver with the LiveKit JWT service.
     static func makeRouter(hub: SignalHub, decart: DecartService? = nil, scenarios: ScenarioService? = nil,
-                           matrix: MatrixService? = nil) -> Router<BasicRequestContext> {
-        let router = Router()
+                           matrix: MatrixService? = nil) -> Router<HTTPRequestContext> {
+        let router = Router(context: HTTPRequestContext.self)
         router.get("/") { _, _ in text(200, "OK") }
         addSignalRoutes(to: router, hub: hub)
         if let decart { addDecartRoutes(to: router, service: decart) }

@@ -123,6 +123,8 @@ public final class SignalHub: @unchecked Sendable {
                 switch inboundGate.admit((connection, request, encoding), at: .signalIn, context: { context }) {
                 case .deliver(_, let times):
                     return processInbound(request, encoding: encoding, on: connection, times: times, wall: wall)
+                case .fail:  // an HTTP tap's answer: not produced here
+                    return processInbound(request, encoding: encoding, on: connection, times: 1, wall: wall)
                 case .deliverLater(_, let delay):
                     scheduleInbound(request, encoding: encoding, on: connection, after: delay)
                 case .end(let ending):

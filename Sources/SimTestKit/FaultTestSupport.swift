@@ -70,6 +70,7 @@ public final class RuleInterceptor: TapInterceptor, @unchecked Sendable {
             case .duplicate(let copies): return .duplicate(copies: copies)
             case .close(let code, let reason): return .close(code: code.rawValue, reason: reason)
             case .abort: return .abort
+            case .fail(let failure): return .fail(failure)
             }
         }
     }

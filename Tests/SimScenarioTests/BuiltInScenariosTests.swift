@@ -3,12 +3,13 @@ import SimScenario
 import Testing
 
 @Suite struct BuiltInScenariosTests {
-    /// The product's race catalogue rows this build ships (mx-* arrive with the Matrix issue).
+    /// The product's race catalogue rows this build ships.
     static let catalogue = [
         "dc-ack-before-room-info", "dc-close-during-connect", "dc-early-room-info", "dc-error-after-handshake",
         "dc-initial-state-dropped", "dc-initial-state-rejected", "dc-queue-wait", "dc-retry-orphan-ack",
         "lk-data-before-participant", "lk-rejoin-new-sid", "lk-rejoin-wrong-order", "lk-resume-fails", "lk-rpc-ack-lost",
         "lk-rpc-response-late", "lk-signal-flap", "lk-slow-track-published", "lk-stream-chunk-reorder", "lk-track-before-metadata",
+        "mx-jwt-unavailable", "mx-slow-key-delivery", "mx-sync-abort-flap",
     ]
 
     @Test func everyCatalogueRowShipsAndNothingElse() {

@@ -21,6 +21,8 @@ final class FakeShell {
     private var timers: [(at: SimInstant, order: Int, pending: Pending)] = []
     private var timerOrder = 0
     private var held: [TapMessageID: TapContext] = [:]
+    /// Requests answered with an HTTP error at an HTTP tap.
+    private(set) var failed: [(TapContext, HTTPFailure)] = []
     /// The fake server's reaction to each event (it may send messages through `send`).
     var onEvent: (FakeShell, SimEvent) -> Void = { _, _ in }
     /// The fake server's reaction to commands.
@@ -53,6 +55,7 @@ final class FakeShell {
         case .hold: held[decision.messageID] = context
         case .close(let code, _): close(context.connection, code: code)
         case .abort: close(context.connection, code: nil)
+        case .fail(let failure): failed.append((context, failure))
         }
         run(decision.actions)
     }

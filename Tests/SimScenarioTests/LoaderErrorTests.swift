@@ -64,12 +64,19 @@ import Testing
         ])
     }
 
+    @Test func httpErrorOnlyAtHTTPTapsWithAnErrorStatus() {
+        #expect(problems(rule("http_error: { tap: signal.out, status: 503 }")).first?.contains("use it at tap http.in or http.out") == true)
+        #expect(problems(rule("http_error: { tap: http.in, status: 200 }")).count == 1)
+        #expect(problems(rule("http_error: { tap: http.in, message: synk, status: 503 }")).first?.contains("did you mean \"sync\"") == true)
+        #expect(problems(rule("http_error: { tap: http.in, message: sync, status: 503 }")).isEmpty)
+    }
+
     @Test func unknownActionSuggestsOrListsActions() {
         #expect(problems(rule("dorp: { tap: signal.out }")) == [#"s.yaml:5:9: error: unknown action "dorp" (hint: did you mean "drop"?)"#])
         #expect(problems(rule("explode: {}")) == [
             "s.yaml:5:9: error: unknown action \"explode\" (hint: actions: abort, ack_delay, ack_early, ack_never, ack_reject, bandwidth, "
                 + "close, data_before_participant, delay, delay_track_published, disconnect_after_new_info, drop, drop_keyframes, duplicate, end_session, freeze, "
-                + "hold, leave, loss, media_delay, order, queue, refuse_resume, rejoin_sid, reorder, room_info_delay, room_info_early, "
+                + "hold, http_error, leave, loss, media_delay, order, queue, refuse_resume, rejoin_sid, reorder, room_info_delay, room_info_early, "
                 + "room_info_url, simulate, stall)",
         ])
     }

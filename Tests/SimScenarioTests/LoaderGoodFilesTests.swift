@@ -142,6 +142,7 @@ import Testing
               - bandwidth: { rate: 2mbps, burst: 16KB, participant: PA_x }
               - data_before_participant: 5s
               - delay: { tap: data.out, message: stream_chunk, topic: lk.rpc_response, by: 1s }
+              - http_error: { tap: http.out, message: [sync, keys_claim], identity: "@bob:hs", status: 429, retry_after: 2s, count: 2 }
         """
         let scenario = try ScenarioLoader.load(yaml, file: "a.yaml")
         let actions = scenario.rules[0].then
@@ -149,8 +150,11 @@ import Testing
             "delay", "drop", "drop", "duplicate", "hold", "reorder", "close", "stall", "abort", "rejoin_sid", "order", "disconnect_after_new_info",
             "delay_track_published", "leave", "simulate", "simulate", "simulate", "simulate", "refuse_resume", "queue", "ack_delay",
             "ack_reject", "ack_early", "ack_never", "room_info_delay", "room_info_early", "room_info_url", "end_session", "loss",
-            "media_delay", "freeze", "drop_keyframes", "bandwidth", "data_before_participant", "delay",
+            "media_delay", "freeze", "drop_keyframes", "bandwidth", "data_before_participant", "delay", "http_error",
         ])
+        #expect(actions.last == .httpError(HTTPErrorParameters(
+            selector: MessageSelector(tap: .httpOut, kinds: ["sync", "keys_claim"], identity: "@bob:hs"),
+            failure: HTTPFailure(status: 429, errcode: "M_LIMIT_EXCEEDED", retryAfter: .seconds(2)), limits: FaultLimits(count: 2))))
         #expect(Set(actions.map(\.name)) == Set(ScenarioDecoder.actionNames))
         #expect(scenario.rules[0].when.pattern.kind == .prefix("signal.out."))
         #expect(actions[0] == .delay(DelayParameters(selector: MessageSelector(tap: .signalOut, kinds: ["update", "join"]), by: .milliseconds(1500),

@@ -87,7 +87,8 @@ import Testing
         #expect(EventVocabulary.messageKinds(at: .controlIn) == ["livekit_join", "set_image", "prompt", "offer", "answer", "ice-candidate",
                                                                  "observability", "pause", "resume"])
         #expect(EventVocabulary.messageKinds(at: .mediaRTP) == ["rtp"])
-        #expect(EventVocabulary.messageKinds(at: .httpSync) == [])
+        #expect(EventVocabulary.messageKinds(at: .httpIn).contains("sync"))
+        #expect(EventVocabulary.messageKinds(at: .httpOut).contains("keys_claim"))
     }
 
     @Test func suggestionsByEditDistanceThenSubstring() {

@@ -28,6 +28,8 @@ public enum FaultVerdict: Sendable, Equatable {
     case close(code: CloseCode, reason: String)
     /// Do not deliver it; drop the connection without a close frame.
     case abort
+    /// Do not deliver it; answer this HTTP error instead (HTTP taps).
+    case fail(HTTPFailure)
 
     /// Whether the message itself is delivered now, unchanged.
     public var passes: Bool {
@@ -37,7 +39,8 @@ public enum FaultVerdict: Sendable, Equatable {
         }
     }
 
-    /// The verdict's name for `fault.applied` events: `pass`, `drop`, `delay`, `duplicate`, `hold`, `close`, `abort`.
+    /// The verdict's name for `fault.applied` events: `pass`, `drop`, `delay`, `duplicate`, `hold`, `close`, `abort`,
+    /// `http_error`.
     public var name: String {
         switch self {
         case .pass, .passAndRelease: "pass"
@@ -47,6 +50,7 @@ public enum FaultVerdict: Sendable, Equatable {
         case .hold: "hold"
         case .close: "close"
         case .abort: "abort"
+        case .fail: "http_error"
         }
     }
 }

@@ -180,3 +180,20 @@ public struct AbortParameters: Sendable, Equatable {
         self.insteadOf = insteadOf
     }
 }
+
+/// `http_error` parameters: the requests, the answer, its lifetime.
+public struct HTTPErrorParameters: Sendable, Equatable {
+    /// The requests (at `http.in` or `http.out`).
+    public var selector: MessageSelector
+    /// The status and Matrix error body.
+    public var failure: HTTPFailure
+    /// Lifetime.
+    public var limits: FaultLimits
+
+    /// Parameters.
+    public init(selector: MessageSelector, failure: HTTPFailure, limits: FaultLimits = .unlimited) {
+        self.selector = selector
+        self.failure = failure
+        self.limits = limits
+    }
+}

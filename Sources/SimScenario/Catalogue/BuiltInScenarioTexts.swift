@@ -292,5 +292,55 @@ expect:
   - { name: the track was subscribed, event: track.subscribed, within: 15s }
   - { name: the ordering was applied, event: fault.applied, at_least: 1 }
 """#),
+        ("mx-jwt-unavailable", #"""
+name: mx-jwt-unavailable
+summary: >-
+  The LiveKit JWT service (MatrixRTC's authorisation service) answers 503 M_UNKNOWN to the first three /sfu/get or
+  /get_token requests, then recovers: a client joining a call cannot get its LiveKit token at first and must retry
+  (Element Call shows its connection error) rather than join a call with no media.
+seed: 23
+timeline:
+  - at: 0s
+    do:
+      - http_error: { tap: http.in, message: [sfu_get, get_token], status: 503, count: 3 }
+expect:
+  - { name: the JWT service failed, event: fault.applied, within: 60s }
+"""#),
+        ("mx-slow-key-delivery", #"""
+name: mx-slow-key-delivery
+summary: >-
+  Call keys reach the other participants late: every /keys/claim is answered 3 s late (matrix-js-sdk runs one claim
+  at a time, so later ones queue behind it) and every /sendToDevice — where the Olm-encrypted
+  io.element.call.encryption_keys travel — waits 2 s before the homeserver queues it. The time from joining a call
+  to receiving its key (Element Call logs "Key received … ms after join") grows by about 5 s, and media stays
+  undecryptable meanwhile.
+seed: 22
+timeline:
+  - at: 0s
+    do:
+      - delay: { tap: http.in, message: keys_claim, by: 3s }
+      - delay: { tap: http.in, message: send_to_device, by: 2s }
+expect:
+  - { name: a key claim or a to-device send was delayed, event: fault.applied, within: 120s }
+"""#),
+        ("mx-sync-abort-flap", #"""
+name: mx-sync-abort-flap
+summary: >-
+  Right after a call membership is published (the first successful room state PUT), the homeserver's /sync flaps
+  for a few seconds: two requests are answered 502 M_UNKNOWN and the responses to the next two are cut (the
+  connection closes before a status line), then /sync recovers. matrix-js-sdk goes SYNCING → RECONNECTING (ERROR
+  after three failures in a row), probes /versions and catches up with timeout=0; Element Call without its sync
+  grace period shows "Reconnecting…" mid-call. Call keys sent as to-device messages during the flap must still
+  arrive exactly once: the homeserver deletes them only when the client syncs past the response that carried them.
+seed: 21
+rules:
+  - name: flap
+    when: { event: matrix.request, detail: { endpoint: state, status: "200" } }
+    then:
+      - http_error: { tap: http.in, message: sync, status: 502, count: 2, during: 10s }
+      - drop: { tap: http.out, message: sync, count: 2, during: 10s }
+expect:
+  - { name: a sync failed, event: fault.applied, within: 120s }
+"""#),
     ]
 }

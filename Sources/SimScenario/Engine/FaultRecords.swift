@@ -12,6 +12,9 @@ enum FaultRecords {
         switch verdict {
         case .delay(let delay): detail["delay_ms"] = .int(Int64(delay.milliseconds.rounded()))
         case .duplicate(let copies): detail["copies"] = .int(Int64(copies))
+        case .fail(let failure):
+            detail["status"] = .int(Int64(failure.status))
+            detail["errcode"] = .string(failure.errcode)
         case .close(let code, let reason):
             detail["code"] = .int(Int64(code.rawValue))
             if !reason.isEmpty { detail["reason"] = .string(reason) }

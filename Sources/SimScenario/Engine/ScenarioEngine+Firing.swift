@@ -31,6 +31,9 @@ extension ScenarioEngine {
         case .reorder(let p):
             return install(ReorderFault(held: p.held, releasedBy: p.releasedBy, pairs: p.pairs, timeout: p.timeout, during: p.during, start: now),
                            tap: p.held.tap, name: name, origin: origin)
+        case .httpError(let p):
+            return install(HTTPErrorFault(selector: p.selector, failure: p.failure, limits: p.limits, start: now),
+                           tap: p.selector.tap, name: name, origin: origin)
         case .stall(let p):
             return install(StallFault(selector: p.selector, duration: p.duration, start: now), tap: p.selector.tap, name: name, origin: origin)
         case .close(let p):

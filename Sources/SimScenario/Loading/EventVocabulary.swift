@@ -34,6 +34,15 @@ public enum EventVocabulary {
         "ice-candidate", "ready", "pause_ack", "resume_ack",
     ]
 
+    /// Endpoint classes of the embedded homeserver and the JWT service: the `http.in` / `http.out` taps' message
+    /// kinds (and the `endpoint` detail of `matrix.request` events).
+    public static let matrixEndpoints = [
+        "versions", "login", "register", "whoami", "logout", "pushrules", "turn_server", "room_keys", "capabilities", "sync",
+        "create_room", "keys_upload", "keys_query", "keys_claim", "keys_changes", "openid_userinfo", "send_to_device", "join",
+        "filter", "openid", "profile", "leave", "invite", "state", "send", "redact", "members", "sfu_get", "get_token",
+        "unrecognized",
+    ]
+
     /// Kinds that are not `<tap>.<message>`: lifecycle, room model, transports, Decart sessions, faults.
     public static let otherKinds = [
         // Signal and control sessions.
@@ -115,7 +124,7 @@ public enum EventVocabulary {
         case .controlOut: controlServerTypes
         case .mediaRTP: ["rtp"]
         case .mediaRTCP: ["rtcp"]
-        case .httpSync: []
+        case .httpIn, .httpOut: matrixEndpoints
         case .dataIn, .dataOut: dataPacketKinds
         }
     }

@@ -20,6 +20,7 @@ extension ScenarioDecoder {
         "stall": (["tap", "identity", "participant", "room", "for"], nil),
         "close": (["socket", "identity", "code", "reason", "instead_of"], nil),
         "abort": (["socket", "identity", "instead_of"], nil),
+        "http_error": (messageKeys + ["status", "errcode", "retry_after"] + limitKeys, nil),
         "rejoin_sid": (["mode", "identity"], "mode"),
         "order": (["ordering", "publisher", "subscriber", "timeout"], "ordering"),
         "disconnect_after_new_info": (["identity", "timeout"], "identity"),
@@ -142,6 +143,16 @@ extension ScenarioDecoder {
             let replaced = socket.flatMap { insteadOf(r, socket: $0) }
             guard let socket, r.has("instead_of") == (replaced != nil) else { return nil }
             return .abort(AbortParameters(socket: socket, identity: r.identity("identity"), insteadOf: replaced))
+        case "http_error":
+            let selector = messageSelector(r, required: true)
+            if let tap = selector?.tap, tap != .httpIn, tap != .httpOut, let node = r.keyNode("tap") {
+                diagnostics.report("http_error answers HTTP requests: use it at tap http.in or http.out", at: node)
+                return nil
+            }
+            guard let selector, let status = r.int("status", required: true, range: 400...599) else { return nil }
+            let errcode = r.string("errcode") ?? (status == 429 ? "M_LIMIT_EXCEEDED" : "M_UNKNOWN")
+            let failure = HTTPFailure(status: UInt16(status), errcode: errcode, retryAfter: r.duration("retry_after"))
+            return .httpError(HTTPErrorParameters(selector: selector, failure: failure, limits: limits(r)))
         default:
             return buildProtocolAction(name, r)
         }
@@ -172,21 +183,18 @@ extension ScenarioDecoder {
         guard let node = required ? r.require("tap") : r.value("tap"), let text = NodeValue.string(node, field: "tap", diagnostics) else {
             return nil
         }
-        let messageTaps: [TapPoint] = [.signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut]
+        let messageTaps: [TapPoint] = [.signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut, .httpIn, .httpOut]
         guard let tap = TapPoint(rawValue: text) else {
             diagnostics.report("unknown value \"\(text)\" for \"tap\"", at: node,
                                hint: suggestionHint(for: text, among: messageTaps.map(\.rawValue), label: "expected one of"))
             return nil
         }
         switch tap {
-        case .signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut:
+        case .signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut, .httpIn, .httpOut:
             return tap
         case .mediaRTP, .mediaRTCP:
             diagnostics.report("\(r.context) does not apply at tap \(text)", at: node,
                                hint: "for media use loss, media_delay, freeze, drop_keyframes or bandwidth")
-            return nil
-        case .httpSync:
-            diagnostics.report("tap http.sync has no scenario faults yet", at: node)
             return nil
         }
     }

@@ -22,6 +22,8 @@ public enum ScenarioAction: Sendable, Equatable {
     case close(CloseParameters)
     /// `abort`: drop a socket without a close frame.
     case abort(AbortParameters)
+    /// `http_error`: answer selected HTTP requests with an error status and a Matrix error body.
+    case httpError(HTTPErrorParameters)
 
     // MARK: LiveKit
 
@@ -88,6 +90,7 @@ public enum ScenarioAction: Sendable, Equatable {
         case .stall: "stall"
         case .close: "close"
         case .abort: "abort"
+        case .httpError: "http_error"
         case .rejoinSID: "rejoin_sid"
         case .order: "order"
         case .disconnectAfterNewInfo: "disconnect_after_new_info"
