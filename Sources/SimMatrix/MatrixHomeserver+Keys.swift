@@ -91,6 +91,12 @@ extension MatrixHomeserver {
         if accounts[context.user]?.devices[context.device]?.transactions[txnKey] != nil { return .ok(.emptyObject) }
         accounts[context.user]?.devices[context.device]?.transactions[txnKey] = ""
         let at = advance()
+        var recipients = 0
+        defer {
+            records.append(EventRecord(kind: "matrix.to_device", detail: [
+                "user": .string(context.user), "device": .string(context.device), "type": .string(type), "recipients": .int(Int64(recipients)),
+            ]))
+        }
         for (user, devices) in messages.sorted(by: { $0.key < $1.key }) {
             guard let account = accounts[user] else { continue }
             for (device, content) in (devices.object ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -98,6 +104,7 @@ extension MatrixHomeserver {
                 for target in targets where account.devices[target] != nil {
                     let event: JSONValue = ["type": .string(type), "sender": .string(context.user), "content": content]
                     accounts[user]?.devices[target]?.inbox.append((at, event))
+                    recipients += 1
                 }
             }
         }

@@ -160,6 +160,9 @@ extension MatrixHomeserver {
         }
     }
 
+    /// Call membership event types (legacy session format and MatrixRTC's newer names): a non-empty content joins.
+    static let callMemberTypes: Set<String> = ["org.matrix.msc3401.call.member", "org.matrix.msc4143.rtc.member", "m.call.member", "m.rtc.member"]
+
     /// Adds an event to a room at a new stream position (state events replace the current state); its id.
     mutating func append(to roomID: String, type: String, stateKey: String?, sender: String, content: JSONValue, _ context: Context,
                          txn: String? = nil, redacts: String? = nil) -> String {
@@ -180,6 +183,13 @@ extension MatrixHomeserver {
         let event = StoredEvent(position: at, eventID: eventID, type: type, stateKey: stateKey, sender: sender, json: .object(json))
         rooms[roomID]!.events.append(event)
         if let stateKey { rooms[roomID]!.state[.init(type: type, key: stateKey)] = rooms[roomID]!.events.count - 1 }
+        if Self.callMemberTypes.contains(type), let stateKey {
+            let joined = content.object.map { !$0.isEmpty } ?? false
+            records.append(EventRecord(kind: "matrix.call_member", detail: [
+                "user": .string(sender), "room_id": .string(roomID), "state_key": .string(stateKey),
+                "device": .string(content["device_id"]?.string ?? ""), "action": .string(joined ? "joined" : "left"),
+            ]))
+        }
         return eventID
     }
 }

@@ -22,6 +22,8 @@ public struct MatrixHomeserver: Sendable {
     var openID: [String: OpenIDGrant] = [:]
     /// (position, user) for every change of a user's device list (keys uploaded, device removed).
     var deviceListChanges: [(position: Int, user: String)] = []
+    /// Log records of what the current request did (call memberships, to-device sends), handed out with its outcome.
+    var records: [EventRecord] = []
 
     /// What the embedded server advertises in `/versions`: only versions whose endpoints we implement (the subset
     /// below), no unstable features (so clients do not try delayed events or sticky events).
@@ -53,6 +55,9 @@ public struct MatrixHomeserver: Sendable {
         public var user: String?
         public var device: String?
         public var result: Result
+        /// What the request did, for the event log: `matrix.call_member` (a call membership joined or left),
+        /// `matrix.to_device` (messages queued for devices).
+        public var records: [EventRecord] = []
     }
 
     /// Handles `request` at `now` (`wallMillis`: the wall clock in ms since 1970, for `origin_server_ts`).
@@ -80,6 +85,8 @@ public struct MatrixHomeserver: Sendable {
         } catch {
             outcome.result = .respond(.error(500, "M_UNKNOWN", "\(error)"))
         }
+        outcome.records = records
+        records = []
         return outcome
     }
 

@@ -160,6 +160,7 @@ final class MatrixService: @unchecked Sendable {
             lock.withLock {
                 let before = engine.position
                 let outcome = engine.handle(request, now: now, wallMillis: Self.milliseconds(clock.wallNow()))
+                records += outcome.records
                 switch outcome.result {
                 case .respond(let response):
                     answers.append((continuation, response))

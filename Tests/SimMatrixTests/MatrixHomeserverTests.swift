@@ -105,6 +105,22 @@ struct MatrixHomeserverTests {
         #expect(hs.answer("POST", "client/v3/join/\(room)", token: carol.token).errorCode == "M_FORBIDDEN")
     }
 
+    @Test("call memberships and to-device sends are reported for the event log (scenario triggers)")
+    func records() {
+        var hs = Homeserver()
+        let alice = hs.register("alice"), bob = hs.register("bob")
+        let room = hs.answer("POST", "client/v3/createRoom", token: alice.token, ["preset": "public_chat"]).body["room_id"]?.string ?? ""
+        let path = "client/v3/rooms/\(room)/state/org.matrix.msc3401.call.member/_@alice:sfusim.local_\(alice.device)_m.call"
+        let joined = hs.call("PUT", path, token: alice.token, ["application": "m.call", "device_id": .string(alice.device)])
+        #expect(joined.records.map(\.kind) == ["matrix.call_member"])
+        #expect(joined.records.first?.detail["action"] == "joined")
+        #expect(hs.call("PUT", path, token: alice.token, .emptyObject).records.first?.detail["action"] == "left")
+        let sent = hs.call("PUT", "client/v3/sendToDevice/m.test/1", token: alice.token,
+                           ["messages": .object(["@bob:sfusim.local": .object(["*": ["n": .int(1)]])])])
+        #expect(sent.records.first?.kind == "matrix.to_device" && sent.records.first?.detail["recipients"] == .int(1))
+        #expect(hs.call("GET", "client/v3/account/whoami", token: bob.token).records.isEmpty)
+    }
+
     @Test("to-device: a response lost in flight is delivered again with the same since, and never after the next since")
     func toDeviceAcknowledgement() {
         var hs = Homeserver()

@@ -326,7 +326,7 @@ expect:
         ("mx-sync-abort-flap", #"""
 name: mx-sync-abort-flap
 summary: >-
-  Right after a call membership is published (the first successful room state PUT), the homeserver's /sync flaps
+  Right after a user joins a call (publishes a call membership state event), the homeserver's /sync flaps
   for a few seconds: two requests are answered 502 M_UNKNOWN and the responses to the next two are cut (the
   connection closes before a status line), then /sync recovers. matrix-js-sdk goes SYNCING → RECONNECTING (ERROR
   after three failures in a row), probes /versions and catches up with timeout=0; Element Call without its sync
@@ -335,7 +335,7 @@ summary: >-
 seed: 21
 rules:
   - name: flap
-    when: { event: matrix.request, detail: { endpoint: state, status: "200" } }
+    when: { event: matrix.call_member, detail: { action: joined } }
     then:
       - http_error: { tap: http.in, message: sync, status: 502, count: 2, during: 10s }
       - drop: { tap: http.out, message: sync, count: 2, during: 10s }

@@ -77,7 +77,7 @@ public enum EventVocabulary {
         "decart.peer.remote_gathering_complete", "decart.inference.start", "decart.inference.stop",
         "decart.inference.state", "decart.inference.initial_state", "decart.inference.pattern_failed",
         // The embedded Matrix homeserver and the LiveKit JWT service.
-        "matrix.request", "matrix.sync_held",
+        "matrix.request", "matrix.sync_held", "matrix.call_member", "matrix.to_device",
         // Server, HTTP, faults and the scenario engine.
         "server.ready", "server.stopped", "http.rejected", "fault.applied", "scenario.started", "scenario.finished",
         "scenario.not_applicable", "scenario.selection_ignored",
