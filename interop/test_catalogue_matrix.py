@@ -118,3 +118,31 @@ async def test_jwt_unavailable_answers_503_three_times_then_tokens(server, tmp_p
         assert len(faults(sfu, fault="http_error")) == 3
     finally:
         await alice.close()
+
+
+@pytest.mark.parametrize("stall", [True, False], ids=["mx-sync-stall", "no-scenario"])
+async def test_sync_stall_outlasts_the_client_timeout_and_the_retry_recovers(server, tmp_path, stall):
+    sfu = server(*(["--scenario", "mx-sync-stall"] if stall else []))
+    alice, bob, room_id = await joined_pair(sfu, tmp_path)
+    try:
+        key = f"_{alice.user_id}_{alice.device_id}_m.call"
+        await alice.room_put_state(room_id, CALL_MEMBER, membership_content(alice, sfu.http_url, room_id), state_key=key)
+        started = time.monotonic()
+        # nio gives a sync with timeout=1000 sixteen seconds, then re-sends it with the same since.
+        response = await bob.sync(timeout=1000)
+        elapsed = time.monotonic() - started
+        assert isinstance(response, SyncResponse), response
+        room = response.rooms.join[room_id]
+        assert any(e.source.get("state_key") == key for e in room.timeline.events + room.state)
+        syncs = [e for e in sfu.events() if e["kind"] == "matrix.request" and e["detail"].get("endpoint") == "sync"
+                 and e["detail"].get("user") == bob.user_id]
+        if stall:
+            assert elapsed >= 15, f"the stalled sync returned after {elapsed:.1f} s"
+            assert [e["detail"]["action"] for e in faults(sfu, fault="hold")] == ["hold"]
+            # The stalled request and its retry carried the same since.
+            assert syncs[-1]["detail"]["since"] == syncs[-2]["detail"]["since"]
+        else:
+            assert elapsed < 5 and faults(sfu) == []
+    finally:
+        await alice.close()
+        await bob.close()

@@ -90,6 +90,12 @@ public struct TapGate<Message> {
         held.removeValue(forKey: id)
     }
 
+    /// Takes every held message out (the owner is shutting down), in the order they were held.
+    public mutating func releaseAll() -> [Message] {
+        defer { held = [:] }
+        return held.sorted { $0.key < $1.key }.map(\.value)
+    }
+
     /// How many messages the gate holds.
     public var heldCount: Int { held.count }
 }

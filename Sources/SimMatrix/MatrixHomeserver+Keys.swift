@@ -90,7 +90,7 @@ extension MatrixHomeserver {
         let txnKey = "todevice/\(txn)"
         if accounts[context.user]?.devices[context.device]?.transactions[txnKey] != nil { return .ok(.emptyObject) }
         accounts[context.user]?.devices[context.device]?.transactions[txnKey] = ""
-        let at = advance()
+        _ = advance()
         var recipients = 0
         defer {
             records.append(EventRecord(kind: "matrix.to_device", detail: [
@@ -103,7 +103,7 @@ extension MatrixHomeserver {
                 let targets = device == "*" ? account.devices.keys.sorted() : [device]
                 for target in targets where account.devices[target] != nil {
                     let event: JSONValue = ["type": .string(type), "sender": .string(context.user), "content": content]
-                    accounts[user]?.devices[target]?.inbox.append((at, event))
+                    accounts[user]?.devices[target]?.inbox.append((event, nil))
                     recipients += 1
                 }
             }

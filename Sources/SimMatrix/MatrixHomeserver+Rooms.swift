@@ -110,28 +110,14 @@ extension MatrixHomeserver {
             let (type, txn) = (rest[0], rest[1])
             try requireJoined(roomID, context)
             let content = try context.body()
-            let txnKey = "room/\(roomID)/\(txn)"
-            if let id = accounts[context.user]?.devices[context.device]?.transactions[txnKey] { return .ok(["event_id": .string(id)]) }
-            let id = append(to: roomID, type: type, stateKey: nil, sender: context.user, content: content, context, txn: txn)
-            accounts[context.user]?.devices[context.device]?.transactions[txnKey] = id
-            return .ok(["event_id": .string(id)])
+            return try once("room/\(roomID)/\(txn)", context) { hs in
+                hs.append(to: roomID, type: type, stateKey: nil, sender: context.user, content: content, context, txn: txn)
+            }
         case ("PUT", "rooms/*/redact/*/*"):
             let (target, txn) = (rest[0], rest[1])
             try requireJoined(roomID, context)
             let body = try context.body()
-            let txnKey = "redact/\(roomID)/\(txn)"
-            if let id = accounts[context.user]?.devices[context.device]?.transactions[txnKey] { return .ok(["event_id": .string(id)]) }
-            guard let index = rooms[roomID]?.events.firstIndex(where: { $0.eventID == target }) else { throw MatrixFailure.notFound("no event \(target)") }
-            var content: [String: JSONValue] = ["redacts": .string(target)]
-            if let reason = body["reason"]?.string { content["reason"] = .string(reason) }
-            let id = append(to: roomID, type: "m.room.redaction", stateKey: nil, sender: context.user, content: .object(content), context, redacts: target)
-            if case .object(var original) = rooms[roomID]!.events[index].json {
-                original["content"] = .emptyObject
-                original["unsigned"] = ["redacted_by": .string(id)]
-                rooms[roomID]!.events[index].json = .object(original)
-            }
-            accounts[context.user]?.devices[context.device]?.transactions[txnKey] = id
-            return .ok(["event_id": .string(id)])
+            return try once("redact/\(roomID)/\(txn)", context) { hs in try hs.redact(target, in: roomID, reason: body["reason"]?.string, context) }
         case ("GET", "rooms/*/members"):
             try requireJoinedOrLeft(roomID, context)
             let excluded = context.request.query["not_membership"]
@@ -148,6 +134,28 @@ extension MatrixHomeserver {
         default:
             throw MatrixFailure(405, "M_UNRECOGNIZED", "method \(method) not allowed here")
         }
+    }
+
+    /// Runs `send` once per device and transaction id: a retried transaction gets the first event id again.
+    mutating func once(_ key: String, _ context: Context, _ send: (inout MatrixHomeserver) throws -> String) throws -> MatrixResponse {
+        if let id = accounts[context.user]?.devices[context.device]?.transactions[key] { return .ok(["event_id": .string(id)]) }
+        let id = try send(&self)
+        accounts[context.user]?.devices[context.device]?.transactions[key] = id
+        return .ok(["event_id": .string(id)])
+    }
+
+    /// Redacts `target`: an `m.room.redaction` event, and the original's content emptied; the redaction's id.
+    mutating func redact(_ target: String, in roomID: String, reason: String?, _ context: Context) throws -> String {
+        guard let index = rooms[roomID]?.events.firstIndex(where: { $0.eventID == target }) else { throw MatrixFailure.notFound("no event \(target)") }
+        var content: [String: JSONValue] = ["redacts": .string(target)]
+        if let reason { content["reason"] = .string(reason) }
+        let id = append(to: roomID, type: "m.room.redaction", stateKey: nil, sender: context.user, content: .object(content), context, redacts: target)
+        if case .object(var original) = rooms[roomID]!.events[index].json {
+            original["content"] = .emptyObject
+            original["unsigned"] = ["redacted_by": .string(id)]
+            rooms[roomID]!.events[index].json = .object(original)
+        }
+        return id
     }
 
     func requireJoined(_ roomID: String, _ context: Context) throws {

@@ -40,8 +40,8 @@ extension MatrixHomeserver {
         let query = context.request.query
         let since = SyncToken.position(query["since"])
         if query["since"] != nil, since == nil { throw MatrixFailure(400, "M_INVALID_PARAM", "unknown since token \(query["since"] ?? "")") }
-        if let since {  // the acknowledgement: what the previous response carried is delivered
-            accounts[context.user]?.devices[context.device]?.inbox.removeAll { $0.position <= since }
+        if let since {  // the acknowledgement: what a response up to `since` carried is delivered
+            accounts[context.user]?.devices[context.device]?.inbox.removeAll { $0.sentIn.map { $0 <= since } ?? false }
         }
         let milliseconds = query["timeout"].flatMap(Int.init) ?? 0
         let wait = SyncWait(
@@ -54,14 +54,26 @@ extension MatrixHomeserver {
     }
 
     /// The answer to `wait` if there is anything new for it (always, for an initial or full-state sync).
-    public func pollSync(_ wait: SyncWait) -> MatrixResponse? {
+    public mutating func pollSync(_ wait: SyncWait) -> MatrixResponse? {
         let (body, empty) = syncBody(wait)
-        return empty && wait.since != nil && !wait.fullState ? nil : .ok(body)
+        guard !empty || wait.since == nil || wait.fullState else { return nil }
+        return sent(body, to: wait)
     }
 
     /// The answer to `wait` now (its timeout passed), possibly with nothing new.
-    public func finishSync(_ wait: SyncWait) -> MatrixResponse {
-        .ok(syncBody(wait).body)
+    public mutating func finishSync(_ wait: SyncWait) -> MatrixResponse {
+        sent(syncBody(wait).body, to: wait)
+    }
+
+    /// Notes what a response carries: its to-device messages are marked with its `next_batch` (deleted once the
+    /// device syncs from there), and the sync faults on the user count one response down.
+    mutating func sent(_ body: JSONValue, to wait: SyncWait) -> MatrixResponse {
+        if !syncFaults.holdsToDevice(for: wait.user) {
+            let count = accounts[wait.user]?.devices[wait.device]?.inbox.count ?? 0
+            for index in 0..<count { accounts[wait.user]?.devices[wait.device]?.inbox[index].sentIn = position }
+        }
+        syncFaults.responded(to: wait.user)
+        return .ok(body)
     }
 
     /// The timeline limit of a filter (inline JSON or an uploaded filter's id); 10 without one.
@@ -140,8 +152,9 @@ extension MatrixHomeserver {
         }
         left.subtract(peers)
         changed.subtract(left)
+        if syncFaults.dropsDeviceLists(for: user) { (changed, left) = ([], []) }
         let device = accounts[user]?.devices[wait.device]
-        let toDevice = device?.inbox.map(\.event) ?? []
+        let toDevice = syncFaults.holdsToDevice(for: user) ? [] : device?.inbox.map(\.event) ?? []
         let fallbackTypes = (device?.fallbackKeys ?? [:]).filter { !$0.value.used }.keys.sorted()
         let body: JSONValue = [
             "next_batch": .string(SyncToken.make(position)),

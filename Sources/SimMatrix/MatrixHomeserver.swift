@@ -22,6 +22,8 @@ public struct MatrixHomeserver: Sendable {
     var openID: [String: OpenIDGrant] = [:]
     /// (position, user) for every change of a user's device list (keys uploaded, device removed).
     var deviceListChanges: [(position: Int, user: String)] = []
+    /// Faults on the contents of `/sync` responses (a scenario's, given as data).
+    public var syncFaults = SyncFaults()
     /// Log records of what the current request did (call memberships, to-device sends), handed out with its outcome.
     var records: [EventRecord] = []
 

@@ -19,8 +19,9 @@ struct MatrixDevice: Sendable {
     var oneTimeKeys: [(id: String, key: JSONValue)] = []
     /// Fallback keys by algorithm: (`algorithm:id`, key object, used).
     var fallbackKeys: [String: (id: String, key: JSONValue, used: Bool)] = [:]
-    /// To-device events not yet acknowledged, with the stream position at which each was queued.
-    var inbox: [(position: Int, event: JSONValue)] = []
+    /// To-device events not yet acknowledged, each with the `next_batch` position of the last response that carried
+    /// it (nil: not sent yet).
+    var inbox: [(event: JSONValue, sentIn: Int?)] = []
     /// Transaction ids already seen from this device (`sendToDevice`, room sends): → the event id sent, if any.
     var transactions: [String: String] = [:]
 

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import SimAuth
 import SimCore
 import SimFaults
@@ -59,6 +60,11 @@ final class MatrixService: @unchecked Sendable {
         self.log = log
     }
 
+    /// Changes the faults on `/sync` contents (a scenario's command).
+    func updateSyncFaults(_ change: (inout SyncFaults) -> Void) {
+        lock.withLock { change(&engine.syncFaults) }
+    }
+
     /// Attaches the scenario shell at the HTTP taps (nil detaches; held requests stay until released).
     func attachInterceptor(_ interceptor: (any TapInterceptor)?) {
         lock.withLock { gate.attach(interceptor) }
@@ -70,8 +76,17 @@ final class MatrixService: @unchecked Sendable {
         for ticket in tickets { ticket.resume(.go) }
     }
 
-    /// A client-server API request through `http.in`, the homeserver and `http.out`.
+    /// A client-server API request through `http.in`, the homeserver and `http.out`. When the server shuts down,
+    /// held requests are dropped and held syncs answered, so no request keeps it from stopping.
     func serve(_ request: MatrixRequest) async -> Answer {
+        await withGracefulShutdownHandler {
+            await self.serveNow(request)
+        } onGracefulShutdown: { [weak self] in
+            self?.releaseAll()
+        }
+    }
+
+    private func serveNow(_ request: MatrixRequest) async -> Answer {
         let caller = lock.withLock { engine.caller(of: request) }
         let identity = caller.user.map(Identity.init)
         switch await pass(.httpIn, TapContext(tap: .httpIn, kind: caller.endpoint, identity: identity, direction: .inbound)) {
@@ -89,6 +104,14 @@ final class MatrixService: @unchecked Sendable {
 
     /// `POST /sfu/get` and `POST /get_token` through the taps.
     func serveAuthorization(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8]) async -> Answer {
+        await withGracefulShutdownHandler {
+            await self.authorizeNow(endpoint, body: body)
+        } onGracefulShutdown: { [weak self] in
+            self?.releaseAll()
+        }
+    }
+
+    private func authorizeNow(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8]) async -> Answer {
         let kind = endpoint.rawValue
         switch await pass(.httpIn, TapContext(tap: .httpIn, kind: kind, direction: .inbound)) {
         case .drop: return .drop
@@ -127,7 +150,7 @@ final class MatrixService: @unchecked Sendable {
     static func response(_ failure: HTTPFailure) -> MatrixResponse {
         var body: [String: JSONValue] = ["errcode": .string(failure.errcode), "error": .string("sfusim scenario: \(failure)")]
         if let retry = failure.retryAfter {
-            body["retry_after_ms"] = .number(Double(retry.components.seconds * 1000 + retry.components.attoseconds / 1_000_000_000_000_000))
+            body["retry_after_ms"] = .number(retry.milliseconds.rounded())
         }
         return MatrixResponse(status: Int(failure.status), body: .object(body))
     }
@@ -171,7 +194,7 @@ final class MatrixService: @unchecked Sendable {
                     held = (nextWaiter, wait.timeout)
                     records.append(EventRecord(kind: "matrix.sync_held", detail: [
                         "user": .string(wait.user), "device": .string(wait.device), "since": .string(wait.sinceToken ?? ""),
-                        "timeout_ms": .int(Int64(wait.timeout.components.seconds * 1000 + wait.timeout.components.attoseconds / 1_000_000_000_000_000)),
+                        "timeout_ms": .int(Int64(wait.timeout.milliseconds.rounded())),
                     ]))
                 }
                 if engine.position != before { wakeWaiters(into: &answers, records: &records, now: now) }
@@ -232,13 +255,14 @@ final class MatrixService: @unchecked Sendable {
         waiter.continuation.resume(returning: response)
     }
 
-    /// Answers every held sync now (the server is stopping).
+    /// Answers every held sync now and drops every held request (the server is stopping).
     func releaseAll() {
-        let held: [(Waiter, MatrixResponse)] = lock.withLock {
+        let (held, tickets): ([(Waiter, MatrixResponse)], [Ticket]) = lock.withLock {
             defer { waiters = [:] }
             gate.attach(nil)
-            return waiters.values.map { ($0, engine.finishSync($0.wait)) }
+            return (waiters.values.map { ($0, engine.finishSync($0.wait)) }, gate.releaseAll())
         }
+        for ticket in tickets { ticket.resume(.drop) }
         for (waiter, response) in held {
             waiter.timer?.cancel()
             waiter.continuation.resume(returning: response)
@@ -261,7 +285,7 @@ final class MatrixService: @unchecked Sendable {
             detail["timeout"] = .string(request.query["timeout"] ?? "")
             if let next = response.body["next_batch"]?.string { detail["next_batch"] = .string(next) }
             if let events = response.body["to_device"]?["events"]?.array { detail["to_device"] = .int(Int64(events.count)) }
-            if let held { detail["held_ms"] = .int(Int64(held.components.seconds * 1000 + held.components.attoseconds / 1_000_000_000_000_000)) }
+            if let held { detail["held_ms"] = .int(Int64(held.milliseconds.rounded())) }
         }
         return EventRecord(kind: "matrix.request", detail: detail)
     }

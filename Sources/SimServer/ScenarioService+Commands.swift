@@ -36,6 +36,14 @@ extension ScenarioService {
         case .endDecartSession(let target, let ending):
             let reason = GenerationEndReason(rawValue: ending.reason.rawValue) ?? .error
             for connection in controlTargets(target, in: scope) { decart?.endSession(connection, reason: reason, errorText: ending.error) }
+        case .matrixPolicy(let change):
+            guard scope == .server else { return notApplicable(command, in: scope, why: "Matrix requests belong to no LiveKit room or control connection") }
+            matrix?.updateSyncFaults { faults in
+                switch change {
+                case .holdToDevice(let identity, let syncs): faults.holdToDevice(for: identity?.rawValue, syncs: syncs)
+                case .dropDeviceLists(let identity, let syncs): faults.dropDeviceLists(for: identity?.rawValue, syncs: syncs)
+                }
+            }
         case .decartPolicy(let change):
             switch scope {
             case .server: decart?.updateRules { Self.apply(change, to: &$0) }

@@ -2,6 +2,7 @@ import Foundation
 import SimCore
 import SimDecart
 import SimFaults
+import SimMatrix
 import SimRoom
 import SimScenario
 import SimSignal
@@ -116,6 +117,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
         if scope == .server {
             signal?.updateRoomPolicies { $0 = RoomPolicies() }
             decart?.updateRules(reset: true)
+            matrix?.updateSyncFaults { $0 = SyncFaults() }
         }
         run(actions.filter { if case .armTimer = $0 { false } else { true } }, in: scope)
     }

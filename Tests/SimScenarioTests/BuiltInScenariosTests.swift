@@ -9,7 +9,7 @@ import Testing
         "dc-initial-state-dropped", "dc-initial-state-rejected", "dc-queue-wait", "dc-retry-orphan-ack",
         "lk-data-before-participant", "lk-rejoin-new-sid", "lk-rejoin-wrong-order", "lk-resume-fails", "lk-rpc-ack-lost",
         "lk-rpc-response-late", "lk-signal-flap", "lk-slow-track-published", "lk-stream-chunk-reorder", "lk-track-before-metadata",
-        "mx-jwt-unavailable", "mx-slow-key-delivery", "mx-sync-abort-flap",
+        "mx-jwt-unavailable", "mx-slow-key-delivery", "mx-sync-abort-flap", "mx-sync-stall",
     ]
 
     @Test func everyCatalogueRowShipsAndNothingElse() {

@@ -342,5 +342,21 @@ rules:
 expect:
   - { name: a sync failed, event: fault.applied, within: 120s }
 """#),
+        ("mx-sync-stall", #"""
+name: mx-sync-stall
+summary: >-
+  Right after a user joins a call, the homeserver holds the next /sync response for 120 s, longer than clients
+  wait (matrix-js-sdk aborts a sync at its timeout + 80 s, an AbortError; matrix-nio at its timeout + 15 s): the
+  client's request times out, it syncs again from the same token and recovers, and nothing queued for it is lost.
+  Element Call shows "Reconnecting…" for the stall unless its sync grace period covers it.
+seed: 24
+rules:
+  - name: stall
+    when: { event: matrix.call_member, detail: { action: joined } }
+    then:
+      - hold: { tap: http.out, message: sync, for: 120s, count: 1 }
+expect:
+  - { name: a sync response was held, event: fault.applied, detail: { action: hold }, within: 120s }
+"""#),
     ]
 }

@@ -78,6 +78,8 @@ enum FaultRecords {
             detail["policy"] = .string(change.description)
         case .decartPolicy(let change):
             detail["policy"] = .string(change.description)
+        case .matrixPolicy(let change):
+            detail["policy"] = .string(change.description)
         case .endDecartSession(let target, let ending):
             aim(target)
             record.tap = .controlOut

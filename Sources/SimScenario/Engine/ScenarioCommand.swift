@@ -64,6 +64,22 @@ public enum DecartPolicyChange: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A fault on what the embedded homeserver's `/sync` responses carry, for a user (nil: everyone).
+public enum MatrixPolicyChange: Sendable, Equatable, CustomStringConvertible {
+    /// Keep the user's to-device messages back for the next `syncs` responses (they arrive after).
+    case holdToDevice(identity: Identity?, syncs: Int)
+    /// Empty the user's `device_lists` in the next `syncs` responses.
+    case dropDeviceLists(identity: Identity?, syncs: Int)
+
+    /// `hold_to_device 3 syncs identity=@bob:hs`.
+    public var description: String {
+        switch self {
+        case .holdToDevice(let identity, let syncs): "hold_to_device \(syncs) syncs \(identity.map { "identity=\($0)" } ?? "all")"
+        case .dropDeviceLists(let identity, let syncs): "drop_device_lists \(syncs) syncs \(identity.map { "identity=\($0)" } ?? "all")"
+        }
+    }
+}
+
 /// A one-shot command for the shells: everything a scenario does that is not a filter at a tap.
 public enum ScenarioCommand: Sendable, Equatable {
     /// Close the socket(s) with a close frame.
@@ -78,6 +94,8 @@ public enum ScenarioCommand: Sendable, Equatable {
     case liveKitPolicy(LiveKitPolicyChange)
     /// Change a Decart policy.
     case decartPolicy(DecartPolicyChange)
+    /// Put a fault on the homeserver's `/sync` contents.
+    case matrixPolicy(MatrixPolicyChange)
     /// `error`, `generation_ended`, close on the control connection(s).
     case endDecartSession(ConnectionTarget, DecartEnding)
 
@@ -90,6 +108,7 @@ public enum ScenarioCommand: Sendable, Equatable {
         case .simulate: "simulate"
         case .liveKitPolicy: "livekit_policy"
         case .decartPolicy: "decart_policy"
+        case .matrixPolicy: "matrix_policy"
         case .endDecartSession: "end_session"
         }
     }

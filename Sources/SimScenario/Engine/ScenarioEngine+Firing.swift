@@ -34,6 +34,10 @@ extension ScenarioEngine {
         case .httpError(let p):
             return install(HTTPErrorFault(selector: p.selector, failure: p.failure, limits: p.limits, start: now),
                            tap: p.selector.tap, name: name, origin: origin)
+        case .holdToDevice(let identity, let syncs):
+            return command(.matrixPolicy(.holdToDevice(identity: identity, syncs: syncs)))
+        case .dropDeviceLists(let identity, let syncs):
+            return command(.matrixPolicy(.dropDeviceLists(identity: identity, syncs: syncs)))
         case .stall(let p):
             return install(StallFault(selector: p.selector, duration: p.duration, start: now), tap: p.selector.tap, name: name, origin: origin)
         case .close(let p):

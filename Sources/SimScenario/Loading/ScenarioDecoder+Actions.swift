@@ -21,6 +21,8 @@ extension ScenarioDecoder {
         "close": (["socket", "identity", "code", "reason", "instead_of"], nil),
         "abort": (["socket", "identity", "instead_of"], nil),
         "http_error": (messageKeys + ["status", "errcode", "retry_after"] + limitKeys, nil),
+        "hold_to_device": (["identity", "syncs"], "syncs"),
+        "drop_device_lists": (["identity", "syncs"], "syncs"),
         "rejoin_sid": (["mode", "identity"], "mode"),
         "order": (["ordering", "publisher", "subscriber", "timeout"], "ordering"),
         "disconnect_after_new_info": (["identity", "timeout"], "identity"),
@@ -143,6 +145,10 @@ extension ScenarioDecoder {
             let replaced = socket.flatMap { insteadOf(r, socket: $0) }
             guard let socket, r.has("instead_of") == (replaced != nil) else { return nil }
             return .abort(AbortParameters(socket: socket, identity: r.identity("identity"), insteadOf: replaced))
+        case "hold_to_device", "drop_device_lists":
+            guard let syncs = r.int("syncs", required: true, range: 1...10_000) else { return nil }
+            let identity = r.identity("identity")
+            return name == "hold_to_device" ? .holdToDevice(identity: identity, syncs: syncs) : .dropDeviceLists(identity: identity, syncs: syncs)
         case "http_error":
             let selector = messageSelector(r, required: true)
             if let tap = selector?.tap, tap != .httpIn, tap != .httpOut, let node = r.keyNode("tap") {

@@ -24,6 +24,10 @@ public enum ScenarioAction: Sendable, Equatable {
     case abort(AbortParameters)
     /// `http_error`: answer selected HTTP requests with an error status and a Matrix error body.
     case httpError(HTTPErrorParameters)
+    /// `hold_to_device`: a user's to-device messages kept back for the next N `/sync` responses.
+    case holdToDevice(identity: Identity?, syncs: Int)
+    /// `drop_device_lists`: a user's `device_lists` emptied in the next N `/sync` responses.
+    case dropDeviceLists(identity: Identity?, syncs: Int)
 
     // MARK: LiveKit
 
@@ -91,6 +95,8 @@ public enum ScenarioAction: Sendable, Equatable {
         case .close: "close"
         case .abort: "abort"
         case .httpError: "http_error"
+        case .holdToDevice: "hold_to_device"
+        case .dropDeviceLists: "drop_device_lists"
         case .rejoinSID: "rejoin_sid"
         case .order: "order"
         case .disconnectAfterNewInfo: "disconnect_after_new_info"
