@@ -7,7 +7,8 @@ Two users in one room, plain HTTP (aiohttp, one keep-alive connection each). Eac
 (`timeout=30000`) is sent first; once the server logs that it holds it (`matrix.sync_held`, read from the admin
 API), alice sends a message. The sample is the
 time from the start of alice's `PUT /send` to bob's sync response (so it includes the send's own round trip).
-Prints p50/p99 in milliseconds, and the mean `/versions` round trip for scale.
+Prints p50/p99 in milliseconds, and the mean `/versions` round trip for scale. With `--synapse`, also the proxy's
+added latency: `/sync?timeout=0` round trips to Synapse direct and through `sfusim --matrix-upstream`, p50/p99.
 """
 
 from __future__ import annotations
@@ -80,13 +81,49 @@ async def run(base: str, rounds: int) -> None:
         print(f"matrix_versions_round_trip requests=500 mean_ms={(time.perf_counter() - start) * 2:.3f}")
 
 
+async def sync_round_trips(base: str, token: str, rounds: int) -> list[float]:
+    """`GET /sync?since=…&timeout=0` round trips (nothing new: the answer is immediate), in ms."""
+    samples = []
+    async with aiohttp.ClientSession() as session:
+        since = (await call(session, "GET", f"{base}/_matrix/client/v3/sync", token, params={"timeout": "0"}))["next_batch"]
+        for _ in range(rounds):
+            start = time.perf_counter()
+            since = (await call(session, "GET", f"{base}/_matrix/client/v3/sync", token, params={"since": since, "timeout": "0"}))["next_batch"]
+            samples.append((time.perf_counter() - start) * 1000)
+    return sorted(samples)
+
+
+async def proxy_overhead(synapse_url: str, proxy_url: str, rounds: int) -> None:
+    async with aiohttp.ClientSession() as session:
+        token = await register(session, synapse_url, "bench")
+    direct = await sync_round_trips(synapse_url, token, rounds)
+    proxied = await sync_round_trips(proxy_url, token, rounds)
+    p50 = statistics.median
+    print(f"matrix_proxy_sync rounds={rounds} synapse_direct_p50_ms={p50(direct):.2f} through_sfusim_p50_ms={p50(proxied):.2f} "
+          f"added_p50_ms={p50(proxied) - p50(direct):.2f} direct_p99_ms={direct[int(0.99 * rounds) - 1]:.2f} "
+          f"proxied_p99_ms={proxied[int(0.99 * rounds) - 1]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default=".build/release/sfusim")
     parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--synapse", action="store_true", help="also: /sync through sfusim --matrix-upstream vs Synapse direct")
     args = parser.parse_args()
     with release_server(args.bin, "127.0.0.1") as (info, _):
         asyncio.run(run(info["http_url"].rstrip("/"), args.rounds))
+    if args.synapse:
+        import tempfile
+        from pathlib import Path
+
+        from synapse_harness import Synapse
+
+        synapse = Synapse(Path(tempfile.mkdtemp(prefix="synapse-bench-")))
+        try:
+            with release_server(args.bin, "127.0.0.1", ["--matrix-upstream", synapse.url]) as (info, _):
+                asyncio.run(proxy_overhead(synapse.url, info["http_url"].rstrip("/"), args.rounds))
+        finally:
+            synapse.stop()
 
 
 if __name__ == "__main__":

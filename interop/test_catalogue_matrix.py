@@ -8,16 +8,17 @@ import time
 import pytest
 from nio import RoomMessageText, SyncResponse, ToDeviceMessage, UnknownToDeviceEvent
 
-from test_matrix import CALL_MEMBER, make_client, membership_content, post_json, sync, sync_until
+from test_matrix import CALL_MEMBER, encrypted_room, make_client, membership_content, post_json, sync, sync_until
 
 
 def faults(sfu, **detail) -> list[dict]:
     return [e for e in sfu.events() if e["kind"] == "fault.applied" and all(e["detail"].get(k) == v for k, v in detail.items())]
 
 
-async def joined_pair(sfu, tmp_path):
-    alice = await make_client(sfu, "alice", tmp_path)
-    bob = await make_client(sfu, "bob", tmp_path)
+async def joined_pair(sfu, tmp_path, names=("alice", "bob"), **where):
+    """Two registered users (on sfusim, or on `where`'s base URL) in a room alice created; both synced."""
+    alice = await make_client(sfu, names[0], tmp_path, **where)
+    bob = await make_client(sfu, names[1], tmp_path, **where)
     created = await alice.room_create(invite=[bob.user_id])
     await sync_until(bob, lambda r: created.room_id in r.rooms.invite)
     await bob.join(created.room_id)
@@ -29,7 +30,11 @@ async def joined_pair(sfu, tmp_path):
 @pytest.mark.parametrize("flap", [True, False], ids=["mx-sync-abort-flap", "no-scenario"])
 async def test_sync_abort_flap_fails_syncs_then_recovers_and_the_call_key_arrives_once(server, tmp_path, flap):
     sfu = server(*(["--scenario", "mx-sync-abort-flap"] if flap else []))
-    alice, bob, room_id = await joined_pair(sfu, tmp_path)
+    await check_sync_abort_flap(sfu, *(await joined_pair(sfu, tmp_path)), flap=flap)
+
+
+async def check_sync_abort_flap(sfu, alice, bob, room_id, *, flap: bool) -> None:
+    """alice joins the call and sends bob a call key; bob's sync loop sees the flap (or not) and gets the key once."""
     try:
         # Joining the call (a call membership state event) starts the flap; the call key goes out right after.
         key = f"_{alice.user_id}_{alice.device_id}_m.call"
@@ -66,19 +71,7 @@ async def test_slow_key_delivery_delays_the_megolm_key_by_the_claim_and_to_devic
     alice = await make_client(sfu, "alice", tmp_path)
     bob = await make_client(sfu, "bob", tmp_path)
     try:
-        for client in (alice, bob):
-            await client.keys_upload()
-        created = await alice.room_create(invite=[bob.user_id], initial_state=[
-            {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}},
-        ])
-        room_id = created.room_id
-        await sync_until(bob, lambda r: room_id in r.rooms.invite)
-        await bob.join(room_id)
-        await sync_until(alice, lambda _: alice.rooms.get(room_id) and bob.user_id in alice.rooms[room_id].users)
-        await sync_until(bob, lambda _: bob.rooms.get(room_id) and alice.user_id in bob.rooms[room_id].users)
-        for client in (alice, bob):
-            if client.should_query_keys:
-                await client.keys_query()
+        room_id, _ = await encrypted_room(alice, bob)
         started = time.monotonic()
         # The first encrypted message claims bob's one-time key and sends the Megolm key to him as a to-device message.
         await alice.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": "keyed"}, ignore_unverified_devices=True)

@@ -37,11 +37,11 @@ SERVER_NAME = "sfusim.local"
 CALL_MEMBER = "org.matrix.msc3401.call.member"
 
 
-async def make_client(sfu, name: str, store) -> AsyncClient:
-    """A registered nio client with encryption on (its Olm account in `store`)."""
+async def make_client(sfu, name: str, store, *, base: str | None = None, server_name: str = SERVER_NAME) -> AsyncClient:
+    """A registered nio client with encryption on (its Olm account in `store`), on sfusim or on `base`."""
     path = store / name
-    path.mkdir()
-    client = AsyncClient(sfu.http_url, f"@{name}:{SERVER_NAME}", store_path=str(path),
+    path.mkdir(parents=True)
+    client = AsyncClient(base or sfu.http_url, f"@{name}:{server_name}", store_path=str(path),
                          config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False))
     response = await client.register(name, f"pw-{name}", device_name=f"{name}-laptop")
     assert isinstance(response, RegisterResponse), response
@@ -63,6 +63,29 @@ async def sync_until(client: AsyncClient, found, rounds: int = 20):
         if value:
             return value
     raise AssertionError(f"{client.user_id}: not seen after {rounds} syncs")
+
+
+async def encrypted_room(alice: AsyncClient, bob: AsyncClient):
+    """Both upload device keys; alice creates an encrypted room and invites bob, who joins; each sees the other and
+    queries the other's keys. The room id and bob's join response."""
+    for client in (alice, bob):
+        uploaded = await client.keys_upload()
+        assert isinstance(uploaded, KeysUploadResponse), uploaded
+        assert uploaded.signed_curve25519_count > 0
+    created = await alice.room_create(name="call", invite=[bob.user_id], initial_state=[
+        {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}},
+    ])
+    assert isinstance(created, RoomCreateResponse), created
+    room_id = created.room_id
+    await sync_until(bob, lambda r: room_id in r.rooms.invite)
+    joined = await bob.join(room_id)
+    await sync_until(alice, lambda _: alice.rooms.get(room_id) and bob.user_id in alice.rooms[room_id].users)
+    await sync_until(bob, lambda _: bob.rooms.get(room_id) and alice.user_id in bob.rooms[room_id].users)
+    for client in (alice, bob):
+        if client.should_query_keys:
+            queried = await client.keys_query()
+            assert isinstance(queried, KeysQueryResponse), queried
+    return room_id, joined
 
 
 def membership_content(client: AsyncClient, livekit_service_url: str, room_id: str) -> dict:
@@ -97,27 +120,8 @@ async def test_two_nio_users_share_an_encrypted_room_call_memberships_and_a_live
     alice = await make_client(sfu, "alice", tmp_path)
     bob = await make_client(sfu, "bob", tmp_path)
     try:
-        for client in (alice, bob):
-            uploaded = await client.keys_upload()
-            assert isinstance(uploaded, KeysUploadResponse), uploaded
-            assert uploaded.signed_curve25519_count > 0
-
-        created = await alice.room_create(name="call", invite=[bob.user_id], initial_state=[
-            {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}},
-        ])
-        assert isinstance(created, RoomCreateResponse), created
-        room_id = created.room_id
-        await sync_until(bob, lambda r: room_id in r.rooms.invite)
-        joined = await bob.join(room_id)
+        room_id, joined = await encrypted_room(alice, bob)
         assert isinstance(joined, JoinResponse), joined
-
-        # Each sees the other in the room, and queries the other's device keys.
-        await sync_until(alice, lambda _: alice.rooms.get(room_id) and bob.user_id in alice.rooms[room_id].users)
-        await sync_until(bob, lambda _: bob.rooms.get(room_id) and alice.user_id in bob.rooms[room_id].users)
-        for client in (alice, bob):
-            if client.should_query_keys:
-                queried = await client.keys_query()
-                assert isinstance(queried, KeysQueryResponse), queried
 
         # Call memberships, echoed to every member (the sender included).
         for client in (alice, bob):
@@ -258,3 +262,44 @@ def test_bad_requests_get_matrix_errors_and_cors_headers(sfu, method, path, body
     assert result.status == status, result.text
     assert result.json()["errcode"] == errcode
     assert result.header("Access-Control-Allow-Origin") == "*"
+
+
+async def test_a_delayed_leave_is_sent_by_the_server_when_restarts_stop(sfu, tmp_path):
+    """MSC4140 as matrix-js-sdk's MembershipManager uses it: a delayed leave scheduled before the join, restarted
+    without an access token; when the restarts stop the server sends the leave and a waiting sync sees it."""
+    alice = await make_client(sfu, "alice", tmp_path)
+    bob = await make_client(sfu, "bob", tmp_path)
+    try:
+        created = await alice.room_create(invite=[bob.user_id])
+        room_id = created.room_id
+        await sync_until(bob, lambda r: room_id in r.rooms.invite)
+        await bob.join(room_id)
+        await sync(bob)
+        key = f"_{alice.user_id}_{alice.device_id}_m.call"
+        base = f"{sfu.http_url}/_matrix/client"
+        headers = {"Authorization": f"Bearer {alice.access_token}"}
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{base}/versions") as r:
+                assert (await r.json())["unstable_features"]["org.matrix.msc4140"] is True
+            url = f"{base}/v3/rooms/{room_id}/state/{CALL_MEMBER}/{key}"
+            async with session.put(url, params={"org.matrix.msc4140.delay": "1500"}, json={}, headers=headers) as r:
+                delay_id = (await r.json())["delay_id"]
+            async with session.put(url, json=membership_content(alice, sfu.http_url, room_id), headers=headers) as r:
+                assert r.status == 200
+            async with session.post(f"{base}/unstable/org.matrix.msc4140/delayed_events/{delay_id}/restart") as r:
+                assert r.status == 200  # no access token, as the SDK sends it
+        started = time.monotonic()
+
+        def left(response: SyncResponse):
+            room = response.rooms.join.get(room_id)
+            return next((e for e in (room.timeline.events if room else [])
+                         if e.source.get("state_key") == key and e.source.get("content") == {}), None)
+
+        event = await sync_until(bob, left, rounds=10)
+        elapsed = time.monotonic() - started
+        assert event.sender == alice.user_id
+        assert 1.0 <= elapsed < 4.0, f"the delayed leave came after {elapsed:.1f} s"
+        assert [e["detail"]["action"] for e in sfu.events() if e["kind"] == "matrix.delayed_event"] == ["scheduled", "restart", "sent"]
+    finally:
+        await alice.close()
+        await bob.close()

@@ -97,6 +97,9 @@ extension MatrixHomeserver {
             let (type, key) = (rest[0], rest.count > 1 ? rest[1] : "")
             try requireJoined(roomID, context)
             let content = try context.body()
+            if let delay = try requestedDelay(context) {
+                return schedule(roomID: roomID, type: type, stateKey: key, content: content, delay: delay, context)
+            }
             let id = append(to: roomID, type: type, stateKey: key, sender: context.user, content: content, context)
             return .ok(["event_id": .string(id)])
         case ("GET", "rooms/*/state/*"), ("GET", "rooms/*/state/*/*"):
@@ -110,6 +113,9 @@ extension MatrixHomeserver {
             let (type, txn) = (rest[0], rest[1])
             try requireJoined(roomID, context)
             let content = try context.body()
+            if let delay = try requestedDelay(context) {
+                return schedule(roomID: roomID, type: type, stateKey: nil, content: content, delay: delay, context)
+            }
             return try once("room/\(roomID)/\(txn)", context) { hs in
                 hs.append(to: roomID, type: type, stateKey: nil, sender: context.user, content: content, context, txn: txn)
             }
@@ -171,6 +177,17 @@ extension MatrixHomeserver {
     /// Call membership event types (legacy session format and MatrixRTC's newer names): a non-empty content joins.
     static let callMemberTypes: Set<String> = ["org.matrix.msc3401.call.member", "org.matrix.msc4143.rtc.member", "m.call.member", "m.rtc.member"]
 
+    /// `matrix.call_member` (`joined` for a non-empty content, `left` for `{}`) when a state event of one of the call
+    /// membership types is stored, here or (the fault proxy) on the upstream homeserver.
+    public static func callMemberRecord(type: String, stateKey: String, content: JSONValue, sender: String, roomID: String) -> EventRecord? {
+        guard callMemberTypes.contains(type) else { return nil }
+        let joined = content.object.map { !$0.isEmpty } ?? false
+        return EventRecord(kind: "matrix.call_member", detail: [
+            "user": .string(sender), "room_id": .string(roomID), "state_key": .string(stateKey),
+            "device": .string(content["device_id"]?.string ?? ""), "action": .string(joined ? "joined" : "left"),
+        ])
+    }
+
     /// Adds an event to a room at a new stream position (state events replace the current state); its id.
     mutating func append(to roomID: String, type: String, stateKey: String?, sender: String, content: JSONValue, _ context: Context,
                          txn: String? = nil, redacts: String? = nil) -> String {
@@ -191,12 +208,8 @@ extension MatrixHomeserver {
         let event = StoredEvent(position: at, eventID: eventID, type: type, stateKey: stateKey, sender: sender, json: .object(json))
         rooms[roomID]!.events.append(event)
         if let stateKey { rooms[roomID]!.state[.init(type: type, key: stateKey)] = rooms[roomID]!.events.count - 1 }
-        if Self.callMemberTypes.contains(type), let stateKey {
-            let joined = content.object.map { !$0.isEmpty } ?? false
-            records.append(EventRecord(kind: "matrix.call_member", detail: [
-                "user": .string(sender), "room_id": .string(roomID), "state_key": .string(stateKey),
-                "device": .string(content["device_id"]?.string ?? ""), "action": .string(joined ? "joined" : "left"),
-            ]))
+        if let stateKey, let record = Self.callMemberRecord(type: type, stateKey: stateKey, content: content, sender: sender, roomID: roomID) {
+            records.append(record)
         }
         return eventID
     }

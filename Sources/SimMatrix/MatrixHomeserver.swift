@@ -22,13 +22,15 @@ public struct MatrixHomeserver: Sendable {
     var openID: [String: OpenIDGrant] = [:]
     /// (position, user) for every change of a user's device list (keys uploaded, device removed).
     var deviceListChanges: [(position: Int, user: String)] = []
+    /// Events scheduled with MSC4140 delays.
+    var delayed: [DelayedEvent] = []
     /// Faults on the contents of `/sync` responses (a scenario's, given as data).
     public var syncFaults = SyncFaults()
     /// Log records of what the current request did (call memberships, to-device sends), handed out with its outcome.
     var records: [EventRecord] = []
 
     /// What the embedded server advertises in `/versions`: only versions whose endpoints we implement (the subset
-    /// below), no unstable features (so clients do not try delayed events or sticky events).
+    /// below), and of the unstable features only MSC4140 delayed events (so clients do not try sticky events).
     static let versions = ["r0.6.1", "v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6"]
 
     /// A homeserver with `configuration`'s users; ids and tokens from `seed`.
@@ -95,9 +97,15 @@ public struct MatrixHomeserver: Sendable {
     /// Who a request is from and what it asks, without handling it (for the taps, which see a request before the
     /// homeserver does): its endpoint class and the user and device its access token names, if any.
     public func caller(of request: MatrixRequest) -> (endpoint: String, user: String?, device: String?) {
+        // (The fault proxy in front of a real homeserver uses only the endpoint class: `MatrixHomeserver.endpoint`.)
         let route = MatrixRoute(request)
         let session = request.accessToken.flatMap { sessions[$0] }
         return (route.endpoint, session?.user, session?.device)
+    }
+
+    /// The endpoint class of a request (`sync`, `keys_claim`, …), whichever homeserver answers it.
+    public static func endpoint(of request: MatrixRequest) -> String {
+        MatrixRoute(request).endpoint
     }
 
     /// What a handler gets.
@@ -128,7 +136,7 @@ public struct MatrixHomeserver: Sendable {
         switch route.pattern ?? "" {
         case "versions":
             try only("GET")
-            return .respond(.ok(.object(["versions": .strings(Self.versions), "unstable_features": .emptyObject])))
+            return .respond(.ok(.object(["versions": .strings(Self.versions), "unstable_features": ["org.matrix.msc4140": true]])))
         case "login":
             if method == "GET" { return .respond(.ok(["flows": .array([["type": "m.login.password"]])])) }
             try only("POST")
@@ -196,6 +204,16 @@ public struct MatrixHomeserver: Sendable {
         case "user/*/openid/request_token":
             try only("POST")
             return .respond(try requestOpenID(user: p[0], context))
+        case "delayed_events":
+            try only("GET")
+            return .respond(listDelayed(context))
+        case "delayed_events/*":
+            try only("POST")
+            guard let action = try context.body()["action"]?.string else { throw MatrixFailure.missing("action") }
+            return .respond(try updateDelayed(p[0], action: action, context))
+        case "delayed_events/*/*":
+            try only("POST")
+            return .respond(try updateDelayed(p[0], action: p[1], context))
         case "profile/*":
             try only("GET")
             guard accounts[p[0]] != nil else { throw MatrixFailure.notFound("no profile for \(p[0])") }

@@ -12,14 +12,18 @@ public struct MatrixRequest: Sendable {
     public var accessToken: String?
     /// The body.
     public var body: [UInt8]
+    /// The request target as received (`/_matrix/client/v3/sync?since=…`), for forwarding it unchanged.
+    public var target: String
 
     /// A request.
-    public init(method: String, segments: [String], query: [String: String] = [:], accessToken: String? = nil, body: [UInt8] = []) {
+    public init(method: String, segments: [String], query: [String: String] = [:], accessToken: String? = nil, body: [UInt8] = [],
+                target: String = "") {
         self.method = method
         self.segments = segments
         self.query = query
         self.accessToken = accessToken
         self.body = body
+        self.target = target
     }
 }
 

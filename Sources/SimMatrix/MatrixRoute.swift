@@ -21,10 +21,12 @@ struct MatrixRoute: Sendable {
         ("rooms/*/join", "join"), ("rooms/*/leave", "leave"), ("rooms/*/invite", "invite"), ("rooms/*/state", "state"),
         ("rooms/*/state/*", "state"), ("rooms/*/state/*/*", "state"), ("rooms/*/send/*/*", "send"),
         ("rooms/*/redact/*/*", "redact"), ("rooms/*/members", "members"), ("rooms/*/joined_members", "members"),
+        ("delayed_events", "delayed_events"), ("delayed_events/*", "delayed_events"), ("delayed_events/*/*", "delayed_events"),
     ]
 
     /// Paths served without an access token.
-    static let open: Set<String> = ["versions", "login", "register", "register/available", "openid/userinfo"]
+    static let open: Set<String> = ["versions", "login", "register", "register/available", "openid/userinfo", "delayed_events/*",
+                                    "delayed_events/*/*"]
 
     init(_ request: MatrixRequest) {
         let segments = request.segments
@@ -33,6 +35,9 @@ struct MatrixRoute: Sendable {
             path = ["versions"]
         } else if segments.count >= 3, segments[0] == "client", ["r0", "v3", "v1"].contains(segments[1]) {
             path = Array(segments.dropFirst(2))
+        } else if segments.count >= 4, segments[0] == "client", segments[1] == "unstable", segments[2] == "org.matrix.msc4140",
+                  segments[3] == "delayed_events" {
+            path = Array(segments.dropFirst(3))
         } else if segments == ["federation", "v1", "openid", "userinfo"] {
             path = ["openid", "userinfo"]
         }

@@ -17,6 +17,8 @@ final class MatrixService: @unchecked Sendable {
         case respond(MatrixResponse)
         /// Close the connection without an answer.
         case drop
+        /// Write the upstream homeserver's answer as it came.
+        case forwarded(UpstreamHTTP.Response)
     }
 
     /// One request or response waiting at a tap: resumed once the gate lets it through (or not).
@@ -43,6 +45,13 @@ final class MatrixService: @unchecked Sendable {
     private var engine: MatrixHomeserver
     private var waiters: [Int: Waiter] = [:]
     private var gate = TapGate<Ticket>()
+    /// The real homeserver this one stands in front of (`--matrix-upstream`), if any: requests go there after the
+    /// taps instead of to the embedded engine.
+    private let upstream: UpstreamHTTP?
+    /// Upstream access tokens → their users (asked once).
+    private var upstreamUsers: [String: String] = [:]
+    /// The timer for the next MSC4140 delayed event, and the deadline it is armed for.
+    private var delayedTimer: (handle: any TimerHandle, at: SimInstant)?
     private var nextWaiter = 0
     private var issuer: RTCAuthorization.Issuer
     private var baseURL = ""
@@ -51,7 +60,8 @@ final class MatrixService: @unchecked Sendable {
     private let log: EventLog
 
     init(configuration: MatrixConfiguration, seed: UInt64, apiKey: APIKey, secret: String, clock: any SimClock,
-         scheduler: any TimerScheduler, log: EventLog) {
+         scheduler: any TimerScheduler, log: EventLog, upstream: UpstreamHTTP? = nil) {
+        self.upstream = upstream
         engine = MatrixHomeserver(configuration: configuration, seed: seed)
         issuer = RTCAuthorization.Issuer(livekitURL: "", apiKey: apiKey, secret: secret, hashForm: configuration.rtcHashForm,
                                          serverName: configuration.serverName)
@@ -87,19 +97,87 @@ final class MatrixService: @unchecked Sendable {
     }
 
     private func serveNow(_ request: MatrixRequest) async -> Answer {
-        let caller = lock.withLock { engine.caller(of: request) }
-        let identity = caller.user.map(Identity.init)
-        switch await pass(.httpIn, TapContext(tap: .httpIn, kind: caller.endpoint, identity: identity, direction: .inbound)) {
+        guard let upstream else {
+            let caller = lock.withLock { engine.caller(of: request) }
+            return await throughTaps(caller.endpoint, user: caller.user) { .respond(await self.handle(request)) }
+        }
+        let endpoint = MatrixHomeserver.endpoint(of: request)
+        let user = await upstreamUser(of: request, at: upstream)
+        return await throughTaps(endpoint, user: user) { await self.forward(request, to: upstream, endpoint: endpoint, user: user) }
+    }
+
+    /// `http.in`, then `work` (the homeserver, or the upstream one), then `http.out`.
+    private func throughTaps(_ endpoint: String, user: String?, _ work: () async -> Answer) async -> Answer {
+        let identity = user.map(Identity.init)
+        switch await pass(.httpIn, TapContext(tap: .httpIn, kind: endpoint, identity: identity, direction: .inbound)) {
         case .drop: return .drop
         case .fail(let failure): return .respond(Self.response(failure))
         case .go: break
         }
-        let response = await handle(request)
-        switch await pass(.httpOut, TapContext(tap: .httpOut, kind: caller.endpoint, identity: identity, direction: .outbound)) {
+        let answer = await work()
+        switch await pass(.httpOut, TapContext(tap: .httpOut, kind: endpoint, identity: identity, direction: .outbound)) {
         case .drop: return .drop
         case .fail(let failure): return .respond(Self.response(failure))
-        case .go: return .respond(response)
+        case .go: return answer
         }
+    }
+
+    // MARK: The fault proxy (`--matrix-upstream`)
+
+    /// Forwards a request to the upstream homeserver unchanged (its access token in the header, unless the query
+    /// carries it) and logs it like one of ours.
+    private func forward(_ request: MatrixRequest, to upstream: UpstreamHTTP, endpoint: String, user: String?) async -> Answer {
+        var headers: [(String, String)] = [("Content-Type", "application/json"), ("Accept", "application/json")]
+        if let token = request.accessToken, request.query["access_token"] == nil { headers.append(("Authorization", "Bearer \(token)")) }
+        let started = clock.now()
+        let answer: Answer
+        var detail: [String: EventValue] = ["endpoint": .string(endpoint), "method": .string(request.method), "upstream": true]
+        do {
+            let response = try await upstream.send(method: request.method, target: request.target, headers: headers, body: request.body)
+            detail["status"] = .int(Int64(response.status))
+            answer = .forwarded(response)
+        } catch {
+            detail["status"] = 502
+            detail["error"] = .string("\(error)")
+            answer = .respond(.init(status: 502, body: ["errcode": "M_UNKNOWN", "error": .string("upstream homeserver: \(error)")]))
+        }
+        if let user { detail["user"] = .string(user) }
+        if endpoint == "sync" {
+            detail["since"] = .string(request.query["since"] ?? "")
+            detail["timeout"] = .string(request.query["timeout"] ?? "")
+        }
+        detail["upstream_ms"] = .int(Int64((clock.now() - started).milliseconds.rounded()))
+        // A call membership stored upstream is a trigger like one stored here.
+        if case .forwarded(let response) = answer, response.status == 200, request.method == "PUT", endpoint == "state",
+           let at = request.segments.firstIndex(of: "state"), at >= 1, at + 1 < request.segments.count,
+           let record = MatrixHomeserver.callMemberRecord(type: request.segments[at + 1], stateKey: at + 2 < request.segments.count ? request.segments[at + 2] : "",
+                                                          content: JSONValue.parseObject(request.body) ?? .emptyObject, sender: user ?? "",
+                                                          roomID: request.segments[at - 1]) {
+            log.append(record)
+        }
+        log.append(EventRecord(kind: "matrix.request", detail: detail))
+        return answer
+    }
+
+    /// The user an upstream access token belongs to (asked once with `whoami`, then remembered), for the taps'
+    /// `identity`.
+    private func upstreamUser(of request: MatrixRequest, at upstream: UpstreamHTTP) async -> String? {
+        guard let token = request.accessToken, !token.isEmpty else { return nil }
+        if let known = lock.withLock({ upstreamUsers[token] }) { return known }
+        guard let response = try? await upstream.send(method: "GET", target: "/_matrix/client/v3/account/whoami",
+                                                      headers: [("Authorization", "Bearer \(token)")], body: []),
+              response.status == 200, let user = JSONValue.parseObject(response.body)?["user_id"]?.string else { return nil }
+        lock.withLock { upstreamUsers[token] = user }
+        return user
+    }
+
+    /// The owner of an OpenID token the upstream homeserver issued (its federation `openid/userinfo`).
+    private func upstreamOpenIDUser(token: String, at upstream: UpstreamHTTP) async -> String? {
+        let query = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        guard let response = try? await upstream.send(method: "GET", target: "/_matrix/federation/v1/openid/userinfo?access_token=\(query)",
+                                                      headers: [], body: []),
+              response.status == 200 else { return nil }
+        return JSONValue.parseObject(response.body)?["sub"]?.string
     }
 
     /// `POST /sfu/get` and `POST /get_token` through the taps.
@@ -112,17 +190,14 @@ final class MatrixService: @unchecked Sendable {
     }
 
     private func authorizeNow(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8]) async -> Answer {
-        let kind = endpoint.rawValue
-        switch await pass(.httpIn, TapContext(tap: .httpIn, kind: kind, direction: .inbound)) {
-        case .drop: return .drop
-        case .fail(let failure): return .respond(Self.response(failure))
-        case .go: break
-        }
-        let response = authorize(endpoint, body: body)
-        switch await pass(.httpOut, TapContext(tap: .httpOut, kind: kind, direction: .outbound)) {
-        case .drop: return .drop
-        case .fail(let failure): return .respond(Self.response(failure))
-        case .go: return .respond(response)
+        await throughTaps(endpoint.rawValue, user: nil) {
+            // Behind the proxy, the OpenID token is the upstream homeserver's: asked there first.
+            var upstreamOwner: (token: String, user: String)?
+            if let upstream, let token = JSONValue.parseObject(body)?["openid_token"]?["access_token"]?.string,
+               let user = await upstreamOpenIDUser(token: token, at: upstream) {
+                upstreamOwner = (token, user)
+            }
+            return .respond(authorize(endpoint, body: body, upstreamOwner: upstreamOwner))
         }
     }
 
@@ -198,6 +273,7 @@ final class MatrixService: @unchecked Sendable {
                     ]))
                 }
                 if engine.position != before { wakeWaiters(into: &answers, records: &records, now: now) }
+                armDelayedTimer(now: now)
             }
             if let held {
                 let timer = scheduler.schedule(after: held.timeout) { [weak self] in self?.timedOut(held.id) }
@@ -214,13 +290,14 @@ final class MatrixService: @unchecked Sendable {
     }
 
     /// `POST /sfu/get` and `POST /get_token`.
-    func authorize(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8]) -> MatrixResponse {
+    func authorize(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8], upstreamOwner: (token: String, user: String)? = nil) -> MatrixResponse {
         let now = clock.now()
         let wall = clock.wallNow()
         let response: MatrixResponse = lock.withLock {
             let engine = self.engine
             return RTCAuthorization.answer(endpoint, body: body, issuer: issuer, now: wall) { token, server in
-                server == engine.configuration.serverName ? engine.openIDUser(token: token, now: now) : nil
+                if let upstreamOwner { return upstreamOwner.token == token ? upstreamOwner.user : nil }
+                return server == engine.configuration.serverName ? engine.openIDUser(token: token, now: now) : nil
             }
         }
         log.append(EventRecord(kind: "matrix.request", detail: [
@@ -228,6 +305,33 @@ final class MatrixService: @unchecked Sendable {
             "errcode": .string(response.errorCode ?? ""),
         ]))
         return response
+    }
+
+    /// Keeps one timer at the next delayed event's deadline (lock held).
+    private func armDelayedTimer(now: SimInstant) {
+        let next = engine.nextDelayedDeadline
+        guard next != delayedTimer?.at else { return }
+        delayedTimer?.handle.cancel()
+        delayedTimer = nil
+        guard let next else { return }
+        let handle = scheduler.schedule(after: next > now ? next - now : .zero) { [weak self] in self?.delayedEventsDue() }
+        delayedTimer = (handle, next)
+    }
+
+    /// Sends the delayed events that are due and answers the syncs waiting for them.
+    private func delayedEventsDue() {
+        let now = clock.now()
+        var answers: [(CheckedContinuation<MatrixResponse, Never>, MatrixResponse)] = []
+        var records: [EventRecord] = []
+        lock.withLock {
+            delayedTimer = nil
+            let before = engine.position
+            records = engine.sendDueDelayedEvents(now: now, wallMillis: Self.milliseconds(clock.wallNow()))
+            if engine.position != before { wakeWaiters(into: &answers, records: &records, now: now) }
+            armDelayedTimer(now: now)
+        }
+        for record in records { log.append(record) }
+        for (waiting, response) in answers { waiting.resume(returning: response) }
     }
 
     /// The held syncs that now have something to say (lock held).
@@ -259,6 +363,8 @@ final class MatrixService: @unchecked Sendable {
     func releaseAll() {
         let (held, tickets): ([(Waiter, MatrixResponse)], [Ticket]) = lock.withLock {
             defer { waiters = [:] }
+            delayedTimer?.handle.cancel()
+            delayedTimer = nil
             gate.attach(nil)
             return (waiters.values.map { ($0, engine.finishSync($0.wait)) }, gate.releaseAll())
         }

@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var matrixEnabled = true
     /// Their settings.
     public var matrix = MatrixConfiguration()
+    /// A real homeserver (`http://host:port`) to stand in front of as a fault proxy instead of serving our own.
+    public var matrixUpstream: String?
 
     /// Dev defaults.
     public init() {}
@@ -131,6 +133,10 @@ public struct ServerConfiguration: Sendable, Equatable {
                     let path = "matrix.\(sub)"
                     switch sub {
                     case "enabled": matrixEnabled = try bool(value, path)
+                    case "upstream":
+                        let url = try string(value, path)
+                        guard (try? UpstreamHTTP(url: url)) != nil else { throw LoadError(description: "\(path): expected http://host:port") }
+                        matrixUpstream = url
                     case "server_name":
                         let name = try string(value, path)
                         guard !name.isEmpty, !name.contains("/"), !name.contains(" ") else { throw LoadError(description: "\(path): not a server name") }

@@ -44,7 +44,9 @@ extension SimServerApp {
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         }
-        return MatrixRequest(method: request.method.rawValue, segments: segments, query: query, accessToken: token, body: Array(buffer: body))
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        return MatrixRequest(method: request.method.rawValue, segments: segments, query: query, accessToken: token, body: Array(buffer: body),
+                             target: target)
     }
 
     /// The HTTP answer, or (a fault dropped the request or its response) the connection closed with none: the
@@ -53,6 +55,8 @@ extension SimServerApp {
         switch answer {
         case .respond(let response):
             return matrixJSON(response.status, response.encodedBody)
+        case .forwarded(let response):
+            return matrixJSON(response.status, response.body, contentType: response.contentType)
         case .drop:
             context.channel.close(promise: nil)
             return matrixJSON(500, Array(#"{"errcode":"M_UNKNOWN","error":"dropped by a scenario"}"#.utf8))  // never written
@@ -60,9 +64,9 @@ extension SimServerApp {
     }
 
     /// A JSON answer with the CORS headers (spec: "Web Browser Clients").
-    static func matrixJSON(_ status: Int, _ body: [UInt8]) -> Response {
+    static func matrixJSON(_ status: Int, _ body: [UInt8], contentType: String = "application/json") -> Response {
         let headers: HTTPFields = [
-            .contentType: "application/json",
+            .contentType: contentType,
             .accessControlAllowOrigin: "*",
             .accessControlAllowMethods: "GET, POST, PUT, DELETE, OPTIONS",
             .accessControlAllowHeaders: "X-Requested-With, Content-Type, Authorization",

@@ -77,7 +77,8 @@ public struct SimServerApp: Sendable {
         guard configuration.matrixEnabled else { return nil }
         let key = configuration.keys.keys.sorted().first ?? DevCredentials.apiKey
         return MatrixService(configuration: configuration.matrix, seed: seed ^ 0x4D41_5452_4958, apiKey: key, secret: configuration.keys[key] ?? "",
-                             clock: hub.clock, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()), log: hub.log)
+                             clock: hub.clock, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()), log: hub.log,
+                             upstream: configuration.matrixUpstream.flatMap { try? UpstreamHTTP(url: $0) })
     }
 
     /// Serves until SIGINT or SIGTERM; `onReady` runs once listening with the bound port.

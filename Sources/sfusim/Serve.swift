@@ -51,6 +51,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-auto-create"), help: "Refuse joins to rooms not created through RoomService.")
     var noAutoCreate = false
 
+    @Option(name: .customLong("matrix-upstream"),
+            help: "Stand in front of this homeserver (http://host:port) as a fault proxy instead of serving the embedded one.")
+    var matrixUpstream: String?
+
     func run() async throws {
         var settings = ServerConfiguration()
         if let config {
@@ -69,6 +73,11 @@ struct Serve: AsyncParsableCommand {
         if let seed { settings.seed = seed }
         if disableRTCv1 { settings.signal.disableRTCv1 = true }
         if noAutoCreate { settings.room.autoCreate = false }
+        if let matrixUpstream {
+            guard (try? settings.apply(yaml: "matrix: {upstream: \"\(matrixUpstream)\"}")) != nil else {
+                throw ValidationError("--matrix-upstream: expected http://host:port, got \(matrixUpstream)")
+            }
+        }
         switch (apiKey, apiSecret) {
         case (let key?, let secret?): settings.keys = [APIKey(key): secret]
         case (nil, nil): break

@@ -184,6 +184,42 @@ struct MatrixHomeserverTests {
         #expect(changed.dropFirst().allSatisfy { $0 == [] })
     }
 
+    @Test("MSC4140: a delayed leave is sent when its restarts stop; cancel and send act at once; limits and unknown ids")
+    func delayedEvents() throws {
+        var hs = Homeserver()
+        #expect(hs.answer("GET", "client/versions").body["unstable_features"]?["org.matrix.msc4140"] == true)
+        let alice = hs.register("alice")
+        let room = hs.answer("POST", "client/v3/createRoom", token: alice.token, .emptyObject).body["room_id"]?.string ?? ""
+        let key = "_@alice:sfusim.local_\(alice.device)_m.call"
+        let path = "client/v3/rooms/\(room)/state/org.matrix.msc3401.call.member/\(key)"
+        let scheduled = hs.answer("PUT", path, token: alice.token, query: ["org.matrix.msc4140.delay": "8000"], .emptyObject)
+        let id = try #require(scheduled.body["delay_id"]?.string)
+        _ = hs.answer("PUT", path, token: alice.token, ["application": "m.call", "device_id": .string(alice.device)])  // the join
+        let deadline = try #require(hs.engine.nextDelayedDeadline)
+        // A restart (no access token, as matrix-js-sdk sends it) moves the deadline on.
+        hs.now = hs.now + .seconds(5)
+        #expect(hs.answer("POST", "client/unstable/org.matrix.msc4140/delayed_events/\(id)/restart").status == 200)
+        let restarted = try #require(hs.engine.nextDelayedDeadline)
+        #expect(restarted > deadline)
+        #expect(hs.engine.sendDueDelayedEvents(now: hs.now, wallMillis: 0).isEmpty)
+        let sent = hs.engine.sendDueDelayedEvents(now: restarted, wallMillis: 0)
+        #expect(sent.map(\.kind) == ["matrix.call_member", "matrix.delayed_event"])
+        #expect(sent.first?.detail["action"] == "left")
+        #expect(hs.answer("GET", path, token: alice.token).body == .emptyObject)  // the membership is now {}
+        #expect(hs.engine.nextDelayedDeadline == nil)
+        #expect(hs.answer("POST", "client/unstable/org.matrix.msc4140/delayed_events/\(id)/restart").errorCode == "M_NOT_FOUND")
+        // Cancel and send.
+        let second = hs.answer("PUT", path, token: alice.token, query: ["org.matrix.msc4140.delay": "1000"], ["x": .int(1)]).body["delay_id"]?.string ?? ""
+        #expect(hs.answer("GET", "client/unstable/org.matrix.msc4140/delayed_events", token: alice.token).body["delayed_events"]?.array?.count == 1)
+        #expect(hs.answer("POST", "client/unstable/org.matrix.msc4140/delayed_events/\(second)", ["action": "send"]).status == 200)
+        #expect(hs.answer("GET", path, token: alice.token).body["x"]?.integer == 1)
+        let third = hs.answer("PUT", path, token: alice.token, query: ["org.matrix.msc4140.delay": "1000"], .emptyObject).body["delay_id"]?.string ?? ""
+        #expect(hs.answer("POST", "client/unstable/org.matrix.msc4140/delayed_events/\(third)/cancel").status == 200)
+        #expect(hs.engine.nextDelayedDeadline == nil)
+        let tooLong = hs.answer("PUT", path, token: alice.token, query: ["org.matrix.msc4140.delay": "999999999"], .emptyObject)
+        #expect(tooLong.body["org.matrix.msc4140.errcode"]?.string == "M_MAX_DELAY_EXCEEDED")
+    }
+
     @Test("a sync with nothing new is held; a change answers it, or its timeout does with nothing")
     func longPoll() {
         var hs = Homeserver()

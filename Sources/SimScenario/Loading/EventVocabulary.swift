@@ -39,7 +39,7 @@ public enum EventVocabulary {
     public static let matrixEndpoints = [
         "versions", "login", "register", "whoami", "logout", "pushrules", "turn_server", "room_keys", "capabilities", "sync",
         "create_room", "keys_upload", "keys_query", "keys_claim", "keys_changes", "openid_userinfo", "send_to_device", "join",
-        "filter", "openid", "profile", "leave", "invite", "state", "send", "redact", "members", "sfu_get", "get_token",
+        "filter", "openid", "profile", "leave", "invite", "state", "send", "redact", "members", "delayed_events", "sfu_get", "get_token",
         "unrecognized",
     ]
 
@@ -78,6 +78,7 @@ public enum EventVocabulary {
         "decart.inference.state", "decart.inference.initial_state", "decart.inference.pattern_failed",
         // The embedded Matrix homeserver and the LiveKit JWT service.
         "matrix.request", "matrix.sync_held", "matrix.call_member", "matrix.to_device",
+        "matrix.delayed_event",
         // Server, HTTP, faults and the scenario engine.
         "server.ready", "server.stopped", "http.rejected", "fault.applied", "scenario.started", "scenario.finished",
         "scenario.not_applicable", "scenario.selection_ignored",
