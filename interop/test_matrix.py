@@ -303,3 +303,27 @@ async def test_a_delayed_leave_is_sent_by_the_server_when_restarts_stop(sfu, tmp
     finally:
         await alice.close()
         await bob.close()
+
+
+def test_a_truncated_response_has_its_headers_and_half_its_body_then_the_connection_ends(sfu):
+    """`http_truncate` at http.out: the status line and headers (with the full Content-Length), half the body, then
+    the connection closes: the client's body read fails (aiohttp's ClientPayloadError, which ends nio's
+    sync_forever)."""
+    import http.client
+
+    scenario = "name: cut\ntimeline:\n  - at: 0s\n    do:\n      - http_truncate: { tap: http.out, message: versions, count: 1 }\n"
+    assert sfu.http("POST", "/_sim/scenario", body=scenario).status in (200, 201)
+    connection = http.client.HTTPConnection("127.0.0.1", sfu.http_port, timeout=5)
+    try:
+        connection.request("GET", "/_matrix/client/versions")
+        response = connection.getresponse()
+        assert response.status == 200
+        length = int(response.getheader("Content-Length"))
+        with pytest.raises(http.client.IncompleteRead) as cut:
+            response.read()
+        assert len(cut.value.partial) == length // 2
+    finally:
+        connection.close()
+    whole = sfu.http("GET", "/_matrix/client/versions")  # count 1: the next answer is whole
+    assert whole.status == 200 and "v1.6" in whole.json()["versions"]
+    assert [e["detail"]["action"] for e in sfu.events() if e["kind"] == "fault.applied"] == ["http_truncate"]

@@ -20,25 +20,36 @@ public enum TapOutcome: Sendable, Equatable {
     case fail(HTTPFailure)
 }
 
-/// An HTTP error a fault answers with: the status and a Matrix error body (`errcode`, and `retry_after_ms` for 429).
+/// How a fault spoils an HTTP answer: an error status with a Matrix error body (`errcode`, and `retry_after_ms`
+/// for 429), or (`truncated`) the real response's headers and only half its body before the connection closes.
 public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
-    /// The status, 400…599.
+    /// The status, 400…599 (unused when truncated).
     public var status: UInt16
     /// The Matrix `errcode` (`M_UNKNOWN`, `M_LIMIT_EXCEEDED`, …).
     public var errcode: String
     /// `retry_after_ms` in the body, when set.
     public var retryAfter: Duration?
+    /// Instead of an error: the real headers, half the body, then the connection closes (at `http.out`).
+    public var truncated = false
 
-    /// A failure.
+    /// An error answer.
     public init(status: UInt16, errcode: String, retryAfter: Duration? = nil) {
         self.status = status
         self.errcode = errcode
         self.retryAfter = retryAfter
     }
 
-    /// `503 M_UNKNOWN`, `429 M_LIMIT_EXCEEDED retry 2s`.
+    /// A truncated answer.
+    public static let truncatedBody: HTTPFailure = {
+        var failure = HTTPFailure(status: 200, errcode: "")
+        failure.truncated = true
+        return failure
+    }()
+
+    /// `503 M_UNKNOWN`, `429 M_LIMIT_EXCEEDED retry 2s`, `truncated body`.
     public var description: String {
-        "\(status) \(errcode)" + (retryAfter.map { " retry \(DurationText.format($0))" } ?? "")
+        if truncated { return "truncated body" }
+        return "\(status) \(errcode)" + (retryAfter.map { " retry \(DurationText.format($0))" } ?? "")
     }
 }
 

@@ -19,6 +19,8 @@ final class MatrixService: @unchecked Sendable {
         case drop
         /// Write the upstream homeserver's answer as it came.
         case forwarded(UpstreamHTTP.Response)
+        /// Write this answer's headers and half its body, then close the connection.
+        case truncated(status: Int, contentType: String, body: [UInt8])
     }
 
     /// One request or response waiting at a tap: resumed once the gate lets it through (or not).
@@ -117,6 +119,7 @@ final class MatrixService: @unchecked Sendable {
         let answer = await work()
         switch await pass(.httpOut, TapContext(tap: .httpOut, kind: endpoint, identity: identity, direction: .outbound)) {
         case .drop: return .drop
+        case .fail(let failure) where failure.truncated: return Self.truncate(answer)
         case .fail(let failure): return .respond(Self.response(failure))
         case .go: return answer
         }
@@ -218,6 +221,15 @@ final class MatrixService: @unchecked Sendable {
             case .fail(let ticket, let failure): ticket.resume(.fail(failure))
             case .none: if !held { ticket.resume(.drop) }  // dropped; a held one waits for its release
             }
+        }
+    }
+
+    /// The answer cut short (its headers, half its body).
+    static func truncate(_ answer: Answer) -> Answer {
+        switch answer {
+        case .respond(let response): .truncated(status: response.status, contentType: "application/json", body: response.encodedBody)
+        case .forwarded(let response): .truncated(status: response.status, contentType: response.contentType, body: response.body)
+        case .drop, .truncated: answer
         }
     }
 

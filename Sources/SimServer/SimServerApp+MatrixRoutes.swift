@@ -57,6 +57,17 @@ extension SimServerApp {
             return matrixJSON(response.status, response.encodedBody)
         case .forwarded(let response):
             return matrixJSON(response.status, response.body, contentType: response.contentType)
+        case .truncated(let status, let contentType, let body):
+            // The full Content-Length, half the bytes, then the connection ends: the client's body read fails.
+            var response = matrixJSON(status, [], contentType: contentType)
+            let half = Array(body.prefix(body.count / 2))
+            let channel = context.channel
+            response.body = ResponseBody(contentLength: body.count) { writer in
+                try await writer.write(ByteBuffer(bytes: half))
+                try await channel.close()
+                throw ChannelError.ioOnClosedChannel
+            }
+            return response
         case .drop:
             context.channel.close(promise: nil)
             return matrixJSON(500, Array(#"{"errcode":"M_UNKNOWN","error":"dropped by a scenario"}"#.utf8))  // never written

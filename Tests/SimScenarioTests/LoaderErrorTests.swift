@@ -69,6 +69,8 @@ import Testing
         #expect(problems(rule("http_error: { tap: http.in, status: 200 }")).count == 1)
         #expect(problems(rule("http_error: { tap: http.in, message: synk, status: 503 }")).first?.contains("did you mean \"sync\"") == true)
         #expect(problems(rule("http_error: { tap: http.in, message: sync, status: 503 }")).isEmpty)
+        #expect(problems(rule("http_truncate: { tap: http.in, message: sync }")).first?.contains("use it at tap http.out") == true)
+        #expect(problems(rule("http_truncate: { tap: http.out, message: sync, count: 1 }")).isEmpty)
     }
 
     @Test func unknownActionSuggestsOrListsActions() {
@@ -76,7 +78,7 @@ import Testing
         #expect(problems(rule("explode: {}")) == [
             "s.yaml:5:9: error: unknown action \"explode\" (hint: actions: abort, ack_delay, ack_early, ack_never, ack_reject, bandwidth, "
                 + "close, data_before_participant, delay, delay_track_published, disconnect_after_new_info, drop, drop_device_lists, drop_keyframes, duplicate, "
-                + "end_session, freeze, hold, hold_to_device, http_error, leave, loss, media_delay, order, queue, refuse_resume, rejoin_sid, reorder, room_info_delay, room_info_early, "
+                + "end_session, freeze, hold, hold_to_device, http_error, http_truncate, leave, loss, media_delay, order, queue, refuse_resume, rejoin_sid, reorder, room_info_delay, room_info_early, "
                 + "room_info_url, simulate, stall)",
         ])
     }

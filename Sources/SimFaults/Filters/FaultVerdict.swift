@@ -50,7 +50,7 @@ public enum FaultVerdict: Sendable, Equatable {
         case .hold: "hold"
         case .close: "close"
         case .abort: "abort"
-        case .fail: "http_error"
+        case .fail(let failure): failure.truncated ? "http_truncate" : "http_error"
         }
     }
 }

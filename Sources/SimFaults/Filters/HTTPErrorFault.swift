@@ -1,7 +1,7 @@
 import SimCore
 
 /// Answers selected HTTP requests (at `http.in`) or replaces their responses (at `http.out`) with an HTTP error and a
-/// Matrix error body: a homeserver or JWT service failing for a while.
+/// Matrix error body: a homeserver or JWT service failing for a while; or cuts responses short (`truncatedBody`).
 public struct HTTPErrorFault: WindowedFault {
     /// The requests.
     public let selector: MessageSelector
@@ -27,6 +27,6 @@ public struct HTTPErrorFault: WindowedFault {
     /// Done once expired or out of count.
     public var isFinished: Bool { window.isFinished }
 
-    /// `http_error 503 M_UNKNOWN http.in sync`.
-    public var summary: String { "http_error \(failure) \(selector)" }
+    /// `http_error 503 M_UNKNOWN http.in sync`, `http_truncate http.out sync`.
+    public var summary: String { failure.truncated ? "http_truncate \(selector)" : "http_error \(failure) \(selector)" }
 }

@@ -21,6 +21,7 @@ extension ScenarioDecoder {
         "close": (["socket", "identity", "code", "reason", "instead_of"], nil),
         "abort": (["socket", "identity", "instead_of"], nil),
         "http_error": (messageKeys + ["status", "errcode", "retry_after"] + limitKeys, nil),
+        "http_truncate": (messageKeys + limitKeys, nil),
         "hold_to_device": (["identity", "syncs"], "syncs"),
         "drop_device_lists": (["identity", "syncs"], "syncs"),
         "rejoin_sid": (["mode", "identity"], "mode"),
@@ -149,6 +150,14 @@ extension ScenarioDecoder {
             guard let syncs = r.int("syncs", required: true, range: 1...10_000) else { return nil }
             let identity = r.identity("identity")
             return name == "hold_to_device" ? .holdToDevice(identity: identity, syncs: syncs) : .dropDeviceLists(identity: identity, syncs: syncs)
+        case "http_truncate":
+            let selector = messageSelector(r, required: true)
+            guard let selector else { return nil }
+            guard selector.tap == .httpOut else {
+                if let node = r.keyNode("tap") { diagnostics.report("http_truncate cuts responses: use it at tap http.out", at: node) }
+                return nil
+            }
+            return .httpError(HTTPErrorParameters(selector: selector, failure: .truncatedBody, limits: limits(r)))
         case "http_error":
             let selector = messageSelector(r, required: true)
             if let tap = selector?.tap, tap != .httpIn, tap != .httpOut, let node = r.keyNode("tap") {

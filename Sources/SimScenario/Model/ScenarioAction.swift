@@ -94,7 +94,7 @@ public enum ScenarioAction: Sendable, Equatable {
         case .stall: "stall"
         case .close: "close"
         case .abort: "abort"
-        case .httpError: "http_error"
+        case .httpError(let p): p.failure.truncated ? "http_truncate" : "http_error"
         case .holdToDevice: "hold_to_device"
         case .dropDeviceLists: "drop_device_lists"
         case .rejoinSID: "rejoin_sid"
