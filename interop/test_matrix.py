@@ -327,3 +327,24 @@ def test_a_truncated_response_has_its_headers_and_half_its_body_then_the_connect
     whole = sfu.http("GET", "/_matrix/client/versions")  # count 1: the next answer is whole
     assert whole.status == 200 and "v1.6" in whole.json()["versions"]
     assert [e["detail"]["action"] for e in sfu.events() if e["kind"] == "fault.applied"] == ["http_truncate"]
+
+
+def test_a_fault_can_pick_one_device_of_a_user(sfu):
+    """`device` at the HTTP taps: bob's phone gets the error, his laptop does not."""
+    def post(path: str, body: dict) -> dict:
+        result = sfu.http("POST", path, body=json.dumps(body))
+        assert result.status == 200, result.text
+        return result.json()
+
+    laptop = post("/_matrix/client/v3/register", {"username": "bob", "password": "pw", "auth": {"type": "m.login.dummy"},
+                                                 "device_id": "LAPTOP"})
+    phone = post("/_matrix/client/v3/login", {"type": "m.login.password", "identifier": {"type": "m.id.user", "user": "bob"},
+                                             "password": "pw", "device_id": "PHONE"})
+    scenario = ("name: phone-down\ntimeline:\n  - at: 0s\n    do:\n"
+                "      - http_error: { tap: http.in, message: sync, identity: \"@bob:sfusim.local\", device: PHONE, status: 503 }\n")
+    assert sfu.http("POST", "/_sim/scenario", body=scenario).status in (200, 201)
+    assert sfu.http("GET", f"/_matrix/client/v3/sync?access_token={laptop['access_token']}").status == 200
+    down = sfu.http("GET", f"/_matrix/client/v3/sync?access_token={phone['access_token']}")
+    assert down.status == 503 and down.json()["errcode"] == "M_UNKNOWN"
+    applied = [e for e in sfu.events() if e["kind"] == "fault.applied"]
+    assert [e["detail"].get("device") for e in applied] == ["PHONE"]

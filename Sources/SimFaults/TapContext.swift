@@ -26,13 +26,16 @@ public struct TapContext: Sendable, Equatable {
     public var isKeyframe: Bool?
     /// The topic of a DataPacket (its user packet's, or its data stream's), at the data taps.
     public var topic: String?
+    /// The Matrix device a request comes from (its access token's), at the HTTP taps.
+    public var device: String?
 
     /// A context. The last five fields are optional extras that older call sites leave at their defaults.
     public init(tap: TapPoint, kind: String, connection: ConnectionID? = nil, room: RoomName? = nil,
                 participant: ParticipantSID? = nil, identity: Identity? = nil, track: TrackSID? = nil,
                 about: [Identity] = [], direction: EventDirection? = nil, payloadBytes: Int? = nil,
-                isKeyframe: Bool? = nil, topic: String? = nil) {
+                isKeyframe: Bool? = nil, topic: String? = nil, device: String? = nil) {
         self.topic = topic
+        self.device = device
         self.track = track
         self.tap = tap
         self.kind = kind

@@ -50,8 +50,8 @@ final class MatrixService: @unchecked Sendable {
     /// The real homeserver this one stands in front of (`--matrix-upstream`), if any: requests go there after the
     /// taps instead of to the embedded engine.
     private let upstream: UpstreamHTTP?
-    /// Upstream access tokens → their users (asked once).
-    private var upstreamUsers: [String: String] = [:]
+    /// Upstream access tokens → their users and devices (asked once).
+    private var upstreamUsers: [String: (user: String?, device: String?)] = [:]
     /// The timer for the next MSC4140 delayed event, and the deadline it is armed for.
     private var delayedTimer: (handle: any TimerHandle, at: SimInstant)?
     private var nextWaiter = 0
@@ -101,23 +101,23 @@ final class MatrixService: @unchecked Sendable {
     private func serveNow(_ request: MatrixRequest) async -> Answer {
         guard let upstream else {
             let caller = lock.withLock { engine.caller(of: request) }
-            return await throughTaps(caller.endpoint, user: caller.user) { .respond(await self.handle(request)) }
+            return await throughTaps(caller.endpoint, user: caller.user, device: caller.device) { .respond(await self.handle(request)) }
         }
         let endpoint = MatrixHomeserver.endpoint(of: request)
-        let user = await upstreamUser(of: request, at: upstream)
-        return await throughTaps(endpoint, user: user) { await self.forward(request, to: upstream, endpoint: endpoint, user: user) }
+        let (user, device) = await upstreamUser(of: request, at: upstream)
+        return await throughTaps(endpoint, user: user, device: device) { await self.forward(request, to: upstream, endpoint: endpoint, user: user) }
     }
 
     /// `http.in`, then `work` (the homeserver, or the upstream one), then `http.out`.
-    private func throughTaps(_ endpoint: String, user: String?, _ work: () async -> Answer) async -> Answer {
+    private func throughTaps(_ endpoint: String, user: String?, device: String? = nil, _ work: () async -> Answer) async -> Answer {
         let identity = user.map(Identity.init)
-        switch await pass(.httpIn, TapContext(tap: .httpIn, kind: endpoint, identity: identity, direction: .inbound)) {
+        switch await pass(.httpIn, TapContext(tap: .httpIn, kind: endpoint, identity: identity, direction: .inbound, device: device)) {
         case .drop: return .drop
         case .fail(let failure): return .respond(Self.response(failure))
         case .go: break
         }
         let answer = await work()
-        switch await pass(.httpOut, TapContext(tap: .httpOut, kind: endpoint, identity: identity, direction: .outbound)) {
+        switch await pass(.httpOut, TapContext(tap: .httpOut, kind: endpoint, identity: identity, direction: .outbound, device: device)) {
         case .drop: return .drop
         case .fail(let failure) where failure.truncated: return Self.truncate(answer)
         case .fail(let failure): return .respond(Self.response(failure))
@@ -162,16 +162,19 @@ final class MatrixService: @unchecked Sendable {
         return answer
     }
 
-    /// The user an upstream access token belongs to (asked once with `whoami`, then remembered), for the taps'
-    /// `identity`.
-    private func upstreamUser(of request: MatrixRequest, at upstream: UpstreamHTTP) async -> String? {
-        guard let token = request.accessToken, !token.isEmpty else { return nil }
+    /// The user and device an upstream access token belongs to (asked once with `whoami`, then remembered), for
+    /// the taps' `identity` and `device`.
+    private func upstreamUser(of request: MatrixRequest, at upstream: UpstreamHTTP) async -> (user: String?, device: String?) {
+        guard let token = request.accessToken, !token.isEmpty else { return (nil, nil) }
         if let known = lock.withLock({ upstreamUsers[token] }) { return known }
         guard let response = try? await upstream.send(method: "GET", target: "/_matrix/client/v3/account/whoami",
                                                       headers: [("Authorization", "Bearer \(token)")], body: []),
-              response.status == 200, let user = JSONValue.parseObject(response.body)?["user_id"]?.string else { return nil }
-        lock.withLock { upstreamUsers[token] = user }
-        return user
+              response.status == 200, let answer = JSONValue.parseObject(response.body), let user = answer["user_id"]?.string else {
+            return (nil, nil)
+        }
+        let known = (user: Optional(user), device: answer["device_id"]?.string)
+        lock.withLock { upstreamUsers[token] = known }
+        return known
     }
 
     /// The owner of an OpenID token the upstream homeserver issued (its federation `openid/userinfo`).

@@ -19,6 +19,20 @@ import SimTestKit
         #expect(fault.summary.hasPrefix("http_error 502 M_UNKNOWN"))
     }
 
+    @Test func selectsOneDeviceOfAUser() {
+        let clock = ManualClock()
+        var selector = syncs
+        selector.device = "PHONE"
+        var fault = HTTPErrorFault(selector: selector, failure: HTTPFailure(status: 500, errcode: "M_UNKNOWN"), start: clock.now())
+        var phone = message(1, .httpIn, "sync", identity: "@bob:hs")
+        phone.context.device = "PHONE"
+        var laptop = message(2, .httpIn, "sync", identity: "@bob:hs")
+        laptop.context.device = "LAPTOP"
+        #expect(fault.decide(laptop, now: clock.now()) == .pass)
+        #expect(fault.decide(phone, now: clock.now()).name == "http_error")
+        #expect(selector.description.contains("device=PHONE"))
+    }
+
     @Test func endsWithItsWindow() {
         let clock = ManualClock()
         var fault = HTTPErrorFault(selector: syncs, failure: HTTPFailure(status: 429, errcode: "M_LIMIT_EXCEEDED", retryAfter: .seconds(1)),

@@ -39,7 +39,7 @@ import Testing
 
     @Test func unknownActionKeyListsTheAllowedKeys() {
         #expect(problems(rule("hold: { tap: signal.out, for: 2s, zzzzzz: 1 }")) == [
-            #"s.yaml:5:43: error: unknown key "zzzzzz" in hold (hint: allowed keys: tap, message, identity, participant, room, about, topic, for, until, count)"#,
+            #"s.yaml:5:43: error: unknown key "zzzzzz" in hold (hint: allowed keys: tap, message, identity, participant, room, about, topic, device, for, until, count)"#,
         ])
     }
 
@@ -70,6 +70,8 @@ import Testing
         #expect(problems(rule("http_error: { tap: http.in, message: synk, status: 503 }")).first?.contains("did you mean \"sync\"") == true)
         #expect(problems(rule("http_error: { tap: http.in, message: sync, status: 503 }")).isEmpty)
         #expect(problems(rule("http_truncate: { tap: http.in, message: sync }")).first?.contains("use it at tap http.out") == true)
+        #expect(problems(rule("drop: { tap: signal.out, device: PHONE }")).first?.contains("use it at tap http.in or http.out") == true)
+        #expect(problems(rule("drop: { tap: http.out, message: sync, device: PHONE }")).isEmpty)
         #expect(problems(rule("http_truncate: { tap: http.out, message: sync, count: 1 }")).isEmpty)
     }
 

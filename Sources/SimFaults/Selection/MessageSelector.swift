@@ -24,6 +24,8 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
     public var excludedIdentity: Identity?
     /// Only DataPackets on this topic (data taps).
     public var topic: String?
+    /// Only requests from this device (Matrix device id; HTTP taps).
+    public var device: String?
 
     /// A selector; with only `tap` given it matches everything crossing that tap.
     public init(tap: TapPoint, kinds: Set<String> = [], identity: Identity? = nil, participant: ParticipantSID? = nil,
@@ -53,6 +55,7 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
         if let direction, context.direction != direction { return false }
         if let excludedIdentity, context.identity == excludedIdentity { return false }
         if let topic, context.topic != topic { return false }
+        if let device, context.device != device { return false }
         return true
     }
 
@@ -69,6 +72,7 @@ public struct MessageSelector: Sendable, Equatable, CustomStringConvertible {
         if let direction { parts.append("direction=\(direction.rawValue)") }
         if let excludedIdentity { parts.append("not identity=\(excludedIdentity)") }
         if let topic { parts.append("topic=\(topic)") }
+        if let device { parts.append("device=\(device)") }
         return parts.joined(separator: " ")
     }
 }

@@ -9,6 +9,7 @@ enum FaultRecords {
         var detail = base(filter, action: verdict.name)
         detail["message"] = .string(context.kind)
         if let topic = context.topic { detail["topic"] = .string(topic) }
+        if let device = context.device { detail["device"] = .string(device) }
         switch verdict {
         case .delay(let delay): detail["delay_ms"] = .int(Int64(delay.milliseconds.rounded()))
         case .duplicate(let copies): detail["copies"] = .int(Int64(copies))

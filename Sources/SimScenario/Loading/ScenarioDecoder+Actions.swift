@@ -4,7 +4,7 @@ import Yams
 
 extension ScenarioDecoder {
     /// Keys selecting messages at a message tap.
-    static let messageKeys = ["tap", "message", "identity", "participant", "room", "about", "topic"]
+    static let messageKeys = ["tap", "message", "identity", "participant", "room", "about", "topic", "device"]
     /// Keys selecting packets at a media tap.
     static let mediaKeys = ["tap", "identity", "participant", "room", "track", "track_kind", "direction"]
     /// Lifetime keys.
@@ -187,10 +187,15 @@ extension ScenarioDecoder {
             diagnostics.report("\"topic\" selects DataPackets: use it at tap data.in or data.out", at: node)
             return nil
         }
+        if r.has("device"), tap != .httpIn, tap != .httpOut, let node = r.keyNode("device") {
+            diagnostics.report("\"device\" selects Matrix requests: use it at tap http.in or http.out", at: node)
+            return nil
+        }
         var selector = MessageSelector(tap: tap, kinds: kinds, identity: r.identity("identity"),
                                        participant: r.string("participant").map(ParticipantSID.init),
                                        room: r.string("room").map(RoomName.init), about: r.has("about") ? r.identity("about") : nil)
         selector.topic = r.string("topic")
+        selector.device = r.string("device")
         return selector
     }
 
