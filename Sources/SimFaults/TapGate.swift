@@ -90,7 +90,7 @@ public struct TapGate<Message> {
         held.removeValue(forKey: id)
     }
 
-    /// Takes every held message out (the owner is shutting down), in the order they were held.
+    /// Takes every held message out (the owner is shutting down), in the order of their hold ids.
     public mutating func releaseAll() -> [Message] {
         defer { held = [:] }
         return held.sorted { $0.key < $1.key }.map(\.value)

@@ -43,6 +43,20 @@ import Testing
         #expect(interceptor.seen.count == 8)
     }
 
+    @Test func releaseAllHandsBackEveryHeldMessageInTheOrderHeld() {
+        var next: UInt64 = 10
+        let interceptor = RuleInterceptor(taps: [.signalOut]) { _ in
+            next -= 1
+            return .hold(id: next)  // ids count down: the order held is not the ids' order
+        }
+        var gate = TapGate<String>()
+        gate.attach(interceptor)
+        for message in ["a", "b", "c"] { _ = gate.admit(message, at: .signalOut) { context } }
+        #expect(gate.heldCount == 3)
+        #expect(Set(gate.releaseAll()) == ["a", "b", "c"])
+        #expect(gate.heldCount == 0 && gate.releaseAll().isEmpty)
+    }
+
     @Test func packetsOnlyDropOrDelayAndEverythingElsePasses() {
         var outcome = TapOutcome.pass
         let interceptor = RuleInterceptor(taps: [.mediaRTP]) { _ in outcome }
