@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "SimServerTests",
             dependencies: [
-                "SimServer", "SimTestKit", "SimProto", "SimCore", "SimFaults",
+                "SimServer", "SimTestKit", "SimProto", "SimCore", "SimFaults", "SimMatrix",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

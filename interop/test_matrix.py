@@ -348,3 +348,11 @@ def test_a_fault_can_pick_one_device_of_a_user(sfu):
     assert down.status == 503 and down.json()["errcode"] == "M_UNKNOWN"
     applied = [e for e in sfu.events() if e["kind"] == "fault.applied"]
     assert [e["detail"].get("device") for e in applied] == ["PHONE"]
+
+
+@pytest.mark.parametrize("path", ["/_matrix/client/v3/sync", "/_matrix/client/versions", "/sfu/get", "/get_token", "/.well-known/matrix/client"])
+def test_options_is_answered_with_the_cors_headers_everywhere(sfu, path):
+    result = sfu.http("OPTIONS", path)
+    assert result.status == 200
+    assert result.header("Access-Control-Allow-Origin") == "*"
+    assert "PUT" in result.header("Access-Control-Allow-Methods") and "Authorization" in result.header("Access-Control-Allow-Headers")

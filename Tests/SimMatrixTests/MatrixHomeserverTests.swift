@@ -123,6 +123,18 @@ struct MatrixHomeserverTests {
         #expect(hs.answer("PUT", "client/v3/rooms/\(room)/redact/$nothing/r2", token: alice.token, .emptyObject).errorCode == "M_NOT_FOUND")
     }
 
+    @Test("pre-seeded users log in with their passwords on the configured server name; registration can be off")
+    func preSeededUsers() {
+        var configuration = MatrixConfiguration()
+        configuration.serverName = "example.org"
+        configuration.users = ["alice": "pw1"]
+        configuration.registrationEnabled = false
+        var hs = Homeserver(engine: MatrixHomeserver(configuration: configuration, seed: 1))
+        let login = hs.answer("POST", "client/v3/login", ["type": "m.login.password", "user": "alice", "password": "pw1"])
+        #expect(login.body["user_id"]?.string == "@alice:example.org" && login.body["home_server"]?.string == "example.org")
+        #expect(hs.answer("POST", "client/v3/register", ["username": "eve", "auth": ["type": "m.login.dummy"]]).errorCode == "M_FORBIDDEN")
+    }
+
     @Test("call memberships and to-device sends are reported for the event log (scenario triggers)")
     func records() {
         var hs = Homeserver()

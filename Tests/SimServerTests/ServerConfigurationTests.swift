@@ -1,5 +1,6 @@
 import Foundation
 import SimCore
+import SimMatrix
 @testable import SimServer
 import Testing
 
@@ -28,6 +29,24 @@ import Testing
         #expect(configuration.logLevel == "debug" && configuration.eventLog == "/tmp/events.jsonl" && configuration.seed == 9)
         #expect(!configuration.room.autoCreate && configuration.room.emptyTimeout == 10 && configuration.room.signalLossTimeout == .seconds(3))
         #expect(configuration.signal.disableRTCv1 && configuration.signal.pingInterval == 1 && configuration.signal.serverVersion == "1.9.0")
+    }
+
+    @Test func matrixKeys() throws {
+        var configuration = ServerConfiguration()
+        #expect(configuration.matrixEnabled && configuration.matrix.serverName == "sfusim.local" && configuration.matrix.rtcHashForm == .jsonArray)
+        try configuration.apply(yaml: """
+        matrix: {server_name: example.org, users: {alice: pw1, bob: pw2}, registration: false, rtc_hash: pipe, upstream: "http://127.0.0.1:8008"}
+        """)
+        #expect(configuration.matrix.serverName == "example.org" && configuration.matrix.users == ["alice": "pw1", "bob": "pw2"])
+        #expect(!configuration.matrix.registrationEnabled && configuration.matrix.rtcHashForm == .pipe)
+        #expect(configuration.matrixUpstream == "http://127.0.0.1:8008")
+        try configuration.apply(yaml: "matrix: {enabled: false}")
+        #expect(!configuration.matrixEnabled)
+        #expect(throws: ServerConfiguration.LoadError(description: "matrix.rtc_hash: json or pipe")) { try configuration.apply(yaml: "matrix: {rtc_hash: md5}") }
+        #expect(throws: ServerConfiguration.LoadError(description: "matrix.upstream: expected http://host:port")) {
+            try configuration.apply(yaml: "matrix: {upstream: \"https://matrix.org\"}")
+        }
+        #expect(throws: ServerConfiguration.LoadError(description: "unknown key matrix.bogus")) { try configuration.apply(yaml: "matrix: {bogus: 1}") }
     }
 
     @Test func mistakesAreReportedWithTheKey() {
