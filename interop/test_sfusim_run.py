@@ -17,6 +17,11 @@ from rawclient import SignalClient
 
 async def main():
     assert os.environ["SFUSIM_ADMIN_URL"].endswith("/_sim") and os.environ["DECART_REALTIME_URL"].startswith("ws://")
+    import urllib.request, json as j
+    with urllib.request.urlopen(os.environ["MATRIX_HOMESERVER_URL"] + "/_matrix/client/versions") as r:
+        assert "v1.6" in j.load(r)["versions"]
+    with urllib.request.urlopen(os.environ["LIVEKIT_JWT_SERVICE_URL"] + "/healthz") as r:
+        assert r.status == 200
     token = (api.AccessToken(os.environ["LIVEKIT_API_KEY"], os.environ["LIVEKIT_API_SECRET"])
              .with_identity(os.environ["WHO"]).with_grants(api.VideoGrants(room_join=True, room="r")).to_jwt())
     async with await SignalClient.connect(os.environ["LIVEKIT_URL"], token) as client:

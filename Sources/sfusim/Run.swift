@@ -15,10 +15,11 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a command against a fresh sfusim server and judge a scenario's expectations.",
         discussion: """
-        The command gets LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, DECART_REALTIME_URL and SFUSIM_ADMIN_URL. \
+        The command gets LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET, DECART_REALTIME_URL, SFUSIM_ADMIN_URL, \
+        MATRIX_HOMESERVER_URL and LIVEKIT_JWT_SERVICE_URL. \
         Exit status: 0 when the command and every expectation passed, 1 otherwise, 2 for an unusable scenario. \
-        The server runs the scenario's rules and timeline at its message taps; scenarios needing actions this build \
-        cannot apply yet (media impairments, LiveKit/Decart policies, abort, leave, simulate) are refused.
+        The server runs the scenario's rules, timeline and commands at every tap (signalling, Decart control, media, \
+        data, and the Matrix homeserver's HTTP); an invalid scenario is refused with its file:line:column errors.
         """
     )
 
@@ -61,6 +62,7 @@ struct Run: ParsableCommand {
         defer { if server.isRunning { server.terminate() } }
         let ready = try Self.readReady(readyPath, server: server, timeout: readyTimeout)
         guard let livekitURL = ready["livekit_url"] as? String, let adminURL = ready["admin_url"] as? String,
+              let httpURL = ready["http_url"] as? String,
               let apiKey = ready["api_key"] as? String, let apiSecret = ready["api_secret"] as? String else {
             throw RunFailure("the server's ready file lacks its URLs or keys")
         }
@@ -72,6 +74,8 @@ struct Run: ParsableCommand {
         environment["LIVEKIT_API_SECRET"] = apiSecret
         environment["DECART_REALTIME_URL"] = livekitURL
         environment["SFUSIM_ADMIN_URL"] = adminURL
+        environment["MATRIX_HOMESERVER_URL"] = httpURL  // the embedded homeserver, and the JWT service beside it
+        environment["LIVEKIT_JWT_SERVICE_URL"] = httpURL
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         child.arguments = command
@@ -103,7 +107,7 @@ struct Run: ParsableCommand {
         if status != 0 || !report.passed { throw ExitCode(1) }
     }
 
-    /// Loads the scenario or exits 2 with every mistake at its file:line:column (or what this build cannot apply).
+    /// Loads the scenario or exits 2 with every mistake at its file:line:column.
     private func loadScenario() throws -> Scenario {
         try Serve.loadScenario(scenario)
     }
