@@ -317,3 +317,11 @@ def test_a_peer_that_never_answers_the_close_does_not_keep_the_server_from_exiti
         started = time.monotonic()
         assert sfu.stop(timeout=10) == 0
         assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("path", ["/_sim/scenario", "/_sim/scenarios"])
+def test_a_scenario_nested_thousands_deep_is_refused_and_the_server_lives(sfu, path):
+    deep = "name: deep\nrules: " + "[" * 20000 + "]" * 20000 + "\n"
+    result = sfu.http("POST", path, body=deep)
+    assert result.status == 400 and "nested deeper than 128 levels" in result.text
+    assert sfu.http("GET", "/_sim/state").status == 200

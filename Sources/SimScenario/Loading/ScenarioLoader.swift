@@ -47,6 +47,11 @@ public enum ScenarioLoader {
             // turning every tab into one space changes no meaning and keeps every column.
             source = text.replacingOccurrences(of: "\t", with: " ")
         }
+        if let (line, column) = NestingLimit.firstTooDeep(source) {
+            return (nil, [ScenarioError(file: file, line: line, column: column,
+                                        message: "nested deeper than \(NestingLimit.maximumDepth) levels",
+                                        hint: "a scenario needs only a few levels of mappings and lists")])
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: source)
