@@ -126,25 +126,27 @@ extension RoomManagerStateMachine {
         return nil
     }
 
+    /// Subscribes to or unsubscribes from `tracks` (each once, in order). Linear in the list: the participant's sets
+    /// are changed in place in the dictionary (a copy taken out and written back made every insert copy the whole
+    /// set, so a frame naming 50,000 unknown SIDs held the lock for seconds).
     mutating func updateSubscriptions(_ sid: ParticipantSID, _ tracks: [TrackSID], subscribe: Bool, into out: inout [RoomAction]) {
-        guard var participant = participants[sid] else { return }
-        for track in tracks {
+        guard participants[sid] != nil else { return }
+        var seen = Set<TrackSID>()
+        for track in tracks where seen.insert(track).inserted {
             if subscribe {
-                participant.desiredSubscriptions.insert(track)
-                participant.declinedSubscriptions.remove(track)
-                participants[sid] = participant
+                participants[sid]!.desiredSubscriptions.insert(track)
+                participants[sid]!.declinedSubscriptions.remove(track)
                 trySubscribe(sid, to: track, into: &out)
-                participant = participants[sid] ?? participant
             } else {
-                participant.desiredSubscriptions.remove(track)
-                participant.declinedSubscriptions.insert(track)
-                if participant.subscribed.remove(track) != nil {
+                participants[sid]!.desiredSubscriptions.remove(track)
+                participants[sid]!.declinedSubscriptions.insert(track)
+                if participants[sid]!.subscribed.remove(track) != nil, let participant = participants[sid] {
                     out.append(.log(record("track.unsubscribed", participant, detail: ["track": .string(track.rawValue)])))
                     out.append(.stopForwarding(subscriber: sid, track: track))
                 }
-                participants[sid] = participant
             }
         }
+        guard let participant = participants[sid] else { return }
         out.append(.log(record("subscription.updated", participant, detail: [
             "tracks": .strings(tracks.map(\.rawValue)), "subscribe": .bool(subscribe),
         ])))

@@ -112,6 +112,13 @@ import Testing
         #expect(off.contains(.stopForwarding(subscriber: bob, track: track)))
         let on = h.handle(.subscriptionUpdateRequested(ConnectionID(2), trackSIDs: [track], subscribe: true))
         #expect(on.forwardingStarts.count == 1)
+        // A list naming the track several times among unknown SIDs: each handled once, in order.
+        let listed = [track, TrackSID("TR_nope1"), track, TrackSID("TR_nope2"), track]
+        let twice = h.handle(.subscriptionUpdateRequested(ConnectionID(2), trackSIDs: listed, subscribe: false))
+        #expect(twice.filter { if case .stopForwarding = $0 { true } else { false } }.count == 1)
+        #expect(twice.logged.filter { $0 == "subscription.updated" }.count == 1)
+        let again = h.handle(.subscriptionUpdateRequested(ConnectionID(2), trackSIDs: listed, subscribe: true))
+        #expect(again.forwardingStarts.count == 1)
     }
 
     @Test func autoSubscribeOffDoesNotSubscribe() throws {
