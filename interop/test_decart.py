@@ -406,3 +406,15 @@ async def test_a_client_that_publishes_no_video_gets_the_test_pattern_in_the_req
     assert all(c < 60 for c in counters), counters
     assert sum(1 for s in steps if s == 1) >= 0.8 * len(steps), counters
     assert any(e["kind"] == "decart.media.none" for e in decart_sfu.events())
+
+
+async def test_a_malformed_offer_gets_an_error_frame_and_close_1008(decart_sfu):
+    """The client's fault, not the server's: an `error` naming the offer, then 1008 (not 1011)."""
+    async with Control.open(decart_sfu, user_agent="decart-js-sdk/0.0.68") as control:
+        await control.send({"type": "offer", "sdp": "v=0\r\nthis is not SDP\r\n"})
+        error = await control.until("error")
+        assert "invalid offer" in error["error"], error
+        with pytest.raises(websockets.ConnectionClosed):
+            while True:
+                await control.next()
+        assert control.closed and control.closed[0] == 1008, control.closed

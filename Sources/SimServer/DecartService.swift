@@ -280,6 +280,8 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
             }
             try peer.start()
             for candidate in pending { peer.addRemoteCandidate(candidate) }
+        } catch let error as EchoPeer.OfferError {
+            decart?.notify(.peerOfferRejected(connection, reason: error.description))
         } catch {
             decart?.notify(.peerFailed(connection, reason: "\(error)"))
         }

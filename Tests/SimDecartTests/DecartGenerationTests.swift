@@ -71,6 +71,15 @@ import Testing
         #expect(failed.closes.map(\.1) == [.internalError])
     }
 
+    @Test func aMalformedOfferIsAnErrorThenClose1008() {
+        var h = DecartHarness()
+        h.open(1)
+        h.text(1, #"{"type":"livekit_join"}"#)
+        let rejected = h.handle(.peerOfferRejected(ConnectionID(1), reason: "malformed SDP offer: line 1"))
+        #expect(rejected.errors(to: 1) == ["invalid offer: malformed SDP offer: line 1"])
+        #expect(rejected.closes.map(\.1) == [.policyViolation])
+    }
+
     @Test func clientCloseTearsDownWithoutSending() {
         var h = DecartHarness()
         h.joined(1)

@@ -38,6 +38,8 @@ public enum DecartEvent: Sendable {
     case peerConnected(ConnectionID)
     /// The aiortc peer failed.
     case peerFailed(ConnectionID, reason: String)
+    /// The client's `offer` could not be used (malformed or unusable SDP): the client's fault, not the server's.
+    case peerOfferRejected(ConnectionID, reason: String)
     /// The server ends a session (insufficient credits, moderation, shutdown, a scenario): an optional `error`
     /// frame, `generation_ended`, then a close (reference §8 R7).
     case sessionEndRequested(ConnectionID, reason: GenerationEndReason, errorText: String?)

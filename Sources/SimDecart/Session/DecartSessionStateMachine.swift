@@ -93,6 +93,9 @@ public struct DecartSessionStateMachine: Sendable {
             return [log(connection, "decart.peer.connected")] + maybeStartGeneration(connection, now: now)
         case .peerFailed(let connection, let reason):
             return endSession(connection, reason: .error, errorText: DecartErrorText.neutralized("peer connection failed: \(reason)"), code: .internalError, now: now)
+        case .peerOfferRejected(let connection, let reason):
+            // Bad input from the client: an `error` frame naming it, then 1008 (policy violation), not 1011.
+            return endSession(connection, reason: .error, errorText: DecartErrorText.neutralized("invalid offer: \(reason)"), code: .policyViolation, now: now)
         case .sessionEndRequested(let connection, let reason, let errorText):
             return endSession(connection, reason: reason, errorText: errorText, code: .normal, now: now)
         }
