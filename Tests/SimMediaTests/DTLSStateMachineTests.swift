@@ -320,6 +320,27 @@ private final class Link {
         }
     }
 
+    @Test func spoofedApplicationDataRecordsAreDiscardedSilently() throws {
+        // RFC 6347 §4.1.2.7: records that fail authentication are dropped; the association carries on.
+        let link = try Link()
+        link.start()
+        link.pump()
+        #expect(link.bothConnected)
+        var generator = SplitMix64(seed: 6347)
+        for n in 0..<200 {
+            // content type 23, DTLS 1.2, epoch 1, a sequence number, a length, then noise.
+            let sequence = UInt64(1000 + n)
+            var record: [UInt8] = [23, 0xFE, 0xFD, 0, 1]
+            for shift in stride(from: 40, through: 0, by: -8) { record.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift))) }
+            record += [0, 64] + (0..<64).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            link.run(link.server.machine.datagramReceived(record, now: link.clock.now()), from: link.server)
+        }
+        #expect(link.server.failure == nil && link.server.machine.state == .connected)
+        link.run(link.client.machine.sendApplicationData([9, 9, 9], now: link.clock.now()), from: link.client)
+        link.pump()
+        #expect(link.server.applicationData == [[9, 9, 9]])
+    }
+
     @Test func applicationDataAndCloseNotify() throws {
         let link = try Link()
         link.start()
