@@ -325,3 +325,19 @@ def test_a_scenario_nested_thousands_deep_is_refused_and_the_server_lives(sfu, p
     result = sfu.http("POST", path, body=deep)
     assert result.status == 400 and "nested deeper than 128 levels" in result.text
     assert sfu.http("GET", "/_sim/state").status == 200
+
+
+@pytest.mark.parametrize("request_bytes", [
+    b"GET /_sim/state HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n",
+    b"GET /" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+], ids=["huge-header", "huge-url"])
+def test_a_request_over_the_header_limit_gets_431_and_the_connection_closes(sfu, request_bytes):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", sfu.http_port), timeout=5) as connection:
+        connection.sendall(request_bytes)
+        answer = b""
+        while chunk := connection.recv(4096):  # ends when the server closes
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:80]
+    assert sfu.http("GET", "/_sim/state").status == 200

@@ -95,6 +95,8 @@ struct SignalServerChannel: ServerChildChannel {
             // requests, and its writes still pass the encoder on their way out.
             let decoder = try channel.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try channel.pipeline.syncOperations.addHandler(SignalUpgradeGuard(hub: hub, scenarios: scenarios), position: .after(decoder.handler))
+            // A request the parser rejects (e.g. headers over its limit) is answered 431/400 and closed, not left hanging.
+            try channel.pipeline.syncOperations.addHandler(HTTPParseErrorResponder(), position: .after(decoder.handler))
             return value
         }
     }
