@@ -33,16 +33,19 @@ async def wait_event(sfu, **kwargs) -> dict:
 
 @contextlib.asynccontextmanager
 async def connecting(sfu, identity: str, room: str, **token_kwargs):
-    """Starts a real SDK `Room.connect()` in the background; cancels and disconnects it on exit."""
+    """Starts a real SDK `Room.connect()` in the background; on exit lets it finish (it succeeds or its 5 s connect
+    timeout ends it) and disconnects. Cancelling it instead leaves the SDK's FFI waiting for the Python side to
+    acknowledge the connect; the FFI then panics seconds later and the SDK kills the whole test process (SIGTERM)."""
     r = rtc.Room()
     task = asyncio.create_task(r.connect(sfu.livekit_url, sfu.token(identity, room, **token_kwargs), rtc.RoomOptions(connect_timeout=5)))
     try:
         yield r, task
     finally:
+        await asyncio.wait({task}, timeout=20)
         if not task.done():
             task.cancel()
         with contextlib.suppress(BaseException):
-            await asyncio.wait_for(task, 10)
+            await task
         with contextlib.suppress(BaseException):
             await asyncio.wait_for(r.disconnect(), 10)
 
