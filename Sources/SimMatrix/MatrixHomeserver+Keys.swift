@@ -90,7 +90,7 @@ extension MatrixHomeserver {
         let txnKey = "todevice/\(txn)"
         if accounts[context.user]?.devices[context.device]?.transactions[txnKey] != nil { return .ok(.emptyObject) }
         accounts[context.user]?.devices[context.device]?.transactions[txnKey] = ""
-        _ = advance()
+        _ = advance()  // the stream moves: held syncs of the recipients are asked again
         var recipients = 0
         defer {
             records.append(EventRecord(kind: "matrix.to_device", detail: [

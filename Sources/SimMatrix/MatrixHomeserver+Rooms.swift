@@ -177,9 +177,19 @@ extension MatrixHomeserver {
     /// Call membership event types (legacy session format and MatrixRTC's newer names): a non-empty content joins.
     static let callMemberTypes: Set<String> = ["org.matrix.msc3401.call.member", "org.matrix.msc4143.rtc.member", "m.call.member", "m.rtc.member"]
 
+    /// `matrix.call_member` for a state PUT another homeserver stored (the fault proxy forwards it upstream): the
+    /// same route table reads the room, type and state key.
+    public static func callMemberRecord(storedBy request: MatrixRequest, sender: String) -> EventRecord? {
+        let route = MatrixRoute(request)
+        guard request.method == "PUT", route.pattern == "rooms/*/state/*" || route.pattern == "rooms/*/state/*/*" else { return nil }
+        let parameters = route.parameters
+        return callMemberRecord(type: parameters[1], stateKey: parameters.count > 2 ? parameters[2] : "",
+                                content: JSONValue.parseObject(request.body) ?? .emptyObject, sender: sender, roomID: parameters[0])
+    }
+
     /// `matrix.call_member` (`joined` for a non-empty content, `left` for `{}`) when a state event of one of the call
-    /// membership types is stored, here or (the fault proxy) on the upstream homeserver.
-    public static func callMemberRecord(type: String, stateKey: String, content: JSONValue, sender: String, roomID: String) -> EventRecord? {
+    /// membership types is stored.
+    static func callMemberRecord(type: String, stateKey: String, content: JSONValue, sender: String, roomID: String) -> EventRecord? {
         guard callMemberTypes.contains(type) else { return nil }
         let joined = content.object.map { !$0.isEmpty } ?? false
         return EventRecord(kind: "matrix.call_member", detail: [

@@ -99,7 +99,7 @@ extension MatrixHomeserver {
             switch membership {
             case .join:
                 let fresh = since == nil || wait.fullState || at > since!
-                var timeline = fresh ? Array(room.events.suffix(wait.timelineLimit)) : room.events.filter { $0.position > since! }
+                var timeline = fresh ? Array(room.events.suffix(wait.timelineLimit)) : Array(room.events(after: since!))
                 guard !timeline.isEmpty else { continue }
                 var limited = fresh && room.events.count > timeline.count
                 var state: [StoredEvent] = []
@@ -121,7 +121,7 @@ extension MatrixHomeserver {
                     "summary": .emptyObject,
                 ]
                 if let since {
-                    for event in room.events where event.position > since && event.type == "m.room.member" {
+                    for event in room.events(after: since) where event.type == "m.room.member" {
                         let target = event.stateKey ?? ""
                         if event.json["content"]?["membership"]?.string == "join" {
                             if target == user { changed.formUnion(room.users(.join)) } else { changed.insert(target) }
@@ -142,7 +142,7 @@ extension MatrixHomeserver {
                 invite[room.id] = ["invite_state": ["events": .array(stripped)]]
             case .leave, .ban:
                 guard let since, at > since else { continue }
-                let events = room.events.filter { $0.position > since && $0.position <= at }
+                let events = room.events(after: since).prefix { $0.position <= at }
                 leave[room.id] = ["timeline": ["events": .array(events.map { visible($0, to: user) }), "limited": false], "state": ["events": []]]
             }
         }

@@ -97,7 +97,6 @@ public struct MatrixHomeserver: Sendable {
     /// Who a request is from and what it asks, without handling it (for the taps, which see a request before the
     /// homeserver does): its endpoint class and the user and device its access token names, if any.
     public func caller(of request: MatrixRequest) -> (endpoint: String, user: String?, device: String?) {
-        // (The fault proxy in front of a real homeserver uses only the endpoint class: `MatrixHomeserver.endpoint`.)
         let route = MatrixRoute(request)
         let session = request.accessToken.flatMap { sessions[$0] }
         return (route.endpoint, session?.user, session?.device)

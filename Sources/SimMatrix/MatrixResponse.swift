@@ -44,7 +44,7 @@ public struct MatrixResponse: Sendable, Equatable {
     static func ok(_ body: JSONValue) -> MatrixResponse { MatrixResponse(status: 200, body: body) }
 
     /// A Matrix error: `{errcode, error}` plus `extra` members.
-    static func error(_ status: Int, _ code: String, _ message: String, _ extra: [String: JSONValue] = [:]) -> MatrixResponse {
+    public static func error(_ status: Int, _ code: String, _ message: String, _ extra: [String: JSONValue] = [:]) -> MatrixResponse {
         var members = extra
         members["errcode"] = .string(code)
         members["error"] = .string(message)

@@ -84,6 +84,17 @@ struct MatrixRoom: Sendable {
         state.keys.filter { $0.type == "m.room.member" && self.membership(of: $0.key) == membership }.map(\.key).sorted()
     }
 
+    /// The events added after stream position `position` (binary search: positions grow along the timeline), so an
+    /// incremental sync costs what is new, not the room's whole history.
+    func events(after position: Int) -> ArraySlice<StoredEvent> {
+        var low = 0, high = events.count
+        while low < high {
+            let middle = (low + high) / 2
+            if events[middle].position <= position { low = middle + 1 } else { high = middle }
+        }
+        return events[low...]
+    }
+
     /// The current state events, in timeline order.
     var stateEvents: [StoredEvent] {
         state.values.sorted().map { events[$0] }

@@ -21,14 +21,12 @@ public enum RTCAuthorization {
         public var apiKey: APIKey
         public var secret: String
         public var hashForm: RTCHashForm
-        public var serverName: String
 
-        public init(livekitURL: String, apiKey: APIKey, secret: String, hashForm: RTCHashForm, serverName: String) {
+        public init(livekitURL: String, apiKey: APIKey, secret: String, hashForm: RTCHashForm) {
             self.livekitURL = livekitURL
             self.apiKey = apiKey
             self.secret = secret
             self.hashForm = hashForm
-            self.serverName = serverName
         }
     }
 
@@ -42,7 +40,7 @@ public enum RTCAuthorization {
 
     /// The answer to a request body: `{url, jwt}` or a Matrix error (400 `M_NOT_JSON` for an unparsable body or
     /// unknown fields, 400 `M_BAD_JSON` for missing ones, 401 `M_UNAUTHORIZED` when the OpenID token does not check
-    /// out or the claimed user is not its owner). `openIDUser` returns the owner of a token issued by `serverName`.
+    /// out or the claimed user is not its owner). `openIDUser` returns the owner of a token issued by the server named.
     public static func answer(_ endpoint: Endpoint, body: [UInt8], issuer: Issuer, now: Date,
                               openIDUser: (_ token: String, _ serverName: String) -> String?) -> MatrixResponse {
         guard let request = JSONValue.parseObject(body), let fields = request.object else {
@@ -55,34 +53,28 @@ public enum RTCAuthorization {
         guard let token = openID?["access_token"]?.string, !token.isEmpty, let server = openID?["matrix_server_name"]?.string, !server.isEmpty else {
             return .error(400, "M_BAD_JSON", "missing openid_token.access_token or openid_token.matrix_server_name")
         }
-        let room: String, identity: String
-        let user: String
+        // The request's own fields first (400), then the token (401); the identity needs the token's owner.
+        let roomID: String, slot: String, claimed: (user: String, device: String, member: String)?, device: String
         switch endpoint {
         case .sfuGet:
-            guard let roomID = request["room"]?.string, !roomID.isEmpty, let device = request["device_id"]?.string, !device.isEmpty else {
+            guard let room = request["room"]?.string, !room.isEmpty, let id = request["device_id"]?.string, !id.isEmpty else {
                 return .error(400, "M_BAD_JSON", "missing room or device_id")
             }
-            guard let owner = openIDUser(token, server), owner.hasSuffix(":" + server) else {
-                return .error(401, "M_UNAUTHORIZED", "the OpenID token could not be verified")
-            }
-            user = owner
-            room = roomAlias(roomID, slot: "m.call#ROOM", form: issuer.hashForm)
-            identity = "\(owner):\(device)"
+            (roomID, slot, claimed, device) = (room, "m.call#ROOM", nil, id)
         case .getToken:
-            guard let roomID = request["room_id"]?.string, !roomID.isEmpty, let slot = request["slot_id"]?.string, !slot.isEmpty,
+            guard let room = request["room_id"]?.string, !room.isEmpty, let slotID = request["slot_id"]?.string, !slotID.isEmpty,
                   let member = request["member"], let memberID = member["id"]?.string, !memberID.isEmpty,
                   let claimedUser = member["claimed_user_id"]?.string, let claimedDevice = member["claimed_device_id"]?.string, !claimedDevice.isEmpty else {
                 return .error(400, "M_BAD_JSON", "missing room_id, slot_id or member fields")
             }
-            guard let owner = openIDUser(token, server), owner.hasSuffix(":" + server) else {
-                return .error(401, "M_UNAUTHORIZED", "the OpenID token could not be verified")
-            }
-            guard owner == claimedUser else { return .error(401, "M_UNAUTHORIZED", "claimed_user_id is not the token's user") }
-            user = owner
-            room = roomAlias(roomID, slot: slot, form: issuer.hashForm)
-            identity = hash([owner, claimedDevice, memberID], form: issuer.hashForm)
+            (roomID, slot, claimed, device) = (room, slotID, (claimedUser, claimedDevice, memberID), claimedDevice)
         }
-        _ = user
+        guard let owner = openIDUser(token, server), owner.hasSuffix(":" + server) else {
+            return .error(401, "M_UNAUTHORIZED", "the OpenID token could not be verified")
+        }
+        if let claimed, claimed.user != owner { return .error(401, "M_UNAUTHORIZED", "claimed_user_id is not the token's user") }
+        let room = roomAlias(roomID, slot: slot, form: issuer.hashForm)
+        let identity = claimed.map { hash([owner, $0.device, $0.member], form: issuer.hashForm) } ?? "\(owner):\(device)"
         var builder = AccessTokenBuilder(apiKey: issuer.apiKey, secret: issuer.secret, ttl: tokenLifetime)
         builder.identity = Identity(identity)
         var grant = VideoGrant.join(RoomName(room))

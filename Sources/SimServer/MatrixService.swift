@@ -65,8 +65,7 @@ final class MatrixService: @unchecked Sendable {
          scheduler: any TimerScheduler, log: EventLog, upstream: UpstreamHTTP? = nil) {
         self.upstream = upstream
         engine = MatrixHomeserver(configuration: configuration, seed: seed)
-        issuer = RTCAuthorization.Issuer(livekitURL: "", apiKey: apiKey, secret: secret, hashForm: configuration.rtcHashForm,
-                                         serverName: configuration.serverName)
+        issuer = RTCAuthorization.Issuer(livekitURL: "", apiKey: apiKey, secret: secret, hashForm: configuration.rtcHashForm)
         self.clock = clock
         self.scheduler = scheduler
         self.log = log
@@ -88,24 +87,29 @@ final class MatrixService: @unchecked Sendable {
         for ticket in tickets { ticket.resume(.go) }
     }
 
-    /// A client-server API request through `http.in`, the homeserver and `http.out`. When the server shuts down,
-    /// held requests are dropped and held syncs answered, so no request keeps it from stopping.
+    /// A client-server API request through `http.in`, the homeserver (or the upstream one) and `http.out`.
     func serve(_ request: MatrixRequest) async -> Answer {
-        await withGracefulShutdownHandler {
-            await self.serveNow(request)
-        } onGracefulShutdown: { [weak self] in
-            self?.releaseAll()
+        await untilShutdown {
+            guard let upstream = self.upstream else {
+                let caller = self.lock.withLock { self.engine.caller(of: request) }
+                return await self.throughTaps(caller.endpoint, user: caller.user, device: caller.device) { .respond(await self.handle(request)) }
+            }
+            let endpoint = MatrixHomeserver.endpoint(of: request)
+            let (user, device) = await self.upstreamUser(of: request, at: upstream)
+            return await self.throughTaps(endpoint, user: user, device: device) {
+                await self.forward(request, to: upstream, endpoint: endpoint, user: user)
+            }
         }
     }
 
-    private func serveNow(_ request: MatrixRequest) async -> Answer {
-        guard let upstream else {
-            let caller = lock.withLock { engine.caller(of: request) }
-            return await throughTaps(caller.endpoint, user: caller.user, device: caller.device) { .respond(await self.handle(request)) }
+    /// Runs one request's work; if the server starts shutting down meanwhile, everything held is let go (held
+    /// requests dropped, held syncs answered), so no request keeps it from stopping.
+    private func untilShutdown(_ work: @escaping @Sendable () async -> Answer) async -> Answer {
+        await withGracefulShutdownHandler {
+            await work()
+        } onGracefulShutdown: { [weak self] in
+            self?.releaseAll()
         }
-        let endpoint = MatrixHomeserver.endpoint(of: request)
-        let (user, device) = await upstreamUser(of: request, at: upstream)
-        return await throughTaps(endpoint, user: user, device: device) { await self.forward(request, to: upstream, endpoint: endpoint, user: user) }
     }
 
     /// `http.in`, then `work` (the homeserver, or the upstream one), then `http.out`.
@@ -134,31 +138,22 @@ final class MatrixService: @unchecked Sendable {
         if let token = request.accessToken, request.query["access_token"] == nil { headers.append(("Authorization", "Bearer \(token)")) }
         let started = clock.now()
         let answer: Answer
-        var detail: [String: EventValue] = ["endpoint": .string(endpoint), "method": .string(request.method), "upstream": true]
+        let status: Int
+        var extra: [String: EventValue] = ["upstream": true]
         do {
             let response = try await upstream.send(method: request.method, target: request.target, headers: headers, body: request.body)
-            detail["status"] = .int(Int64(response.status))
-            answer = .forwarded(response)
+            (answer, status) = (.forwarded(response), response.status)
         } catch {
-            detail["status"] = 502
-            detail["error"] = .string("\(error)")
-            answer = .respond(.init(status: 502, body: ["errcode": "M_UNKNOWN", "error": .string("upstream homeserver: \(error)")]))
+            extra["error"] = .string("\(error)")
+            (answer, status) = (.respond(.error(502, "M_UNKNOWN", "upstream homeserver: \(error)")), 502)
         }
-        if let user { detail["user"] = .string(user) }
-        if endpoint == "sync" {
-            detail["since"] = .string(request.query["since"] ?? "")
-            detail["timeout"] = .string(request.query["timeout"] ?? "")
-        }
-        detail["upstream_ms"] = .int(Int64((clock.now() - started).milliseconds.rounded()))
+        extra["upstream_ms"] = .int(Int64((clock.now() - started).milliseconds.rounded()))
         // A call membership stored upstream is a trigger like one stored here.
-        if case .forwarded(let response) = answer, response.status == 200, request.method == "PUT", endpoint == "state",
-           let at = request.segments.firstIndex(of: "state"), at >= 1, at + 1 < request.segments.count,
-           let record = MatrixHomeserver.callMemberRecord(type: request.segments[at + 1], stateKey: at + 2 < request.segments.count ? request.segments[at + 2] : "",
-                                                          content: JSONValue.parseObject(request.body) ?? .emptyObject, sender: user ?? "",
-                                                          roomID: request.segments[at - 1]) {
+        if case .forwarded(let response) = answer, response.status == 200,
+           let record = MatrixHomeserver.callMemberRecord(storedBy: request, sender: user ?? "") {
             log.append(record)
         }
-        log.append(EventRecord(kind: "matrix.request", detail: detail))
+        log.append(Self.record(request, endpoint: endpoint, user: user, device: nil, status: status, body: nil, extra: extra))
         return answer
     }
 
@@ -188,14 +183,10 @@ final class MatrixService: @unchecked Sendable {
 
     /// `POST /sfu/get` and `POST /get_token` through the taps.
     func serveAuthorization(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8]) async -> Answer {
-        await withGracefulShutdownHandler {
-            await self.authorizeNow(endpoint, body: body)
-        } onGracefulShutdown: { [weak self] in
-            self?.releaseAll()
-        }
+        await untilShutdown { await self.authorizeThroughTaps(endpoint, body: body) }
     }
 
-    private func authorizeNow(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8]) async -> Answer {
+    private func authorizeThroughTaps(_ endpoint: RTCAuthorization.Endpoint, body: [UInt8]) async -> Answer {
         await throughTaps(endpoint.rawValue, user: nil) {
             // Behind the proxy, the OpenID token is the upstream homeserver's: asked there first.
             var upstreamOwner: (token: String, user: String)?
@@ -238,11 +229,8 @@ final class MatrixService: @unchecked Sendable {
 
     /// A fault's HTTP error as a Matrix error response.
     static func response(_ failure: HTTPFailure) -> MatrixResponse {
-        var body: [String: JSONValue] = ["errcode": .string(failure.errcode), "error": .string("sfusim scenario: \(failure)")]
-        if let retry = failure.retryAfter {
-            body["retry_after_ms"] = .number(retry.milliseconds.rounded())
-        }
-        return MatrixResponse(status: Int(failure.status), body: .object(body))
+        .error(Int(failure.status), failure.errcode, "sfusim scenario: \(failure)",
+               failure.retryAfter.map { ["retry_after_ms": .number($0.milliseconds.rounded())] } ?? [:])
     }
 
     /// Where clients reach this server (known once it listens).
@@ -315,10 +303,7 @@ final class MatrixService: @unchecked Sendable {
                 return server == engine.configuration.serverName ? engine.openIDUser(token: token, now: now) : nil
             }
         }
-        log.append(EventRecord(kind: "matrix.request", detail: [
-            "endpoint": .string(endpoint.rawValue), "method": "POST", "status": .int(Int64(response.status)),
-            "errcode": .string(response.errorCode ?? ""),
-        ]))
+        log.append(Self.record(MatrixRequest(method: "POST", segments: []), endpoint: endpoint.rawValue, user: nil, device: nil, response: response))
         return response
     }
 
@@ -392,22 +377,29 @@ final class MatrixService: @unchecked Sendable {
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    /// `matrix.request`: endpoint class, method, status, who, and for a sync its tokens and what it carried.
-    static func record(_ request: MatrixRequest, endpoint: String, user: String?, device: String?, response: MatrixResponse,
-                       held: Duration? = nil) -> EventRecord {
-        var detail: [String: EventValue] = [
-            "endpoint": .string(endpoint), "method": .string(request.method), "status": .int(Int64(response.status)),
-        ]
+    /// `matrix.request`: endpoint class, method, status, who, and for a sync its tokens and what it carried (the
+    /// body, when it is ours to read).
+    static func record(_ request: MatrixRequest, endpoint: String, user: String?, device: String?, status: Int, body: JSONValue?,
+                       held: Duration? = nil, extra: [String: EventValue] = [:]) -> EventRecord {
+        var detail = extra
+        detail["endpoint"] = .string(endpoint)
+        detail["method"] = .string(request.method)
+        detail["status"] = .int(Int64(status))
         if let user { detail["user"] = .string(user) }
         if let device { detail["device"] = .string(device) }
-        if let code = response.errorCode { detail["errcode"] = .string(code) }
+        if status >= 400, let code = body?["errcode"]?.string { detail["errcode"] = .string(code) }
         if endpoint == "sync" {
             detail["since"] = .string(request.query["since"] ?? "")
             detail["timeout"] = .string(request.query["timeout"] ?? "")
-            if let next = response.body["next_batch"]?.string { detail["next_batch"] = .string(next) }
-            if let events = response.body["to_device"]?["events"]?.array { detail["to_device"] = .int(Int64(events.count)) }
+            if let next = body?["next_batch"]?.string { detail["next_batch"] = .string(next) }
+            if let events = body?["to_device"]?["events"]?.array { detail["to_device"] = .int(Int64(events.count)) }
             if let held { detail["held_ms"] = .int(Int64(held.milliseconds.rounded())) }
         }
         return EventRecord(kind: "matrix.request", detail: detail)
+    }
+
+    static func record(_ request: MatrixRequest, endpoint: String, user: String?, device: String?, response: MatrixResponse,
+                       held: Duration? = nil) -> EventRecord {
+        record(request, endpoint: endpoint, user: user, device: device, status: response.status, body: response.body, held: held)
     }
 }

@@ -149,6 +149,16 @@ struct MatrixHomeserverTests {
                            ["messages": .object(["@bob:sfusim.local": .object(["*": ["n": .int(1)]])])])
         #expect(sent.records.first?.kind == "matrix.to_device" && sent.records.first?.detail["recipients"] == .int(1))
         #expect(hs.call("GET", "client/v3/account/whoami", token: bob.token).records.isEmpty)
+        // A PUT stored by another homeserver (the fault proxy's case) is read through the same route table.
+        let upstream = MatrixRequest(method: "PUT", segments: ["client", "v3", "rooms", "!r:hs", "state", "org.matrix.msc3401.call.member", "_@a:hs_D_m.call"],
+                                     body: Array(#"{"application":"m.call"}"#.utf8))
+        let record = MatrixHomeserver.callMemberRecord(storedBy: upstream, sender: "@a:hs")
+        #expect(record?.detail["room_id"] == "!r:hs" && record?.detail["state_key"] == "_@a:hs_D_m.call" && record?.detail["action"] == "joined")
+        var other = upstream
+        other.segments[5] = "m.room.topic"
+        #expect(MatrixHomeserver.callMemberRecord(storedBy: other, sender: "@a:hs") == nil)
+        other.method = "GET"
+        #expect(MatrixHomeserver.callMemberRecord(storedBy: upstream, sender: "@a:hs") != nil && MatrixHomeserver.callMemberRecord(storedBy: other, sender: "@a:hs") == nil)
     }
 
     @Test("to-device: a response lost in flight is delivered again with the same since, and never after the next since")
@@ -306,8 +316,7 @@ struct RTCAuthorizationTests {
 
     @Test("sfu/get and get_token: identities, the claimed user check, and the error bodies")
     func answers() throws {
-        let issuer = RTCAuthorization.Issuer(livekitURL: "ws://127.0.0.1:7880", apiKey: APIKey("devkey"), secret: "secret", hashForm: .jsonArray,
-                                             serverName: "example.org")
+        let issuer = RTCAuthorization.Issuer(livekitURL: "ws://127.0.0.1:7880", apiKey: APIKey("devkey"), secret: "secret", hashForm: .jsonArray)
         let owners = ["good": "@alice:example.org"]
         func ask(_ endpoint: RTCAuthorization.Endpoint, _ body: JSONValue) -> MatrixResponse {
             RTCAuthorization.answer(endpoint, body: body.encoded, issuer: issuer, now: Date(timeIntervalSince1970: 1_800_000_000)) { token, server in
