@@ -61,6 +61,14 @@ let package = Package(
             dependencies: ["SimCore", "SimAuth", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SimAgent",
+            dependencies: [
+                "SimCore", "SimAuth", "SimRoom", "SimFaults", "SimProto", "SimSignal",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SimRTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(name: "SimSCTP", dependencies: ["SimCore"], swiftSettings: swiftSettings),
         .target(
@@ -82,6 +90,7 @@ let package = Package(
             name: "SimServer",
             dependencies: [
                 "SimCore", "SimAuth", "SimRoom", "SimSignal", "SimFaults", "SimMedia", "SimRTP", "SimSDP", "SimDecart", "SimScenario", "SimMatrix",
+                "SimAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -132,6 +141,14 @@ let package = Package(
         .testTarget(name: "SimMediaTests", dependencies: ["SimMedia", "SimRTP", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SimSCTPTests", dependencies: ["SimSCTP", "SimCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SimMatrixTests", dependencies: ["SimMatrix", "SimAuth", "SimCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimAgentTests",
+            dependencies: [
+                "SimAgent", "SimAuth", "SimCore", "SimProto", "SimRoom", "SimSignal", "SimTestKit",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SimFaultsTests", dependencies: ["SimFaults", "SimCore", "SimTestKit"], swiftSettings: swiftSettings),
         .testTarget(name: "SimRTPTests", dependencies: ["SimRTP", "SimCore"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SimDecartTests", dependencies: ["SimDecart", "SimCore", "SimFaults", "SimTestKit"], swiftSettings: swiftSettings),

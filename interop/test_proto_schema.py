@@ -18,11 +18,11 @@ import pytest
 from google.protobuf import descriptor_pb2, descriptor_pool
 
 # Importing these registers LiveKit's descriptors (livekit_models/rtc/room.proto) in the default pool.
-from livekit.protocol import models, room, rtc  # noqa: F401
+from livekit.protocol import agent, agent_dispatch, models, room, rtc  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 PROTO_DIR = REPO / "proto"
-PROTO_FILES = ["livekit_models.proto", "livekit_rtc.proto", "livekit_room.proto"]
+PROTO_FILES = ["livekit_models.proto", "livekit_rtc.proto", "livekit_room.proto", "livekit_agent.proto", "livekit_agent_dispatch.proto"]
 PACKAGE = "livekit"
 
 FDP = descriptor_pb2.FieldDescriptorProto

@@ -20,4 +20,8 @@ public enum TapPoint: String, Sendable, Codable, CaseIterable {
     case dataIn = "data.in"
     /// LiveKit DataPackets to each recipient, before they are written to its data channel.
     case dataOut = "data.out"
+    /// LiveKit agent worker messages (`/agent`) from a worker, before the dispatcher sees them.
+    case agentIn = "agent.in"
+    /// Agent worker messages to a worker, before they are written.
+    case agentOut = "agent.out"
 }

@@ -51,7 +51,7 @@ public nonisolated struct Livekit_CreateRoomRequest: Sendable {
 
   public var tags: Dictionary<String,String> = [:]
 
-  /// 6 egress (RoomEgress) and 14 agents (repeated RoomAgentDispatch) omitted: not modelled.
+  /// 6 egress (RoomEgress) omitted: not modelled.
   public var minPlayoutDelay: UInt32 = 0
 
   public var maxPlayoutDelay: UInt32 = 0
@@ -59,6 +59,8 @@ public nonisolated struct Livekit_CreateRoomRequest: Sendable {
   public var syncStreams: Bool = false
 
   public var replayEnabled: Bool = false
+
+  public var agents: [Livekit_RoomAgentDispatch] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -351,13 +353,45 @@ public nonisolated struct Livekit_PerformRpcResponse: Sendable {
   public init() {}
 }
 
+/// A room's settings as a token carries them (`roomConfig` claim, protojson), applied when the token's join
+/// creates the room. Egress (5) is omitted: not modelled.
+public nonisolated struct Livekit_RoomConfiguration: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var emptyTimeout: UInt32 = 0
+
+  public var departureTimeout: UInt32 = 0
+
+  public var maxParticipants: UInt32 = 0
+
+  public var metadata: String = String()
+
+  public var minPlayoutDelay: UInt32 = 0
+
+  public var maxPlayoutDelay: UInt32 = 0
+
+  public var syncStreams: Bool = false
+
+  public var agents: [Livekit_RoomAgentDispatch] = []
+
+  public var tags: Dictionary<String,String> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "livekit"
 
 nonisolated extension Livekit_CreateRoomRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreateRoomRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}empty_timeout\0\u{3}max_participants\0\u{3}node_id\0\u{1}metadata\0\u{4}\u{2}min_playout_delay\0\u{3}max_playout_delay\0\u{3}sync_streams\0\u{3}departure_timeout\0\u{4}\u{2}room_preset\0\u{3}replay_enabled\0\u{2}\u{2}tags\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}empty_timeout\0\u{3}max_participants\0\u{3}node_id\0\u{1}metadata\0\u{4}\u{2}min_playout_delay\0\u{3}max_playout_delay\0\u{3}sync_streams\0\u{3}departure_timeout\0\u{4}\u{2}room_preset\0\u{3}replay_enabled\0\u{1}agents\0\u{1}tags\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -376,6 +410,7 @@ nonisolated extension Livekit_CreateRoomRequest: SwiftProtobuf.Message, SwiftPro
       case 10: try { try decoder.decodeSingularUInt32Field(value: &self.departureTimeout) }()
       case 12: try { try decoder.decodeSingularStringField(value: &self.roomPreset) }()
       case 13: try { try decoder.decodeSingularBoolField(value: &self.replayEnabled) }()
+      case 14: try { try decoder.decodeRepeatedMessageField(value: &self.agents) }()
       case 15: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.tags) }()
       default: break
       }
@@ -416,6 +451,9 @@ nonisolated extension Livekit_CreateRoomRequest: SwiftProtobuf.Message, SwiftPro
     if self.replayEnabled != false {
       try visitor.visitSingularBoolField(value: self.replayEnabled, fieldNumber: 13)
     }
+    if !self.agents.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.agents, fieldNumber: 14)
+    }
     if !self.tags.isEmpty {
       try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.tags, fieldNumber: 15)
     }
@@ -435,6 +473,7 @@ nonisolated extension Livekit_CreateRoomRequest: SwiftProtobuf.Message, SwiftPro
     if lhs.maxPlayoutDelay != rhs.maxPlayoutDelay {return false}
     if lhs.syncStreams != rhs.syncStreams {return false}
     if lhs.replayEnabled != rhs.replayEnabled {return false}
+    if lhs.agents != rhs.agents {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1068,6 +1107,81 @@ nonisolated extension Livekit_PerformRpcResponse: SwiftProtobuf.Message, SwiftPr
 
   public static func ==(lhs: Livekit_PerformRpcResponse, rhs: Livekit_PerformRpcResponse) -> Bool {
     if lhs.payload != rhs.payload {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Livekit_RoomConfiguration: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RoomConfiguration"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}empty_timeout\0\u{3}departure_timeout\0\u{3}max_participants\0\u{4}\u{3}min_playout_delay\0\u{3}max_playout_delay\0\u{3}sync_streams\0\u{1}agents\0\u{1}metadata\0\u{1}tags\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.emptyTimeout) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.departureTimeout) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.maxParticipants) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.minPlayoutDelay) }()
+      case 8: try { try decoder.decodeSingularUInt32Field(value: &self.maxPlayoutDelay) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.syncStreams) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.agents) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.metadata) }()
+      case 12: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.tags) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.emptyTimeout != 0 {
+      try visitor.visitSingularUInt32Field(value: self.emptyTimeout, fieldNumber: 2)
+    }
+    if self.departureTimeout != 0 {
+      try visitor.visitSingularUInt32Field(value: self.departureTimeout, fieldNumber: 3)
+    }
+    if self.maxParticipants != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxParticipants, fieldNumber: 4)
+    }
+    if self.minPlayoutDelay != 0 {
+      try visitor.visitSingularUInt32Field(value: self.minPlayoutDelay, fieldNumber: 7)
+    }
+    if self.maxPlayoutDelay != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxPlayoutDelay, fieldNumber: 8)
+    }
+    if self.syncStreams != false {
+      try visitor.visitSingularBoolField(value: self.syncStreams, fieldNumber: 9)
+    }
+    if !self.agents.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.agents, fieldNumber: 10)
+    }
+    if !self.metadata.isEmpty {
+      try visitor.visitSingularStringField(value: self.metadata, fieldNumber: 11)
+    }
+    if !self.tags.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.tags, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Livekit_RoomConfiguration, rhs: Livekit_RoomConfiguration) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.emptyTimeout != rhs.emptyTimeout {return false}
+    if lhs.departureTimeout != rhs.departureTimeout {return false}
+    if lhs.maxParticipants != rhs.maxParticipants {return false}
+    if lhs.metadata != rhs.metadata {return false}
+    if lhs.minPlayoutDelay != rhs.minPlayoutDelay {return false}
+    if lhs.maxPlayoutDelay != rhs.maxPlayoutDelay {return false}
+    if lhs.syncStreams != rhs.syncStreams {return false}
+    if lhs.agents != rhs.agents {return false}
+    if lhs.tags != rhs.tags {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -178,6 +178,13 @@ public struct Participant: Sendable, Equatable {
     /// The current signal connection; nil while the signal is lost.
     public var connection: ConnectionID?
 
+    /// Whether it depends on others (an agent or egress; see ``isDependent(kind:)``).
+    public var isDependent: Bool { Self.isDependent(kind: kind) }
+
+    /// Whether a participant of `kind` depends on others (LiveKit `IsDependent`: kind EGRESS or AGENT): it does not
+    /// count towards `max_participants` and does not keep its room open.
+    public static func isDependent(kind: Int) -> Bool { kind == 2 || kind == 4 }
+
     /// Whether it has published at least one track.
     public var isPublisher: Bool { tracks.contains { $0.state == .published } }
 

@@ -31,6 +31,8 @@ public struct JoinParameters: Sendable, Equatable {
     public var autoSubscribe: Bool
     /// Auto-subscribe to data tracks (`auto_subscribe_data_track`; true unless the client says otherwise).
     public var autoSubscribeDataTracks = true
+    /// The agents the token's `roomConfig` asks for, used only when this join creates the room.
+    public var roomAgents: [RoomAgentRequest] = []
 
     /// A join.
     public init(

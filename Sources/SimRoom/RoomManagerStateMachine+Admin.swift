@@ -13,10 +13,14 @@ public struct CreateRoomParameters: Sendable, Equatable {
     public var maxParticipants: UInt32
     /// Metadata.
     public var metadata: String
+    /// The agents to dispatch when this call creates the room.
+    public var agents: [RoomAgentRequest]
 
     /// Settings for `name`.
-    public init(name: RoomName, emptyTimeout: UInt32 = 0, departureTimeout: UInt32 = 0, maxParticipants: UInt32 = 0, metadata: String = "") {
+    public init(name: RoomName, emptyTimeout: UInt32 = 0, departureTimeout: UInt32 = 0, maxParticipants: UInt32 = 0, metadata: String = "",
+                agents: [RoomAgentRequest] = []) {
         self.name = name
+        self.agents = agents
         self.emptyTimeout = emptyTimeout
         self.departureTimeout = departureTimeout
         self.maxParticipants = maxParticipants
@@ -30,7 +34,7 @@ extension RoomManagerStateMachine {
     public mutating func createRoom(_ p: CreateRoomParameters, wall: Date) -> (Room, [RoomAction]) {
         var out: [RoomAction] = []
         let existed = rooms[p.name] != nil
-        if !existed { createRoom(named: p.name, wall: wall, into: &out) }
+        if !existed { createRoom(named: p.name, agents: p.agents, wall: wall, into: &out) }
         guard var room = rooms[p.name] else { preconditionFailure("room was just created") }
         if p.emptyTimeout > 0 { room.emptyTimeout = p.emptyTimeout }
         if p.departureTimeout > 0 { room.departureTimeout = p.departureTimeout }

@@ -69,10 +69,13 @@ extension RoomManagerStateMachine {
         participant.version += 1
         participants[sid] = participant
         for track in participant.tracks where published.contains(track.sid) {
-            out.append(.log(record("track.published", participant, detail: [
+            var detail: [String: EventValue] = [
                 "track": .string(track.sid.rawValue), "cid": .string(track.cid), "kind": .string(track.kind.rawValue),
                 "mid": .string(track.mid), "mime": .string(track.mimeType),
-            ])))
+            ]
+            // An agent's publication can be told apart in triggers (`detail: {participant_kind: agent}`).
+            if participant.kind == 4 { detail["participant_kind"] = "agent" }
+            out.append(.log(record("track.published", participant, detail: detail)))
             out.append(.notify(.trackPublished(room: participant.room, participant: sid, identity: participant.identity, track: track.sid, kind: track.kind)))
         }
         for track in removed {

@@ -113,7 +113,7 @@ public struct RoomManagerStateMachine: Sendable {
                 out.append(.closeConnection(p.connection, reason: "requested room does not exist"))
                 return
             }
-            createRoom(named: p.room, wall: wall, into: &out)
+            createRoom(named: p.room, agents: p.roomAgents, wall: wall, into: &out)
         }
         guard var room = rooms[p.room] else { return }
         var keptSID: ParticipantSID?
@@ -123,7 +123,11 @@ public struct RoomManagerStateMachine: Sendable {
             room = rooms[p.room] ?? room
             if policies(in: p.room).keepSIDOnRejoin.contains(p.identity) { keptSID = old.sid }
         }
-        if room.maxParticipants > 0, room.participants.count >= Int(room.maxParticipants) {
+        // Agents and egress are dependent (LiveKit `IsDependent`): they neither count towards the limit nor keep a
+        // room open.
+        let dependent = Participant.isDependent(kind: p.kind)
+        let counted = room.participants.filter { participants[$0]?.isDependent == false }.count
+        if room.maxParticipants > 0, !dependent, counted >= Int(room.maxParticipants) {
             out.append(.send(p.connection, .leave(LeaveNotice(reason: .joinFailure, action: .disconnect))))
             out.append(.closeConnection(p.connection, reason: "room is full"))
             return
@@ -146,7 +150,7 @@ public struct RoomManagerStateMachine: Sendable {
         rooms[p.room] = room
         participants[sid] = participant
         connections[p.connection] = sid
-        cancelRoomTimer(p.room, into: &out)
+        if !dependent { cancelRoomTimer(p.room, into: &out) }
         out.append(.log(record("participant.joining", participant, detail: ["mode": .string(p.mode.rawValue)])))
         out.append(.send(p.connection, .join(
             room: self.room(p.room) ?? room, participant: participant, others: others,
@@ -234,8 +238,11 @@ public struct RoomManagerStateMachine: Sendable {
         rooms[participant.room]?.participants.removeAll { $0 == sid }
         out.append(.log(record("participant.disconnected", participant, detail: ["reason": .int(Int64(reason.rawValue))])))
         out.append(.participantRemoved(sid))
+        out.append(.notify(.participantLeft(room: participant.room, participant: sid, identity: participant.identity, kind: participant.kind)))
         broadcast(participant, into: &out)
-        if let room = rooms[participant.room], room.participants.isEmpty {
+        // The room's departure timer starts when the last participant that keeps it open leaves; agents left
+        // behind are removed when it closes.
+        if !participant.isDependent, let room = rooms[participant.room], onlyDependents(in: participant.room) {
             armRoomTimer(participant.room, seconds: room.departureTimeout, into: &out)
         }
     }
@@ -284,7 +291,12 @@ public struct RoomManagerStateMachine: Sendable {
                     participant: participant.sid, identity: participant.identity, detail: detail)
     }
 
-    mutating func createRoom(named name: RoomName, wall: Date, into out: inout [RoomAction]) {
+    /// Whether nobody in `room` keeps it open (it is empty, or holds only agents and egress).
+    func onlyDependents(in room: RoomName) -> Bool {
+        rooms[room]?.participants.allSatisfy { participants[$0]?.isDependent ?? true } ?? true
+    }
+
+    mutating func createRoom(named name: RoomName, agents: [RoomAgentRequest] = [], wall: Date, into out: inout [RoomAction]) {
         let room = Room(
             sid: sids.roomSID(), name: name, emptyTimeout: configuration.emptyTimeout,
             departureTimeout: configuration.departureTimeout, maxParticipants: 0, creationTime: wall,
@@ -292,6 +304,7 @@ public struct RoomManagerStateMachine: Sendable {
         )
         rooms[name] = room
         out.append(.log(EventRecord(kind: "room.created", room: name, detail: ["sid": .string(room.sid.rawValue)])))
+        out.append(.notify(.roomCreated(room: name, agents: agents)))
     }
 
     mutating func armRoomTimer(_ name: RoomName, seconds: UInt32, into out: inout [RoomAction]) {
@@ -310,12 +323,16 @@ public struct RoomManagerStateMachine: Sendable {
         guard let room = rooms.removeValue(forKey: name) else { return }
         roomTimerGeneration[name] = nil
         out.append(.log(EventRecord(kind: "room.closed", room: name, detail: ["sid": .string(room.sid.rawValue)])))
+        out.append(.notify(.roomClosed(room: name)))
     }
 
     mutating func timerFired(_ timer: RoomTimer, into out: inout [RoomAction]) {
         switch timer {
         case .roomIdle(let name, let generation):
-            guard roomTimerGeneration[name] == generation, rooms[name]?.participants.isEmpty == true else { return }
+            guard roomTimerGeneration[name] == generation, onlyDependents(in: name), let room = rooms[name] else { return }
+            for sid in room.participants {
+                remove(sid, reason: .roomClosed, leave: LeaveNotice(reason: .roomClosed, action: .disconnect), into: &out)
+            }
             closeRoom(name, into: &out)
         case .signalLost(let sid, let generation):
             guard signalTimerGeneration[sid] == generation, participants[sid]?.connection == nil else { return }

@@ -1,4 +1,5 @@
 import Foundation
+import SimAgent
 import SimCore
 import SimRoom
 
@@ -36,8 +37,62 @@ struct AdminSnapshot: Encodable {
         var participants: [ParticipantEntry]
     }
 
+    /// Agent workers, dispatches and jobs.
+    struct AgentsEntry: Encodable {
+        struct Worker: Encodable {
+            var id: String
+            var agentName: String
+            var jobType: String
+            var status: String
+            var load: Float
+            var version: String
+            var jobsAssigned: Int
+        }
+
+        struct Job: Encodable {
+            var id: String
+            var dispatch: String
+            var room: String
+            var agentName: String
+            var type: String
+            var status: String
+            var error: String
+            var worker: String?
+            var participantIdentity: String
+            var joined: Bool
+        }
+
+        struct Dispatch: Encodable {
+            var id: String
+            var agentName: String
+            var room: String
+            var deleted: Bool
+            var jobs: [String]
+        }
+
+        var workers: [Worker]
+        var dispatches: [Dispatch]
+        var jobs: [Job]
+
+        init(_ dispatcher: AgentDispatcher) {
+            workers = dispatcher.workers.values.sorted { $0.id < $1.id }.map { w in
+                Worker(id: w.id, agentName: w.agentName, jobType: AgentDispatcher.typeName(w.jobType),
+                       status: w.status == .wsFull ? "full" : "available", load: w.load, version: w.version, jobsAssigned: w.assigned)
+            }
+            dispatches = dispatcher.dispatches.values.sorted { $0.id < $1.id }.map { d in
+                Dispatch(id: d.id, agentName: d.agentName, room: d.room.rawValue, deleted: d.deletedAt != 0, jobs: d.jobs)
+            }
+            jobs = dispatcher.jobs.values.sorted { $0.job.id < $1.job.id }.map { r in
+                Job(id: r.job.id, dispatch: r.job.dispatchID, room: r.job.room.name, agentName: r.job.agentName,
+                    type: AgentDispatcher.typeName(r.job.type), status: AgentMessageDescription.statusName(r.job.state.status),
+                    error: r.job.state.error, worker: r.worker, participantIdentity: r.job.state.participantIdentity, joined: r.joined)
+            }
+        }
+    }
+
     var rooms: [RoomEntry]
     var connections: Int
+    var agents: AgentsEntry?
 
     init(rooms model: RoomManagerStateMachine, connections: Int) {
         self.connections = connections

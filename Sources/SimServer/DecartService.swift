@@ -119,6 +119,8 @@ final class DecartService: DecartRoomDelegate, @unchecked Sendable {
             }
             guard let connection else { return }
             later { [weak self] in self?.decart?.notify(.publisherVideoPublished(connection)) }
+        case .roomCreated, .roomClosed, .participantLeft:
+            break
         }
     }
 

@@ -1,3 +1,4 @@
+import SimAgent
 import SimCore
 import SimDecart
 import SimRoom
@@ -33,6 +34,23 @@ extension ScenarioService {
             for connection in controlTargets(target, in: scope) { decart?.endControl(connection, .close(code: code.rawValue, reason: reason)) }
         case .abort(.control, let target):
             for connection in controlTargets(target, in: scope) { decart?.endControl(connection, .abort) }
+        case .close(.agent, let target, let code, let reason):
+            agentTargets(target, in: scope).forEach { agents?.endWorker($0, .close(code: code.rawValue, reason: reason)) }
+        case .abort(.agent, let target):
+            agentTargets(target, in: scope).forEach { agents?.endWorker($0, .abort) }
+        case .deleteRoom(let named):
+            guard let target = named ?? room else {
+                return notApplicable(command, in: scope, why: "no room named and the trigger has none")
+            }
+            if case .room(let own) = scope, own != target {
+                return notApplicable(command, in: scope, why: "a room's scenario deletes only its own room")
+            }
+            _ = signal?.withEngine { engine, _ in
+                switch engine.admin({ $0.deleteRoom(target).map { ((), $0) } }) {
+                case .success(let (_, actions)): return ((), actions)
+                case .failure: return ((), [])
+                }
+            }
         case .endDecartSession(let target, let ending):
             let reason = GenerationEndReason(rawValue: ending.reason.rawValue) ?? .error
             for connection in controlTargets(target, in: scope) { decart?.endSession(connection, reason: reason, errorText: ending.error) }
@@ -62,6 +80,13 @@ extension ScenarioService {
         case .connection(let connection): record.connection = connection
         }
         log.append(record)
+    }
+
+    /// The agent workers a command names: the target's connection, or (no connection: a timeline entry) every worker
+    /// server-wide; a room's scenario reaches only a worker it names through its own events.
+    private func agentTargets(_ target: ConnectionTarget, in scope: ScenarioScope) -> [ConnectionID?] {
+        if let connection = Self.connection(target) { return [connection] }
+        return scope == .server ? [nil] : []
     }
 
     /// The control connections a command names: the target's (nil: all) server-wide; a connection's own otherwise.

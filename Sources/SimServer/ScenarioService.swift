@@ -1,4 +1,5 @@
 import Foundation
+import SimAgent
 import SimCore
 import SimDecart
 import SimFaults
@@ -44,6 +45,8 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
     weak var media: MediaService?
     /// The Matrix side (the `http.in` / `http.out` taps).
     weak var matrix: MatrixService?
+    /// The agent workers (the `agent.in` / `agent.out` taps).
+    weak var agents: AgentHub?
     /// Who each participant SID is, from the event log: media taps know only SIDs, selectors name identities.
     private var participants: [ParticipantSID: (identity: Identity?, room: RoomName?)] = [:]
     private var listener: UInt64?
@@ -85,6 +88,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             decart?.attachInterceptor(self)
             media?.attachInterceptor(self)
             matrix?.attachInterceptor(self)
+            agents?.attachInterceptor(self)
         }
         return actions
     }
@@ -113,6 +117,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
             decart?.attachInterceptor(nil)
             media?.attachInterceptor(nil)
             matrix?.attachInterceptor(nil)
+            agents?.attachInterceptor(nil)
         }
         if scope == .server {
             signal?.updateRoomPolicies { $0 = RoomPolicies() }
@@ -313,6 +318,7 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
                 switch tap {
                 case .controlIn, .controlOut: decart?.releaseHeld(raw)
                 case .httpIn, .httpOut: matrix?.releaseHeld(raw)
+                case .agentIn, .agentOut: agents?.releaseHeld(raw)
                 default: signal?.releaseHeld(raw)
                 }
             case .armTimer(let timer, let at):

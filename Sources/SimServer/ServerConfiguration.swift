@@ -1,4 +1,5 @@
 import Foundation
+import SimAgent
 import SimAuth
 import SimCore
 import SimDecart
@@ -38,6 +39,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var matrix = MatrixConfiguration()
     /// A real homeserver (`http://host:port`) to stand in front of as a fault proxy instead of serving our own.
     public var matrixUpstream: String?
+    /// Agent dispatch settings (job tokens are signed with `keys`, whatever this holds).
+    public var agents = AgentConfiguration(keys: [:])
 
     /// Dev defaults.
     public init() {}
@@ -125,6 +128,16 @@ public struct ServerConfiguration: Sendable, Equatable {
                     case "max_waiting_sessions": decart.maxWaitingSessions = try int(value, path)
                     case "max_session_seconds": decart.maxSessionDuration = .seconds(try positive(value, path))
                     case "room_prefix": decart.roomNamePrefix = try string(value, path)
+                    default: throw LoadError(description: "unknown key \(path)")
+                    }
+                }
+            case "agents":
+                for (sub, value) in try mapping(value, key) {
+                    let path = "agents.\(sub)"
+                    switch sub {
+                    case "assign_timeout_ms": agents.assignTimeout = .milliseconds(try positive(value, path))
+                    case "register_timeout_ms": agents.registerTimeout = .milliseconds(try positive(value, path))
+                    case "respect_load": agents.respectLoad = try bool(value, path)
                     default: throw LoadError(description: "unknown key \(path)")
                     }
                 }

@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOHTTP1
+import SimAgent
 import SimSignal
 
 /// Refuses invalid signal WebSocket upgrades with LiveKit's HTTP status and text (reference §1.7).
@@ -11,7 +12,8 @@ import SimSignal
 /// hummingbird-websocket answers every declined upgrade with an empty 400; LiveKit clients need the real
 /// status (the Rust SDK falls back to `/rtc` only on a 404 handshake, JS matches `requested room does not
 /// exist`). This handler sits between the HTTP codec and the upgrader: an upgrade request to `/rtc` or
-/// `/rtc/v1` that fails validation is answered here and the connection closed; everything else passes on.
+/// `/rtc/v1` that fails validation, or to `/agent` without an agent grant, is answered here and the connection
+/// closed; everything else passes on.
 final class SignalUpgradeGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -63,15 +65,21 @@ final class SignalUpgradeGuard: ChannelInboundHandler, RemovableChannelHandler {
     private func rejection(for head: HTTPRequestHead) -> SignalRejection? {
         guard isUpgrade(head) else { return nil }
         let uri = URI(head.uri)
+        var query: [String: String] = [:]
+        for (name, value) in uri.queryParameters where query[String(name)] == nil {
+            query[String(name)] = String(value)
+        }
         let path: SignalPath
         switch uri.path {
         case "/rtc", "//rtc": path = .rtc
         case "/rtc/v1", "//rtc/v1": path = .rtcV1
+        case "/agent":
+            if case .failure(let rejection) = AgentHub.authorize(authorization: head.headers["authorization"].first, queryToken: query["access_token"],
+                                                                 verifier: hub.validator.verifier, now: hub.clock.wallNow()) {
+                return rejection
+            }
+            return nil
         default: return nil
-        }
-        var query: [String: String] = [:]
-        for (name, value) in uri.queryParameters where query[String(name)] == nil {
-            query[String(name)] = String(value)
         }
         let request = ConnectRequest(path: path, query: query, authorization: head.headers["authorization"].first)
         switch hub.validate(request) {

@@ -12,6 +12,8 @@ struct SignalWebSocketContext: RequestContext, WebSocketRequestContext {
     let plan = PlanBox()
     /// The raw query of a `/v1/stream` upgrade (its `api_key` may arrive unencoded).
     let rawQuery = StringBox()
+    /// The API key an `/agent` worker authenticated with (checked before upgrading).
+    let workerKey = StringBox()
     /// The scenario a LiveKit connect selected (query parameter or token attribute), checked before upgrading.
     let scenarioName = StringBox()
     /// The connection's channel: an abort closes it without a WebSocket close frame.

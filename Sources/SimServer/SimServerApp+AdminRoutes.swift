@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SimAgent
 import SimCore
 import SimScenario
 import SimSignal
@@ -8,9 +9,11 @@ import SimSignal
 /// The admin API (`/_sim/…`): state, the event log, one-off faults, and scenarios.
 extension SimServerApp {
     /// `GET /_sim/state`, `POST /_sim/faults`, `GET /_sim/events`.
-    static func addAdminRoutes(to router: Router<HTTPRequestContext>, hub: SignalHub) {
+    static func addAdminRoutes(to router: Router<HTTPRequestContext>, hub: SignalHub, agents: AgentHub? = nil) {
         router.get("/_sim/state") { _, _ in
-            json(hub.inspect { AdminSnapshot(rooms: $0.rooms, connections: 0) }.with(connections: hub.connectionCount))
+            var snapshot = hub.inspect { AdminSnapshot(rooms: $0.rooms, connections: 0) }.with(connections: hub.connectionCount)
+            snapshot.agents = agents?.inspect(AdminSnapshot.AgentsEntry.init)
+            return json(snapshot)
         }
         router.post("/_sim/faults") { request, _ in
             let body = try await request.body.collect(upTo: 64 * 1024)

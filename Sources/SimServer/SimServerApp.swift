@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import SimAgent
 import SimAuth
 import SimCore
 import SimDecart
@@ -81,6 +82,16 @@ public struct SimServerApp: Sendable {
                              upstream: configuration.matrixUpstream.flatMap { try? UpstreamHTTP(url: $0) })
     }
 
+    /// The agent worker side (`/agent`, dispatch), following the hub's rooms and logging to its event log.
+    func makeAgents(hub: SignalHub, seed: UInt64) -> AgentHub {
+        var settings = configuration.agents
+        settings.keys = configuration.keys
+        let agents = AgentHub(engine: AgentDispatcher(configuration: settings, seed: seed ^ 0x4147_454E_5453),
+                              clock: hub.clock, log: hub.log, scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()))
+        agents.follow(hub)
+        return agents
+    }
+
     /// Serves until SIGINT or SIGTERM; `onReady` runs once listening with the bound port.
     public func run(onReady: @escaping @Sendable (ReadyInfo) -> Void = { _ in }) async throws {
         let seed = configuration.seed ?? UInt64.random(in: 1...UInt64.max)
@@ -93,10 +104,12 @@ public struct SimServerApp: Sendable {
         scenarios.media = media
         let matrix = makeMatrix(hub: hub, seed: seed)
         scenarios.matrix = matrix
+        let agents = makeAgents(hub: hub, seed: seed)
+        scenarios.agents = agents
         let configuration = self.configuration
         let app = Application(
-            router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios, matrix: matrix),
-            server: Self.serverBuilder(hub: hub, decart: decart, service: decartService, scenarios: scenarios),
+            router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios, matrix: matrix, agents: agents),
+            server: Self.serverBuilder(hub: hub, decart: decart, service: decartService, scenarios: scenarios, agents: agents),
             configuration: ApplicationConfiguration(address: .hostname(configuration.bind, port: configuration.port), serverName: "sfusim"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -127,8 +140,9 @@ public struct SimServerApp: Sendable {
     /// connection silent for longer than `ping_timeout`; a ping task and timer per connection made concurrent
     /// joins ~3x slower.
     static func serverBuilder(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil,
-                              scenarios: ScenarioService? = nil) -> HTTPServerBuilder {
-        let webSocketResponder = makeWebSocketRouter(hub: hub, decart: decart, service: service, scenarios: scenarios).buildResponder()
+                              scenarios: ScenarioService? = nil, agents: AgentHub? = nil) -> HTTPServerBuilder {
+        let webSocketResponder = makeWebSocketRouter(hub: hub, decart: decart, service: service, scenarios: scenarios,
+                                                     agents: agents).buildResponder()
         return HTTPServerBuilder { responder in
             SignalServerChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
@@ -142,24 +156,27 @@ public struct SimServerApp: Sendable {
 
     // MARK: Routers (each route group is in its own file)
 
-    /// The HTTP routes: health, the LiveKit signal fallbacks and RoomService, Decart viewers, the admin API, and the
-    /// embedded Matrix homeserver with the LiveKit JWT service.
+    /// The HTTP routes: health, the LiveKit signal fallbacks and RoomService, AgentDispatchService, Decart viewers, the
+    /// admin API, and the embedded Matrix homeserver with the LiveKit JWT service.
     static func makeRouter(hub: SignalHub, decart: DecartService? = nil, scenarios: ScenarioService? = nil,
-                           matrix: MatrixService? = nil) -> Router<HTTPRequestContext> {
+                           matrix: MatrixService? = nil, agents: AgentHub? = nil) -> Router<HTTPRequestContext> {
         let router = Router(context: HTTPRequestContext.self)
         router.get("/") { _, _ in text(200, "OK") }
         addSignalRoutes(to: router, hub: hub)
         if let decart { addDecartRoutes(to: router, service: decart) }
-        addAdminRoutes(to: router, hub: hub)
+        if let agents { addAgentRoutes(to: router, agents: agents, signal: hub) }
+        addAdminRoutes(to: router, hub: hub, agents: agents)
         if let scenarios { addScenarioRoutes(to: router, scenarios: scenarios, hub: hub) }
         if let matrix { addMatrixRoutes(to: router, service: matrix) }
         return router
     }
 
-    /// The WebSocket routes: LiveKit signalling (`/rtc`, `/rtc/v1`) and the Decart control protocol (`/v1/stream`).
+    /// The WebSocket routes: LiveKit signalling (`/rtc`, `/rtc/v1`), agent workers (`/agent`) and the Decart control
+    /// protocol (`/v1/stream`).
     static func makeWebSocketRouter(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil,
-                                    scenarios: ScenarioService? = nil) -> Router<SignalWebSocketContext> {
+                                    scenarios: ScenarioService? = nil, agents: AgentHub? = nil) -> Router<SignalWebSocketContext> {
         let router = Router(context: SignalWebSocketContext.self)
+        if let agents { addAgentWebSocketRoutes(to: router, agents: agents, signal: hub) }
         if let decart, let service { addDecartWebSocketRoutes(to: router, decart: decart, service: service, scenarios: scenarios) }
         addSignalWebSocketRoutes(to: router, hub: hub, scenarios: scenarios)
         return router

@@ -66,6 +66,7 @@ public struct ConnectValidator: Sendable {
             metadata: token.claims.metadata ?? "", attributes: token.claims.attributes ?? [:], permission: permission,
             kind: ParticipantKindName.number(token.claims.kind)
         )
+        join.roomAgents = RoomAgentRequest.requests(roomConfig: token.claims.roomConfig)
         var plan = ConnectPlan(
             path: request.path, token: token, join: join, isResume: false, resumeSID: nil, addTracks: [],
             publisherOffer: nil, sdk: request.query["sdk"] ?? ""

@@ -3,6 +3,7 @@ import SimAuth
 import SimCore
 import SimProto
 import SimRoom
+import SwiftProtobuf
 
 /// Names LiveKit uses for participant kinds in tokens, mapped to `ParticipantInfo.Kind` numbers.
 enum ParticipantKindName {
@@ -39,6 +40,23 @@ enum ClientSDKName {
         case 14: "esp32"
         default: "unknown"
         }
+    }
+}
+
+extension RoomAgentRequest {
+    /// From a protobuf `RoomAgentDispatch`.
+    public init(proto: Livekit_RoomAgentDispatch) {
+        self.init(agentName: proto.agentName, metadata: proto.metadata, attributes: proto.attributes)
+    }
+
+    /// The agents a token's `roomConfig` claim (protojson `RoomConfiguration`) asks for; none when it is absent or
+    /// not a valid RoomConfiguration (LiveKit ignores it then too, as it does once the room exists).
+    static func requests(roomConfig: JSONValue?) -> [RoomAgentRequest] {
+        guard let roomConfig, let json = try? JSONEncoder().encode(roomConfig) else { return [] }
+        var options = JSONDecodingOptions()
+        options.ignoreUnknownFields = true
+        guard let configuration = try? Livekit_RoomConfiguration(jsonUTF8Data: json, options: options) else { return [] }
+        return configuration.agents.map(RoomAgentRequest.init(proto:))
     }
 }
 
@@ -162,7 +180,8 @@ extension VideoLayerInfo {
 }
 
 extension Participant {
-    var proto: Livekit_ParticipantInfo {
+    /// The participant as `ParticipantInfo`.
+    public var proto: Livekit_ParticipantInfo {
         var out = Livekit_ParticipantInfo()
         out.sid = sid.rawValue
         out.identity = identity.rawValue
@@ -228,7 +247,8 @@ extension DataTrackRequest {
 }
 
 extension Room {
-    var proto: Livekit_Room {
+    /// The room as the `Room` protobuf.
+    public var proto: Livekit_Room {
         var out = Livekit_Room()
         out.sid = sid.rawValue
         out.name = name.rawValue

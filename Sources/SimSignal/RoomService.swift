@@ -13,47 +13,15 @@ public struct RoomService: Sendable {
     /// A service over `hub`.
     public init(hub: SignalHub) { self.hub = hub }
 
-    /// Body encodings Twirp accepts.
-    enum Encoding {
-        case protobuf
-        case json
-
-        var contentType: String { self == .protobuf ? "application/protobuf" : "application/json" }
-    }
-
     /// Handles `POST /twirp/livekit.RoomService/<method>`.
     public func handle(method: String, contentType: String?, body: [UInt8], authorization: String?) -> TwirpResponse {
-        let mime = (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let encoding: Encoding
-        switch mime {
-        case "application/protobuf", "application/x-protobuf": encoding = .protobuf
-        case "application/json": encoding = .json
-        default:
-            return TwirpResponse(TwirpError(code: "bad_route", message: "unexpected Content-Type: \"\(contentType ?? "")\""))
-        }
-        // A missing token is a Twirp error; a bad one is refused with plain text, as LiveKit's auth middleware does.
-        let token: VerifiedToken?
-        switch AuthorizationHeader.token(from: authorization, queryToken: nil) {
-        case .failure(let rejection):
-            return TwirpResponse(status: rejection.status, contentType: "text/plain; charset=utf-8", body: Array(rejection.message.utf8))
-        case .success(nil):
-            token = nil
-        case .success(let raw?):
-            do {
-                token = try hub.validator.verifier.verify(raw, now: hub.clock.wallNow())
-            } catch {
-                return TwirpResponse(status: 401, contentType: "text/plain; charset=utf-8", body: Array(error.httpMessage.utf8))
-            }
-        }
-        do {
-            let body = try dispatch(method, body: body, encoding: encoding, grant: token?.video)
-            return TwirpResponse(status: 200, contentType: encoding.contentType, body: body)
-        } catch {
-            return TwirpResponse(error)
+        TwirpEndpoint.handle(contentType: contentType, authorization: authorization, verifier: hub.validator.verifier,
+                             now: hub.clock.wallNow()) { encoding, grant throws(TwirpError) in
+            try dispatch(method, body: body, encoding: encoding, grant: grant)
         }
     }
 
-    func dispatch(_ method: String, body: [UInt8], encoding: Encoding, grant: VideoGrant?) throws(TwirpError) -> [UInt8] {
+    func dispatch(_ method: String, body: [UInt8], encoding: TwirpEncoding, grant: VideoGrant?) throws(TwirpError) -> [UInt8] {
         switch method {
         case "CreateRoom":
             let request: Livekit_CreateRoomRequest = try decode(body, encoding)
@@ -62,7 +30,8 @@ public struct RoomService: Sendable {
             let room = hub.withEngine { engine, wall in
                 let (room, actions) = engine.rooms.createRoom(CreateRoomParameters(
                     name: RoomName(request.name), emptyTimeout: request.emptyTimeout, departureTimeout: request.departureTimeout,
-                    maxParticipants: request.maxParticipants, metadata: request.metadata
+                    maxParticipants: request.maxParticipants, metadata: request.metadata,
+                    agents: request.agents.map(RoomAgentRequest.init(proto:))
                 ), wall: wall)
                 return (room, engine.map(actions))
             }
@@ -177,41 +146,16 @@ public struct RoomService: Sendable {
         }
     }
 
-    func require(_ allowed: Bool) throws(TwirpError) {
-        if !allowed { throw TwirpError(code: "unauthenticated", message: "permissions denied") }
+    func require(_ allowed: Bool) throws(TwirpError) { try TwirpEndpoint.require(allowed) }
+
+    func requireAdmin(_ grant: VideoGrant?, room: String) throws(TwirpError) { try TwirpEndpoint.requireAdmin(grant, room: room) }
+
+    func decode<Message: SwiftProtobuf.Message>(_ body: [UInt8], _ encoding: TwirpEncoding) throws(TwirpError) -> Message {
+        try TwirpEndpoint.decode(body, encoding)
     }
 
-    /// roomAdmin for the request's room (LiveKit `EnsureAdminPermission`).
-    func requireAdmin(_ grant: VideoGrant?, room: String) throws(TwirpError) {
-        try require(grant?.roomAdmin == true && (grant?.room?.rawValue ?? "") == room)
-    }
-
-    func decode<Message: SwiftProtobuf.Message>(_ body: [UInt8], _ encoding: Encoding) throws(TwirpError) -> Message {
-        do {
-            switch encoding {
-            case .protobuf: return try Message(serializedBytes: body)
-            case .json:
-                var options = JSONDecodingOptions()
-                options.ignoreUnknownFields = true
-                return try Message(jsonUTF8Bytes: body.isEmpty ? Array("{}".utf8) : body, options: options)
-            }
-        } catch {
-            throw TwirpError(code: "malformed", message: "the request body could not be decoded: \(error)")
-        }
-    }
-
-    func encode<Message: SwiftProtobuf.Message>(_ message: Message, _ encoding: Encoding) throws(TwirpError) -> [UInt8] {
-        do {
-            switch encoding {
-            case .protobuf: return try message.serializedBytes()
-            case .json:
-                var options = JSONEncodingOptions()
-                options.preserveProtoFieldNames = true
-                return try message.jsonUTF8Bytes(options: options)
-            }
-        } catch {
-            throw TwirpError(code: "internal", message: "failed to encode the response")
-        }
+    func encode<Message: SwiftProtobuf.Message>(_ message: Message, _ encoding: TwirpEncoding) throws(TwirpError) -> [UInt8] {
+        try TwirpEndpoint.encode(message, encoding)
     }
 }
 

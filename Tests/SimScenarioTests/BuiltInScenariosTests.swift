@@ -5,6 +5,7 @@ import Testing
 @Suite struct BuiltInScenariosTests {
     /// The product's race catalogue rows this build ships.
     static let catalogue = [
+        "ag-dispatch-late", "ag-job-not-accepted", "ag-room-closed-under-agent", "ag-worker-drop",
         "dc-ack-before-room-info", "dc-close-during-connect", "dc-early-room-info", "dc-error-after-handshake",
         "dc-initial-state-dropped", "dc-initial-state-rejected", "dc-queue-wait", "dc-retry-orphan-ack",
         "lk-data-before-participant", "lk-rejoin-new-sid", "lk-rejoin-wrong-order", "lk-resume-fails", "lk-rpc-ack-lost",

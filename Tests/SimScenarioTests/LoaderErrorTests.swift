@@ -79,7 +79,7 @@ import Testing
         #expect(problems(rule("dorp: { tap: signal.out }")) == [#"s.yaml:5:9: error: unknown action "dorp" (hint: did you mean "drop"?)"#])
         #expect(problems(rule("explode: {}")) == [
             "s.yaml:5:9: error: unknown action \"explode\" (hint: actions: abort, ack_delay, ack_early, ack_never, ack_reject, bandwidth, "
-                + "close, data_before_participant, delay, delay_track_published, disconnect_after_new_info, drop, drop_device_lists, drop_keyframes, duplicate, "
+                + "close, data_before_participant, delay, delay_track_published, delete_room, disconnect_after_new_info, drop, drop_device_lists, drop_keyframes, duplicate, "
                 + "end_session, freeze, hold, hold_to_device, http_error, http_truncate, leave, loss, media_delay, order, queue, refuse_resume, rejoin_sid, reorder, room_info_delay, room_info_early, "
                 + "room_info_url, simulate, stall)",
         ])

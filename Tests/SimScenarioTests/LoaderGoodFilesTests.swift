@@ -146,6 +146,7 @@ import Testing
               - hold_to_device: { identity: "@bob:hs", syncs: 3 }
               - drop_device_lists: 2
               - http_truncate: { tap: http.out, message: sync }
+              - delete_room: { room: r9 }
         """
         let scenario = try ScenarioLoader.load(yaml, file: "a.yaml")
         let actions = scenario.rules[0].then
@@ -154,11 +155,13 @@ import Testing
             "delay_track_published", "leave", "simulate", "simulate", "simulate", "simulate", "refuse_resume", "queue", "ack_delay",
             "ack_reject", "ack_early", "ack_never", "room_info_delay", "room_info_early", "room_info_url", "end_session", "loss",
             "media_delay", "freeze", "drop_keyframes", "bandwidth", "data_before_participant", "delay", "http_error",
-            "hold_to_device", "drop_device_lists", "http_truncate",
+            "hold_to_device", "drop_device_lists", "http_truncate", "delete_room",
         ])
-        #expect(actions.suffix(3).dropLast() == [.holdToDevice(identity: "@bob:hs", syncs: 3), .dropDeviceLists(identity: nil, syncs: 2)])
-        #expect(actions.last == .httpError(HTTPErrorParameters(selector: MessageSelector(tap: .httpOut, kinds: ["sync"]), failure: .truncatedBody)))
-        #expect(actions[actions.count - 4] == .httpError(HTTPErrorParameters(
+        #expect(actions.last == .deleteRoom(room: "r9"))
+        let matrixActions = actions.dropLast()
+        #expect(matrixActions.suffix(3).dropLast() == [.holdToDevice(identity: "@bob:hs", syncs: 3), .dropDeviceLists(identity: nil, syncs: 2)])
+        #expect(matrixActions.last == .httpError(HTTPErrorParameters(selector: MessageSelector(tap: .httpOut, kinds: ["sync"]), failure: .truncatedBody)))
+        #expect(actions[actions.count - 5] == .httpError(HTTPErrorParameters(
             selector: MessageSelector(tap: .httpOut, kinds: ["sync", "keys_claim"], identity: "@bob:hs"),
             failure: HTTPFailure(status: 429, errcode: "M_LIMIT_EXCEEDED", retryAfter: .seconds(2)), limits: FaultLimits(count: 2))))
         #expect(Set(actions.map(\.name)) == Set(ScenarioDecoder.actionNames))

@@ -203,8 +203,10 @@ final class FakeMedia: SignalMediaDelegate, @unchecked Sendable {
         }
         let plan = try hub.validate(factory.v0Request("inference")).get()
         let (_, participant) = try #require(hub.joinVirtual(plan))
-        #expect(heard.entries.map(\.0) == [.participantActive(room: "r1", participant: participant, identity: "inference")])
-        #expect(heard.entries.map(\.1) == [1])
+        #expect(heard.entries.map(\.0) == [
+            .roomCreated(room: "r1", agents: []), .participantActive(room: "r1", participant: participant, identity: "inference"),
+        ])
+        #expect(heard.entries.map(\.1) == [1, 1])
     }
 
     @Test func malformedTrickleIsALoggedDrop() throws {

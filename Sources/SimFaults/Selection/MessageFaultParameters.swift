@@ -6,9 +6,17 @@ public enum SocketKind: String, Sendable, Hashable, CaseIterable {
     case signal
     /// A Decart control WebSocket (`/v1/stream`).
     case control
+    /// A LiveKit agent worker's WebSocket (`/agent`).
+    case agent
 
     /// The tap of messages the server writes to this socket.
-    public var outboundTap: TapPoint { self == .signal ? .signalOut : .controlOut }
+    public var outboundTap: TapPoint {
+        switch self {
+        case .signal: .signalOut
+        case .control: .controlOut
+        case .agent: .agentOut
+        }
+    }
 }
 
 /// `delay` (and the actions built on it): hold each selected message for `by` ± `jitter` (seeded), independently.

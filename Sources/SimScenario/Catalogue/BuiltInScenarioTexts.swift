@@ -3,6 +3,74 @@
 extension BuiltInScenarios {
     /// File name (without .yaml) → YAML text, in name order.
     static let texts: [(name: String, yaml: String)] = [
+        ("ag-dispatch-late", #"""
+name: ag-dispatch-late
+summary: >-
+  The agent's job is offered 3 s after the room exists (its availability request to the worker is held back), so
+  the user is connected and speaking before the agent joins: an app or test that assumes the agent is there when
+  the room connects sees it arrive late.
+seed: 31
+timeline:
+  - at: 0s
+    do:
+      - delay: { tap: agent.out, message: availability, by: 3s }
+expect:
+  - { name: the job offer was delayed, event: fault.applied, within: 30s }
+  - name: the user was connected before the agent joined
+    order:
+      - { event: participant.active }
+      - { event: agent.job_joined }
+    within: 30s
+"""#),
+        ("ag-job-not-accepted", #"""
+name: ag-job-not-accepted
+summary: >-
+  No worker accepts the room's job: every availability answer from a worker is lost, so the offer times out
+  (10 s, as LiveKit; `agents.assign_timeout_ms` changes it), the job is not retried, the room stays without an agent
+  and the event log says why (agent.job_ended with status failed).
+seed: 33
+timeline:
+  - at: 0s
+    do:
+      - drop: { tap: agent.in, message: availability }
+expect:
+  - { name: the job failed, event: agent.job_ended, detail: { status: failed }, within: 60s }
+  - { name: no agent joined, event: agent.job_joined, never: true }
+"""#),
+        ("ag-room-closed-under-agent", #"""
+name: ag-room-closed-under-agent
+summary: >-
+  The room is deleted (as RoomService DeleteRoom does) the moment the agent publishes its first track: everyone gets
+  Leave(ROOM_DELETED), the agent's job ends and its worker is told to terminate it; an agent that keeps publishing
+  into a closed room, or a worker that never frees the job, shows it.
+seed: 34
+rules:
+  - name: delete-under-the-agent
+    when: { event: track.published, detail: { participant_kind: agent } }
+    then:
+      - delete_room: {}
+expect:
+  - { name: the room closed, event: room.closed, within: 30s }
+  - { name: the job ended, event: agent.job_ended, within: 30s }
+  - { name: the worker was told to terminate the job, event: agent.out.termination, within: 30s }
+"""#),
+        ("ag-worker-drop", #"""
+name: ag-worker-drop
+summary: >-
+  The worker's socket is dropped (no close frame) as soon as its agent has joined the room: the agent stays in the
+  room on its own connection, the worker reconnects, registers again and claims its job with migrate_job; a client
+  that treats a worker reconnect as the agent leaving shows it.
+seed: 32
+rules:
+  - name: drop-the-worker
+    when: { event: agent.job_joined }
+    then:
+      - abort: { socket: agent }
+expect:
+  - { name: the worker was dropped, event: fault.applied, detail: { action: abort }, within: 30s }
+  - { name: the job moved to the reconnected worker, event: agent.job_migrated, within: 30s }
+  - { name: the agent never left the room, event: agent.job_ended, never: true }
+"""#),
         ("dc-ack-before-room-info", #"""
 name: dc-ack-before-room-info
 summary: >-

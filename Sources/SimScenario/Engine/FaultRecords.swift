@@ -87,6 +87,8 @@ enum FaultRecords {
             detail["reason"] = .string(ending.reason.rawValue)
             if let error = ending.error { detail["error"] = .string(error) }
             if let code = ending.closeCode { detail["code"] = .int(Int64(code.rawValue)) }
+        case .deleteRoom(let room):
+            record.room = room
         }
         record.detail = detail
         return record

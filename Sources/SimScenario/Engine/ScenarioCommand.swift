@@ -98,6 +98,8 @@ public enum ScenarioCommand: Sendable, Equatable {
     case matrixPolicy(MatrixPolicyChange)
     /// `error`, `generation_ended`, close on the control connection(s).
     case endDecartSession(ConnectionTarget, DecartEnding)
+    /// Delete a LiveKit room (nil: none was named and the trigger had none).
+    case deleteRoom(RoomName?)
 
     /// The command's name in `fault.applied` events.
     public var name: String {
@@ -110,6 +112,7 @@ public enum ScenarioCommand: Sendable, Equatable {
         case .decartPolicy: "decart_policy"
         case .matrixPolicy: "matrix_policy"
         case .endDecartSession: "end_session"
+        case .deleteRoom: "delete_room"
         }
     }
 }

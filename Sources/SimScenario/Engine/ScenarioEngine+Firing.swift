@@ -84,6 +84,8 @@ extension ScenarioEngine {
             return command(.simulate(target(identity, event: event), simulated))
         case .refuseResume(let identity):
             return command(.liveKitPolicy(.refuseResume(identity: identity)))
+        case .deleteRoom(let room):
+            return command(.deleteRoom(room ?? event?.record.room))
 
         case .queue(let plan):
             return command(.decartPolicy(.queue(plan)))

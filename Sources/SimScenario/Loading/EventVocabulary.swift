@@ -34,6 +34,14 @@ public enum EventVocabulary {
         "ice-candidate", "ready", "pause_ack", "resume_ack",
     ]
 
+    /// LiveKit `WorkerMessage` oneof names: `agent.in.<kind>` and the `agent.in` tap's message kinds.
+    public static let agentWorkerKinds = [
+        "register", "availability", "update_worker", "update_job", "ping", "simulate_job", "migrate_job",
+    ]
+
+    /// LiveKit `ServerMessage` oneof names (to a worker): `agent.out.<kind>` and the `agent.out` tap's message kinds.
+    public static let agentServerKinds = ["register", "availability", "assignment", "termination", "pong"]
+
     /// Endpoint classes of the embedded homeserver and the JWT service: the `http.in` / `http.out` taps' message
     /// kinds (and the `endpoint` detail of `matrix.request` events).
     public static let matrixEndpoints = [
@@ -79,6 +87,11 @@ public enum EventVocabulary {
         // The embedded Matrix homeserver and the LiveKit JWT service.
         "matrix.request", "matrix.sync_held", "matrix.call_member", "matrix.to_device",
         "matrix.delayed_event",
+        // LiveKit agent workers, jobs and dispatches.
+        "agent.open", "agent.close", "agent.in.invalid", "agent.worker_registered", "agent.worker_status", "agent.worker_lost",
+        "agent.dispatch_created", "agent.dispatch_deleted", "agent.job_offered", "agent.job_declined", "agent.job_accepted",
+        "agent.job_assigned", "agent.job_joined", "agent.job_status", "agent.job_migrated", "agent.job_ended",
+        "agent.job_not_dispatched",
         // Server, HTTP, faults and the scenario engine.
         "server.ready", "server.stopped", "http.rejected", "fault.applied", "scenario.started", "scenario.finished",
         "scenario.not_applicable", "scenario.selection_ignored",
@@ -91,6 +104,8 @@ public enum EventVocabulary {
         kinds.formUnion(signalResponseKinds.map { "signal.out.\($0)" })
         kinds.formUnion(controlClientTypes.map { "control.in.\($0)" })
         kinds.formUnion(controlServerTypes.map { "control.out.\($0)" })
+        kinds.formUnion(agentWorkerKinds.map { "agent.in.\($0)" })
+        kinds.formUnion(agentServerKinds.map { "agent.out.\($0)" })
         return kinds.sorted()
     }()
 
@@ -127,6 +142,8 @@ public enum EventVocabulary {
         case .mediaRTCP: ["rtcp"]
         case .httpIn, .httpOut: matrixEndpoints
         case .dataIn, .dataOut: dataPacketKinds
+        case .agentIn: agentWorkerKinds
+        case .agentOut: agentServerKinds
         }
     }
 

@@ -32,6 +32,7 @@ extension ScenarioDecoder {
         "leave": (["identity", "reason", "action"], nil),
         "simulate": (["scenario", "identity", "seconds", "protocol", "bitrate"], "scenario"),
         "refuse_resume": (["identity"], "identity"),
+        "delete_room": (["room"], "room"),
         "queue": (["positions", "size", "interval", "admit"], nil),
         "ack_delay": (["ack", "by", "jitter"] + limitKeys, "by"),
         "ack_reject": (["error"], "error"),
@@ -203,14 +204,14 @@ extension ScenarioDecoder {
         guard let node = required ? r.require("tap") : r.value("tap"), let text = NodeValue.string(node, field: "tap", diagnostics) else {
             return nil
         }
-        let messageTaps: [TapPoint] = [.signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut, .httpIn, .httpOut]
+        let messageTaps: [TapPoint] = [.signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut, .httpIn, .httpOut, .agentIn, .agentOut]
         guard let tap = TapPoint(rawValue: text) else {
             diagnostics.report("unknown value \"\(text)\" for \"tap\"", at: node,
                                hint: suggestionHint(for: text, among: messageTaps.map(\.rawValue), label: "expected one of"))
             return nil
         }
         switch tap {
-        case .signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut, .httpIn, .httpOut:
+        case .signalIn, .signalOut, .controlIn, .controlOut, .dataIn, .dataOut, .httpIn, .httpOut, .agentIn, .agentOut:
             return tap
         case .mediaRTP, .mediaRTCP:
             diagnostics.report("\(r.context) does not apply at tap \(text)", at: node,

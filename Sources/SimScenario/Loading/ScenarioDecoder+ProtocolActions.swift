@@ -33,6 +33,8 @@ extension ScenarioDecoder {
             return simulate(r).map { .simulate($0, identity: r.identity("identity")) }
         case "refuse_resume":
             return .refuseResume(identity: r.identity("identity"))
+        case "delete_room":
+            return .deleteRoom(room: r.string("room").map(RoomName.init))
 
         // MARK: Decart
         case "queue":

@@ -48,6 +48,8 @@ public enum ScenarioAction: Sendable, Equatable {
     case simulate(SimulatedScenario, identity: Identity?)
     /// `refuse_resume`: answer resumes with a LeaveRequest (STATE_MISMATCH, RECONNECT).
     case refuseResume(identity: Identity?)
+    /// `delete_room`: delete a room as RoomService `DeleteRoom` does (nil: the triggering event's room).
+    case deleteRoom(room: RoomName?)
 
     // MARK: Decart
 
@@ -105,6 +107,7 @@ public enum ScenarioAction: Sendable, Equatable {
         case .leave: "leave"
         case .simulate: "simulate"
         case .refuseResume: "refuse_resume"
+        case .deleteRoom: "delete_room"
         case .queue: "queue"
         case .ackDelay: "ack_delay"
         case .ackReject: "ack_reject"

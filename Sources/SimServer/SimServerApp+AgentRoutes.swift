@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import SimAgent
+import SimAuth
+import SimCore
+import SimSignal
+
+/// LiveKit agent routes: the `/agent` worker WebSocket (authenticated before the upgrade) and the
+/// `AgentDispatchService` Twirp API.
+extension SimServerApp {
+    /// `GET /agent` without an upgrade (404; `SignalUpgradeGuard` answers a refused upgrade with its 401) and
+    /// `POST /twirp/livekit.AgentDispatchService/{method}`.
+    static func addAgentRoutes(to router: Router<HTTPRequestContext>, agents: AgentHub, signal: SignalHub) {
+        router.get("/agent") { _, _ in Response(status: .notFound) }
+        let service = AgentDispatchService(agents: agents, signal: signal)
+        router.post("/twirp/livekit.AgentDispatchService/:method") { request, context in
+            let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
+            let answer = service.handle(method: context.parameters.get("method") ?? "", contentType: request.headers[.contentType],
+                                        body: Array(body.readableBytesView), authorization: request.headers[.authorization])
+            return Response(status: .init(code: answer.status), headers: [.contentType: answer.contentType],
+                            body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        }
+    }
+
+    /// The `/agent` WebSocket: binary `WorkerMessage`s through the agent hub. WebSocket pings (aiohttp's heartbeat)
+    /// are answered by the WebSocket layer.
+    static func addAgentWebSocketRoutes(to router: Router<SignalWebSocketContext>, agents: AgentHub, signal: SignalHub) {
+        router.ws("/agent") { request, context in
+            switch authorizeWorker(request, verifier: signal.validator.verifier, now: signal.clock.wallNow()) {
+            case .success(let key):
+                context.workerKey.value = key.rawValue
+                return .upgrade([:])
+            case .failure:
+                return .dontUpgrade
+            }
+        } onUpgrade: { inbound, outbound, context in
+            let key = APIKey(context.requestContext.workerKey.value ?? "")
+            try await pump(inbound: inbound, outbound: outbound, channel: context.requestContext.channel, log: agents.log) { sink in
+                agents.open(apiKey: key, sink: sink)
+            } onText: { text, connection in
+                agents.received(.text(text), on: connection)
+            } onBinary: { buffer, connection in
+                agents.received(.binary(Array(buffer.readableBytesView)), on: connection)
+            } onClose: { connection in
+                agents.closed(connection)
+            }
+        }
+    }
+
+    private static func authorizeWorker(_ request: Request, verifier: TokenVerifier, now: Date) -> Result<APIKey, SignalRejection> {
+        let query = request.uri.queryParameters
+        return AgentHub.authorize(authorization: request.headers[.authorization], queryToken: query["access_token"].map(String.init),
+                                  verifier: verifier, now: now)
+    }
+}
