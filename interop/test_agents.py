@@ -251,6 +251,41 @@ def test_the_agent_socket_wants_an_agent_grant_and_a_websocket(env):
         assert (refused.status, refused.text) == (401, "no permissions to access the room"), (refused.status, refused.text)
 
 
+async def test_a_raw_worker_registers_first_gets_pongs_for_both_kinds_of_ping_and_takes_a_simulated_job(env):
+    """The wire protocol with LiveKit's own protobufs (livekit-protocol) over a plain WebSocket."""
+    import websockets
+    from livekit.protocol import agent as proto
+
+    sfu, _, _ = env
+    token = api.AccessToken(sfu.api_key, sfu.api_secret).with_grants(api.VideoGrants(agent=True)).to_jwt()  # no identity
+    url = sfu.livekit_url + "/agent"
+    async with websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+        ping = proto.WorkerMessage(ping=proto.WorkerPing(timestamp=1234))
+        await ws.send(ping.SerializeToString())  # a ping before registering is answered
+        first = proto.ServerMessage.FromString(await asyncio.wait_for(ws.recv(), 5))
+        assert first.WhichOneof("message") == "pong" and first.pong.last_timestamp == 1234 and first.pong.timestamp > 0
+        register = proto.WorkerMessage(register=proto.RegisterWorkerRequest(type=proto.JT_ROOM, agent_name="raw", version="0"))
+        await ws.send(register.SerializeToString())
+        registered = proto.ServerMessage.FromString(await asyncio.wait_for(ws.recv(), 5))
+        assert registered.WhichOneof("message") == "register" and registered.register.worker_id.startswith("AW_")
+        assert registered.register.server_info.agent_protocol == 1
+        pong_waiter = await ws.ping(b"heartbeat")  # aiohttp's heartbeat: a WebSocket-level ping
+        await asyncio.wait_for(pong_waiter, 5)
+        simulate = proto.WorkerMessage(simulate_job=proto.SimulateJobRequest(type=proto.JT_ROOM, room=api.Room(name="simulated")))
+        await ws.send(simulate.SerializeToString())
+        offer = proto.ServerMessage.FromString(await asyncio.wait_for(ws.recv(), 5))
+        assert offer.WhichOneof("message") == "availability" and offer.availability.job.room.name == "simulated"
+        job = offer.availability.job.id
+        await ws.send(proto.WorkerMessage(availability=proto.AvailabilityResponse(job_id=job, available=True,
+                                                                                   participant_identity="raw-agent")).SerializeToString())
+        assigned = proto.ServerMessage.FromString(await asyncio.wait_for(ws.recv(), 5))
+        assert assigned.WhichOneof("message") == "assignment" and assigned.assignment.job.id == job and assigned.assignment.token
+        assert not assigned.assignment.HasField("url")
+    with pytest.raises(websockets.InvalidStatus) as refused:  # a participant's token has no agent grant
+        await websockets.connect(url, additional_headers={"Authorization": f"Bearer {sfu.token('u', 'r')}"})
+    assert refused.value.response.status_code == 401
+
+
 # -- the agent catalogue: each entry with and without its scenario
 
 
