@@ -65,6 +65,28 @@ async def test_create_list_delete_room(sfu):
     sfu.wait_event(kind="room.closed", room=name)
 
 
+async def test_livekits_size_limits_refuse_huge_names_and_metadata_and_list_rooms_stays_small(sfu):
+    """A 1,000,000-character room name and 1 MB of metadata are refused with LiveKit's texts (they once made
+    ListRooms return 62 MB); an update over the limits too."""
+    async with sfu.api() as lk:
+        with pytest.raises(api.TwirpError) as err:
+            await lk.room.create_room(CreateRoomRequest(name="x" * 1_000_000))
+        assert (err.value.code, err.value.message) == ("invalid_argument", "room name length exceeds limits: max length 256")
+        name = unique()
+        with pytest.raises(api.TwirpError) as err:
+            await lk.room.create_room(CreateRoomRequest(name=name, metadata="m" * 1_000_000))
+        assert (err.value.code, err.value.message) == ("invalid_argument", "metadata size exceeds limits 524288")
+        await lk.room.create_room(CreateRoomRequest(name=name, metadata="m" * 524_288))  # exactly the limit
+        with pytest.raises(api.TwirpError) as err:
+            await lk.room.update_room_metadata(UpdateRoomMetadataRequest(room=name, metadata="m" * 524_289))
+        assert err.value.message == "metadata size exceeds limits 524288"
+        with pytest.raises(api.TwirpError) as err:
+            await lk.room.update_participant(UpdateParticipantRequest(room=name, identity="nobody", attributes={"k": "v" * 65_536}))
+        assert err.value.message == "attribute size exceeds limits 65536"
+        listed = await lk.room.list_rooms(ListRoomsRequest())
+        assert all(len(r.name) <= 256 and len(r.metadata) <= 524_288 for r in listed.rooms)
+
+
 async def test_delete_room_disconnects_participants(sfu):
     name = unique()
     async with await SignalClient.connect(sfu.livekit_url, sfu.token("alice", name)) as alice:

@@ -33,6 +33,9 @@ public struct AgentDispatchService: Sendable {
         case "CreateDispatch":
             let request: Livekit_CreateAgentDispatchRequest = try TwirpEndpoint.decode(body, encoding)
             try TwirpEndpoint.requireAdmin(grant, room: request.room)
+            if let violation = signal.validator.limits.participantViolation(name: "", metadata: request.metadata, attributes: request.attributes) {
+                throw TwirpError(code: "invalid_argument", message: violation.errorText)  // LiveKit: the bare psrpc error
+            }
             guard !request.room.isEmpty else { throw TwirpError(code: "invalid_argument", message: "room name is required") }
             let room = RoomName(request.room)
             // LiveKit creates the room when auto-create is on (and the new room gets its automatic dispatch too).

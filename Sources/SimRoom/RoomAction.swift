@@ -24,6 +24,8 @@ public enum RequestOutcome: Int, Sendable, Equatable {
     case notFound = 1
     /// Grant missing.
     case notAllowed = 2
+    /// A size limit exceeded (name, metadata, attributes).
+    case limitExceeded = 3
     /// Already pending or published (AddTrack with a known cid).
     case queued = 4
     /// Track type not accepted.

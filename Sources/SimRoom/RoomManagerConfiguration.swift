@@ -14,6 +14,8 @@ public struct RoomManagerConfiguration: Sendable, Equatable {
     public var resumeFaultAttempts: Int = 3
     /// Allow RoomService to unmute a track (LiveKit `room.enable_remote_unmute`, default false).
     public var enableRemoteUnmute: Bool = false
+    /// Name, identity, metadata and attribute size limits (LiveKit's `limit` section).
+    public var limits = RoomLimits()
 
     /// The defaults.
     public init() {}

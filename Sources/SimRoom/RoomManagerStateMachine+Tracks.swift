@@ -195,6 +195,11 @@ extension RoomManagerStateMachine {
             out.append(.send(connection, .requestResponse(.updateMetadata(requestID: requestID), .notAllowed, message: "does not have permission to update own metadata")))
             return
         }
+        if let violation = configuration.limits.participantViolation(name: name, metadata: metadata, attributes: attributes) {
+            out.append(.log(record("participant.metadata_rejected", participant, detail: ["why": .string(violation.errorText)])))
+            out.append(.send(connection, .requestResponse(.updateMetadata(requestID: requestID), .limitExceeded, message: violation.requestResponseMessage)))
+            return
+        }
         applyMetadata(sid, metadata: metadata.isEmpty ? nil : metadata, name: name.isEmpty ? nil : name, attributes: attributes, into: &out)
         if participant.protocolVersion > 14 {
             out.append(.send(connection, .requestResponse(.updateMetadata(requestID: requestID), .ok, message: "")))

@@ -102,6 +102,18 @@ public struct ServerConfiguration: Sendable, Equatable {
                     default: throw LoadError(description: "unknown key \(path)")
                     }
                 }
+            case "limit":
+                for (sub, value) in try mapping(value, key) {
+                    let path = "limit.\(sub)"
+                    switch sub {
+                    case "max_room_name_length": room.limits.maxRoomNameLength = try int(value, path)
+                    case "max_participant_identity_length": room.limits.maxIdentityLength = try int(value, path)
+                    case "max_participant_name_length": room.limits.maxNameLength = try int(value, path)
+                    case "max_metadata_size": room.limits.maxMetadataSize = try int(value, path)
+                    case "max_attributes_size": room.limits.maxAttributesSize = try int(value, path)
+                    default: throw LoadError(description: "unknown key \(path)")
+                    }
+                }
             case "signal":
                 for (sub, value) in try mapping(value, key) {
                     let path = "signal.\(sub)"

@@ -39,7 +39,8 @@ public struct SimServerApp: Sendable {
         let log = EventLog(clock: clock)
         if let path = configuration.eventLog { try log.openSink(path: path) }
         let engine = SignalServerStateMachine(configuration: configuration.signal, rooms: configuration.room, keys: configuration.keys, seed: seed)
-        let validator = ConnectValidator(configuration: configuration.signal, verifier: TokenVerifier(keys: configuration.keys))
+        let validator = ConnectValidator(configuration: configuration.signal, verifier: TokenVerifier(keys: configuration.keys),
+                                         limits: configuration.room.limits)
         return SignalHub(engine: engine, validator: validator, clock: clock, log: log,
                          scheduler: NIOTimerScheduler(eventLoop: MultiThreadedEventLoopGroup.singleton.next()))
     }

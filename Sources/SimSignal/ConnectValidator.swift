@@ -14,11 +14,14 @@ public struct ConnectValidator: Sendable {
     public var configuration: SignalConfiguration
     /// Token verification with the configured keys.
     public var verifier: TokenVerifier
+    /// Identity and room-name lengths, the token's metadata and attributes sizes.
+    public var limits: RoomLimits
 
     /// A validator.
-    public init(configuration: SignalConfiguration, verifier: TokenVerifier) {
+    public init(configuration: SignalConfiguration, verifier: TokenVerifier, limits: RoomLimits = RoomLimits()) {
         self.configuration = configuration
         self.verifier = verifier
+        self.limits = limits
     }
 
     static let noPermissions = SignalRejection(status: 401, message: "no permissions to access the room")
@@ -52,12 +55,16 @@ public struct ConnectValidator: Sendable {
             throw SignalRejection(status: 400, message: "identity cannot be empty")
         }
         guard let room = grant.room, !room.rawValue.isEmpty else { throw SignalRejection(status: 400, message: "no room name") }
-        let limit = configuration.maxNameLength
-        if identity.rawValue.count > limit {
-            throw SignalRejection(status: 400, message: "identity length exceeds limits: max length \(limit)")
+        if !limits.allowsIdentity(identity.rawValue) {
+            throw SignalRejection(status: 400, message: "participant identity length exceeds limits: max length \(limits.maxIdentityLength)")
         }
-        if room.rawValue.count > limit {
-            throw SignalRejection(status: 400, message: "room name length exceeds limits: max length \(limit)")
+        if !limits.allowsRoomName(room.rawValue) {
+            throw SignalRejection(status: 400, message: "room name length exceeds limits: max length \(limits.maxRoomNameLength)")
+        }
+        // LiveKit's StartSession refuses these before the upgrade (InvalidArgument: 400).
+        if !limits.allowsMetadata(token.claims.metadata ?? "") { throw SignalRejection(status: 400, message: RoomLimits.Violation.metadata.errorText) }
+        if !limits.allowsAttributes(token.claims.attributes ?? [:]) {
+            throw SignalRejection(status: 400, message: RoomLimits.Violation.attributes.errorText)
         }
 
         var permission = ParticipantPermission(grant: grant)

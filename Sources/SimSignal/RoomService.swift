@@ -27,6 +27,9 @@ public struct RoomService: Sendable {
             let request: Livekit_CreateRoomRequest = try decode(body, encoding)
             try require(grant?.roomCreate == true)
             guard !request.name.isEmpty else { throw TwirpError(code: "invalid_argument", message: "room name is required") }
+            try TwirpEndpoint.checkRoomName(request.name, limits)
+            try TwirpEndpoint.checkMetadata(request.metadata, limits)
+            for agent in request.agents { try TwirpEndpoint.checkParticipant(metadata: agent.metadata, attributes: agent.attributes, limits) }
             let room = hub.withEngine { engine, wall in
                 let (room, actions) = engine.rooms.createRoom(CreateRoomParameters(
                     name: RoomName(request.name), emptyTimeout: request.emptyTimeout, departureTimeout: request.departureTimeout,
@@ -83,6 +86,7 @@ public struct RoomService: Sendable {
             return try encode(response, encoding)
         case "UpdateParticipant":
             let request: Livekit_UpdateParticipantRequest = try decode(body, encoding)
+            try TwirpEndpoint.checkParticipant(name: request.name, metadata: request.metadata, attributes: request.attributes, limits)
             try requireAdmin(grant, room: request.room)
             let participant = try run {
                 $0.updateParticipant(
@@ -101,6 +105,7 @@ public struct RoomService: Sendable {
             return try encode(Livekit_UpdateSubscriptionsResponse(), encoding)
         case "UpdateRoomMetadata":
             let request: Livekit_UpdateRoomMetadataRequest = try decode(body, encoding)
+            try TwirpEndpoint.checkMetadata(request.metadata, limits)
             try requireAdmin(grant, room: request.room)
             let room = try run { $0.updateRoomMetadata(room: RoomName(request.room), metadata: request.metadata) }
             return try encode(room.proto, encoding)
@@ -145,6 +150,9 @@ public struct RoomService: Sendable {
             throw TwirpError(code: error == .remoteUnmuteDisabled ? "failed_precondition" : "not_found", message: error.message)
         }
     }
+
+    /// The server's size limits.
+    var limits: RoomLimits { hub.validator.limits }
 
     func require(_ allowed: Bool) throws(TwirpError) { try TwirpEndpoint.require(allowed) }
 

@@ -18,8 +18,6 @@ public struct SignalConfiguration: Sendable, Equatable {
     public var maxMessageSize: Int = 2 * 1024 * 1024
     /// Largest decompressed `join_request` (LiveKit's 1 MiB).
     public var maxJoinRequestSize: Int = 1024 * 1024
-    /// Longest identity or room name (LiveKit's 256).
-    public var maxNameLength: Int = 256
     /// How often a fresh token is pushed with `refresh_token` (LiveKit: at start and every 5 minutes).
     public var refreshTokenInterval: Duration = .seconds(300)
     /// Minimum lifetime of a refreshed token (LiveKit's 10 minutes).

@@ -1,6 +1,7 @@
 import Foundation
 import SimAuth
 import SimCore
+import SimRoom
 import SwiftProtobuf
 
 /// Body encodings Twirp accepts.
@@ -84,6 +85,30 @@ public enum TwirpEndpoint {
     /// `permissions denied` unless `allowed`.
     public static func require(_ allowed: Bool) throws(TwirpError) {
         if !allowed { throw TwirpError(code: "unauthenticated", message: "permissions denied") }
+    }
+
+    /// LiveKit's room-name check: `invalid_argument`, "room name length exceeds limits: max length N".
+    public static func checkRoomName(_ name: String, _ limits: RoomLimits) throws(TwirpError) {
+        if !limits.allowsRoomName(name) {
+            throw TwirpError(code: "invalid_argument", message: "room name length exceeds limits: max length \(limits.maxRoomNameLength)")
+        }
+    }
+
+    /// LiveKit's metadata check: `invalid_argument`, "metadata size exceeds limits N" (twirp's InvalidArgumentError).
+    public static func checkMetadata(_ metadata: String, _ limits: RoomLimits) throws(TwirpError) {
+        try checkParticipant(metadata: metadata, limits)
+    }
+
+    /// LiveKit's participant checks in its order (name, metadata, attributes), with the limit after the text.
+    public static func checkParticipant(name: String = "", metadata: String = "", attributes: [String: String] = [:],
+                                        _ limits: RoomLimits) throws(TwirpError) {
+        guard let violation = limits.participantViolation(name: name, metadata: metadata, attributes: attributes) else { return }
+        let limit = switch violation {
+        case .name: limits.maxNameLength
+        case .metadata: limits.maxMetadataSize
+        case .attributes: limits.maxAttributesSize
+        }
+        throw TwirpError(code: "invalid_argument", message: "\(violation.errorText) \(limit)")
     }
 
     /// roomAdmin for the request's room (LiveKit `EnsureAdminPermission`).

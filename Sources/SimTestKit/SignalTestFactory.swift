@@ -24,7 +24,7 @@ public struct SignalTestFactory: Sendable {
     /// A hub with the given settings.
     public func hub(signal: SignalConfiguration = SignalConfiguration(), rooms: RoomManagerConfiguration = RoomManagerConfiguration(), seed: UInt64 = 1) -> SignalHub {
         let engine = SignalServerStateMachine(configuration: signal, rooms: rooms, keys: keys, seed: seed)
-        return SignalHub(engine: engine, validator: ConnectValidator(configuration: signal, verifier: TokenVerifier(keys: keys)),
+        return SignalHub(engine: engine, validator: ConnectValidator(configuration: signal, verifier: TokenVerifier(keys: keys), limits: rooms.limits),
                          clock: clock, log: EventLog(clock: clock), scheduler: scheduler)
     }
 

@@ -154,6 +154,31 @@ import Testing
         #expect(allowed.messages(to: 2).last == .requestResponse(.updateMetadata(requestID: 8), .ok, message: ""))
     }
 
+    @Test func metadataUpdatesOverLiveKitsLimitsAreRefusedWithLimitExceeded() throws {
+        var configuration = RoomManagerConfiguration()
+        configuration.limits.maxNameLength = 4
+        configuration.limits.maxMetadataSize = 8
+        configuration.limits.maxAttributesSize = 6
+        var h = RoomHarness(configuration: configuration)
+        h.join("bob", connection: 1, permission: ParticipantPermission(canUpdateMetadata: true))
+        let cases: [(String, String, [String: String], String)] = [
+            ("Bobby", "", [:], "exceeds name length limit"),
+            ("", "123456789", [:], "exceeds metadata size limit"),
+            ("", "", ["key": "long"], "exceeds attributes size limit"),
+            ("Bobby", "123456789", [:], "exceeds name length limit"),  // LiveKit's order: name first
+        ]
+        for (index, (name, metadata, attributes, message)) in cases.enumerated() {
+            let refused = h.handle(.metadataUpdateRequested(ConnectionID(1), metadata: metadata, name: name, attributes: attributes, requestID: UInt32(index)))
+            #expect(refused.messages(to: 1) == [.requestResponse(.updateMetadata(requestID: UInt32(index)), .limitExceeded, message: message)])
+            #expect(refused.logged == ["participant.metadata_rejected"])
+        }
+        // Limits count UTF-8 bytes (Go's len): "é" is two.
+        let bytes = h.handle(.metadataUpdateRequested(ConnectionID(1), metadata: "éééé", name: "", attributes: [:], requestID: 9))
+        #expect(bytes.messages(to: 1).last == .requestResponse(.updateMetadata(requestID: 9), .ok, message: ""))
+        let over = h.handle(.metadataUpdateRequested(ConnectionID(1), metadata: "ééééé", name: "", attributes: [:], requestID: 10))
+        #expect(over.messages(to: 1).last == .requestResponse(.updateMetadata(requestID: 10), .limitExceeded, message: "exceeds metadata size limit"))
+    }
+
     @Test func trackSettingsAreRecorded() throws {
         var h = RoomHarness()
         h.join("alice", connection: 1)

@@ -20,6 +20,27 @@ import Testing
         return nil
     }
 
+    @Test func tokenMetadataAndAttributesOverTheLimitsAre400BeforeTheUpgrade() {
+        // Tokens are at most 64 KiB, below the default limits: smaller limits make the check reachable.
+        var rooms = RoomManagerConfiguration()
+        rooms.limits.maxMetadataSize = 100
+        rooms.limits.maxAttributesSize = 10
+        let hub = factory.hub(rooms: rooms)
+        func token(metadata: String = "", attributes: [String: String] = [:]) -> String {
+            var builder = AccessTokenBuilder(apiKey: DevCredentials.apiKey, secret: DevCredentials.secret, ttl: .seconds(600))
+            builder.identity = "a"
+            builder.metadata = metadata
+            builder.attributes = attributes
+            builder.video = VideoGrant.join("r1")
+            return builder.jwt(now: factory.clock.wallNow())
+        }
+        let metadata = hub.validate(ConnectRequest(path: .rtc, query: ["access_token": token(metadata: String(repeating: "m", count: 101))], authorization: nil))
+        #expect(metadata == .failure(SignalRejection(status: 400, message: "metadata size exceeds limits")))
+        let attributes = hub.validate(ConnectRequest(path: .rtc, query: ["access_token": token(attributes: ["k": String(repeating: "v", count: 10)])], authorization: nil))
+        #expect(attributes == .failure(SignalRejection(status: 400, message: "attribute size exceeds limits")))
+        #expect((try? hub.validate(ConnectRequest(path: .rtc, query: ["access_token": token(metadata: "fine")], authorization: nil)).get()) != nil)
+    }
+
     @Test func v1GzipJoinRequestFromPythonIsDecoded() throws {
         let request = try factory.v1Request("alice", offer: "v=0\r\n")
         let plan = try validate(request).get()
@@ -53,7 +74,7 @@ import Testing
             (ConnectRequest(path: .rtc, query: ["access_token": factory.token("a") { $0.roomJoin = false }], authorization: nil), 401, "permissions denied"),
             (ConnectRequest(path: .rtc, query: ["access_token": factory.token("") ], authorization: nil), 400, "identity cannot be empty"),
             (ConnectRequest(path: .rtc, query: ["access_token": factory.token("a", room: "")], authorization: nil), 400, "no room name"),
-            (ConnectRequest(path: .rtc, query: ["access_token": factory.token(String(repeating: "x", count: 257))], authorization: nil), 400, "identity length exceeds limits: max length 256"),
+            (ConnectRequest(path: .rtc, query: ["access_token": factory.token(String(repeating: "x", count: 257))], authorization: nil), 400, "participant identity length exceeds limits: max length 256"),
             (ConnectRequest(path: .rtcV1, query: ["access_token": factory.token("a")], authorization: nil), 400, "join_request is required"),
             (ConnectRequest(path: .rtcV1, query: ["access_token": factory.token("a"), "join_request": "!!!"], authorization: nil), 400, "invalid join_request: not base64url"),
             (ConnectRequest(path: .rtcV1, query: ["access_token": factory.token("a"), "join_request": "AAEC"], authorization: nil), 400, "invalid join_request: malformed WrappedJoinRequest"),

@@ -96,6 +96,30 @@ import Testing
         #expect(missing == 404)
     }
 
+    @Test func liveKitsSizeLimitsAreTwirpInvalidArgumentWithItsTexts() throws {
+        let service = RoomService(hub: factory.hub())
+        let create = admin { $0.roomCreate = true }
+        func refused(_ method: String, _ json: String, auth: String) -> String? {
+            let answer = service.handle(method: method, contentType: "application/json", body: Array(json.utf8), authorization: auth)
+            guard answer.status == 400, let object = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any] else { return nil }
+            return object["code"] as? String == "invalid_argument" ? object["msg"] as? String : nil
+        }
+        let long = String(repeating: "x", count: 257)
+        let huge = String(repeating: "m", count: 512 * 1024 + 1)
+        #expect(refused("CreateRoom", #"{"name":"\#(long)"}"#, auth: create) == "room name length exceeds limits: max length 256")
+        #expect(refused("CreateRoom", #"{"name":"ok","metadata":"\#(huge)"}"#, auth: create) == "metadata size exceeds limits 524288")
+        #expect(refused("CreateRoom", #"{"name":"ok","agents":[{"agentName":"a","attributes":{"k":"\#(String(repeating: "v", count: 65536))"}}]}"#,
+                        auth: create) == "attribute size exceeds limits 65536")
+        #expect(service.hub.inspect { $0.rooms.rooms.isEmpty })
+        let roomAdmin = admin { $0.roomAdmin = true }
+        #expect(refused("UpdateParticipant", #"{"room":"r1","identity":"a","name":"\#(long)"}"#, auth: roomAdmin) == "name length exceeds limits 256")
+        #expect(refused("UpdateRoomMetadata", #"{"room":"r1","metadata":"\#(huge)"}"#, auth: roomAdmin) == "metadata size exceeds limits 524288")
+        // At the limit: accepted.
+        let exact = service.handle(method: "CreateRoom", contentType: "application/json", body: Array(#"{"name":"\#(String(repeating: "x", count: 256))"}"#.utf8),
+                                   authorization: create)
+        #expect(exact.status == 200)
+    }
+
     @Test func jsonBodiesAndErrors() throws {
         let service = RoomService(hub: factory.hub())
         let ok = service.handle(method: "CreateRoom", contentType: "application/json", body: Array(#"{"name":"j1","unknown_field":1}"#.utf8), authorization: admin { $0.roomCreate = true })
