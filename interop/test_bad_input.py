@@ -327,11 +327,12 @@ def test_a_scenario_nested_thousands_deep_is_refused_and_the_server_lives(sfu, p
     assert sfu.http("GET", "/_sim/state").status == 200
 
 
-@pytest.mark.parametrize("request_bytes", [
-    b"GET /_sim/state HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n",
-    b"GET /" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-], ids=["huge-header", "huge-url"])
-def test_a_request_over_the_header_limit_gets_431_and_the_connection_closes(sfu, request_bytes):
+@pytest.mark.parametrize("request_bytes,status", [
+    (b"GET /_sim/state HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n", b"431"),
+    (b"GET /" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),
+    (b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\nGET /" + b"a" * 200_000 + b" HTTP/1.1\r\n\r\n", b"414"),  # the second request
+], ids=["huge-header", "huge-url", "huge-url-after-a-request"])
+def test_a_request_over_the_header_limit_gets_414_or_431_and_the_connection_closes(sfu, request_bytes, status):
     import socket
 
     with socket.create_connection(("127.0.0.1", sfu.http_port), timeout=5) as connection:
@@ -339,5 +340,42 @@ def test_a_request_over_the_header_limit_gets_431_and_the_connection_closes(sfu,
         answer = b""
         while chunk := connection.recv(4096):  # ends when the server closes
             answer += chunk
-    assert answer.startswith(b"HTTP/1.1 431 "), answer[:80]
+    assert answer.split(b"HTTP/1.1 ")[-1].startswith(status + b" "), answer[:200]
+    assert sfu.http("GET", "/_sim/state").status == 200
+
+
+@pytest.mark.parametrize("dribble", [True, False], ids=["slowloris", "silent"])
+def test_a_request_head_that_does_not_arrive_in_time_gets_408_and_the_connection_closes(server, dribble):
+    """200 half-open connections dribbling a byte a second once stayed open for ever. The head must be complete within
+    http.header_read_timeout_ms (10 s by default; 600 ms here) of its first byte, or of the connection opening."""
+    import socket
+
+    sfu = server(config={"http": {"header_read_timeout_ms": 600}})
+    connections = [socket.create_connection(("127.0.0.1", sfu.http_port), timeout=5) for _ in range(50)]
+    started = time.monotonic()
+    try:
+        for c in connections:
+            if dribble:
+                c.sendall(b"GET /_sim/state HTTP/1.1\r\nX-Slow: a")
+        answers = []
+        for c in connections:
+            answer = b""
+            while chunk := c.recv(4096):
+                answer += chunk
+            answers.append(answer)
+        assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers), {a[:40] for a in answers}
+        assert time.monotonic() - started < 5
+    finally:
+        for c in connections:
+            c.close()
+    assert sfu.http("GET", "/_sim/state").status == 200  # a complete request on time is served
+
+
+def test_a_body_over_the_limit_gets_413_even_when_the_client_writes_it_all_first(sfu):
+    import socket
+
+    size = 20_000_000
+    with socket.create_connection(("127.0.0.1", sfu.http_port), timeout=10) as connection:
+        connection.sendall(b"POST /_sim/scenario HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % size + b"x" * size)
+        assert connection.recv(64).startswith(b"HTTP/1.1 413 ")
     assert sfu.http("GET", "/_sim/state").status == 200

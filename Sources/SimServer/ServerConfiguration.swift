@@ -39,6 +39,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var matrix = MatrixConfiguration()
     /// A real homeserver (`http://host:port`) to stand in front of as a fault proxy instead of serving our own.
     public var matrixUpstream: String?
+    /// How long a request head may take from its first byte (or from the connection opening) before 408 and a close.
+    public var headerReadTimeout: Duration = .seconds(10)
     /// Agent dispatch settings (job tokens are signed with `keys`, whatever this holds).
     public var agents = AgentConfiguration(keys: [:])
 
@@ -140,6 +142,14 @@ public struct ServerConfiguration: Sendable, Equatable {
                     case "max_waiting_sessions": decart.maxWaitingSessions = try int(value, path)
                     case "max_session_seconds": decart.maxSessionDuration = .seconds(try positive(value, path))
                     case "room_prefix": decart.roomNamePrefix = try string(value, path)
+                    default: throw LoadError(description: "unknown key \(path)")
+                    }
+                }
+            case "http":
+                for (sub, value) in try mapping(value, key) {
+                    let path = "http.\(sub)"
+                    switch sub {
+                    case "header_read_timeout_ms": headerReadTimeout = .milliseconds(try positive(value, path))
                     default: throw LoadError(description: "unknown key \(path)")
                     }
                 }

@@ -96,6 +96,8 @@ struct SignalServerChannel: ServerChildChannel {
     let inner: HTTP1WebSocketUpgradeChannel
     let hub: SignalHub
     let scenarios: ScenarioService?
+    /// How long a request head may take to arrive (`http.header_read_timeout_ms`).
+    let headerReadTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1WebSocketUpgradeChannel.Value> {
         inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
@@ -103,8 +105,12 @@ struct SignalServerChannel: ServerChildChannel {
             // requests, and its writes still pass the encoder on their way out.
             let decoder = try channel.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try channel.pipeline.syncOperations.addHandler(SignalUpgradeGuard(hub: hub, scenarios: scenarios), position: .after(decoder.handler))
-            // A request the parser rejects (e.g. headers over its limit) is answered 431/400 and closed, not left hanging.
-            try channel.pipeline.syncOperations.addHandler(HTTPParseErrorResponder(), position: .after(decoder.handler))
+            // A request the parser rejects (a request line or headers over its limit) is answered 414/431/400 and closed,
+            // not left hanging; a head that does not arrive in time gets 408 (the watch sits first in the pipeline: it
+            // reads the raw bytes before the decoder, and its 408 goes out without passing the response encoder).
+            let watch = HTTPHeadWatch(progress: HTTPHeadProgress(), timeout: headerReadTimeout)
+            try channel.pipeline.syncOperations.addHandler(watch, position: .first)
+            try channel.pipeline.syncOperations.addHandler(HTTPParseErrorResponder(watch: watch), position: .after(decoder.handler))
             return value
         }
     }

@@ -110,7 +110,8 @@ public struct SimServerApp: Sendable {
         let configuration = self.configuration
         let app = Application(
             router: Self.makeRouter(hub: hub, decart: decartService, scenarios: scenarios, matrix: matrix, agents: agents),
-            server: Self.serverBuilder(hub: hub, decart: decart, service: decartService, scenarios: scenarios, agents: agents),
+            server: Self.serverBuilder(hub: hub, decart: decart, service: decartService, scenarios: scenarios, agents: agents,
+                                       headerReadTimeout: .nanoseconds(configuration.headerReadTimeout.nanosecondsClamped)),
             configuration: ApplicationConfiguration(address: .hostname(configuration.bind, port: configuration.port), serverName: "sfusim"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -141,7 +142,8 @@ public struct SimServerApp: Sendable {
     /// connection silent for longer than `ping_timeout`; a ping task and timer per connection made concurrent
     /// joins ~3x slower.
     static func serverBuilder(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil,
-                              scenarios: ScenarioService? = nil, agents: AgentHub? = nil) -> HTTPServerBuilder {
+                              scenarios: ScenarioService? = nil, agents: AgentHub? = nil,
+                              headerReadTimeout: TimeAmount = .seconds(10)) -> HTTPServerBuilder {
         let webSocketResponder = makeWebSocketRouter(hub: hub, decart: decart, service: service, scenarios: scenarios,
                                                      agents: agents).buildResponder()
         return HTTPServerBuilder { responder in
@@ -150,7 +152,7 @@ public struct SimServerApp: Sendable {
                     responder: responder, webSocketResponder: webSocketResponder,
                     configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: transportFrameLimit, autoPing: .disabled))
                 ),
-                hub: hub, scenarios: scenarios
+                hub: hub, scenarios: scenarios, headerReadTimeout: headerReadTimeout
             )
         }
     }
