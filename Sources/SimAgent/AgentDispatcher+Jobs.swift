@@ -45,16 +45,17 @@ extension AgentDispatcher {
         if rooms[RoomName(room.name)] != nil { rooms[RoomName(room.name)] = room }
     }
 
-    /// A room closed: its dispatches end, and every job still live there is terminated.
+    /// A room closed: every job still live there is terminated, then the room's dispatches and jobs are forgotten
+    /// (the event log keeps their story; a long run with many rooms keeps no state for closed ones).
     public mutating func roomClosed(_ name: RoomName, wall: Date) -> [AgentAction] {
         rooms[name] = nil
         var out: [AgentAction] = []
-        for id in dispatches.keys.sorted() where dispatches[id]?.room == name && dispatches[id]?.deletedAt == 0 {
-            dispatches[id]?.deletedAt = Self.nanoseconds(wall)
-        }
         for id in jobs.keys.sorted() where jobs[id]?.job.room.name == name.rawValue && jobs[id]?.ended == false {
             end(id, status: .jsFailed, error: "room closed", reason: .jsrRoomClosed, terminate: true, wall: wall, into: &out)
         }
+        // A job migrated or offered elsewhere is ended by now; its record goes with its dispatch.
+        jobs = jobs.filter { $0.value.job.room.name != name.rawValue }
+        dispatches = dispatches.filter { $0.value.room != name }
         return out
     }
 

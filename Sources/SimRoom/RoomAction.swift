@@ -114,6 +114,8 @@ public enum RoomAction: Sendable, Equatable {
     case log(EventRecord)
     /// Tell the server's observers of room events.
     case notify(RoomNotification)
+    /// A published track is gone (unpublished, or its publisher left): what was kept for forwarding it can go.
+    case trackRemoved(TrackSID)
     /// The participant is gone for good (left, removed, replaced, or its signal did not come back): the media
     /// layer releases its transports. Not sent when only the signal connection drops (it may resume).
     case participantRemoved(ParticipantSID)

@@ -91,6 +91,7 @@ extension RoomManagerStateMachine {
     }
 
     mutating func detachSubscribers(of track: TrackSID, in room: RoomName, into out: inout [RoomAction]) {
+        defer { out.append(.trackRemoved(track)) }
         for var other in participants(in: room) where other.desiredSubscriptions.contains(track) || other.subscribed.contains(track) {
             if other.subscribed.remove(track) != nil { out.append(.stopForwarding(subscriber: other.sid, track: track)) }
             other.desiredSubscriptions.remove(track)

@@ -235,6 +235,7 @@ public struct RoomManagerStateMachine: Sendable {
             participants[other.sid] = other
         }
         dropDataSubscriptions(to: Set(participant.dataTracks.map(\.sid)), in: participant.room, into: &out)
+        for track in participant.tracks { out.append(.trackRemoved(track.sid)) }
         rooms[participant.room]?.participants.removeAll { $0 == sid }
         out.append(.log(record("participant.disconnected", participant, detail: ["reason": .int(Int64(reason.rawValue))])))
         out.append(.participantRemoved(sid))

@@ -53,6 +53,8 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     private var rooms: [ParticipantSID: RoomName] = [:]
     /// The router each published (or generated, or echoed) track is routed by.
     private var trackRouters: [TrackSID: MediaRouter] = [:]
+    /// The tracks each participant published (their `trackRouters` entries go when it leaves).
+    private var publishedBy: [ParticipantSID: [TrackSID]] = [:]
     /// Each Decart echo peer's own router, by transport.
     private var echoRouters: [ObjectIdentifier: MediaRouter] = [:]
     /// Packets forwarded by routers that are gone.
@@ -216,6 +218,7 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
         let router: MediaRouter? = lock.withLock {
             let router = self.router(of: participant)
             trackRouters[media.track] = router
+            publishedBy[participant, default: []].append(media.track)
             return router
         }
         router?.publish(track: media.track, on: transport, participant: participant, ssrcs: media.ssrcs, codecs: media.codecs,
@@ -366,6 +369,9 @@ final class MediaService: SignalMediaDelegate, @unchecked Sendable {
     func participantRemoved(_ participant: ParticipantSID) {
         let (owned, router): ([Endpoint], MediaRouter?) = lock.withLock {
             subscriberSettings = subscriberSettings.filter { $0.key.participant != participant }
+            // Its tracks are gone: forget which router had them (a room that lives on would otherwise keep every
+            // track ever published in it).
+            if let gone = publishedBy.removeValue(forKey: participant) { for track in gone { trackRouters[track] = nil } }
             let router = self.router(of: participant)
             if let room = rooms.removeValue(forKey: participant), !rooms.values.contains(room), let gone = routers.removeValue(forKey: room) {
                 // The room's last participant with media left: its router goes with it.

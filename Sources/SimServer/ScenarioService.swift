@@ -261,6 +261,10 @@ final class ScenarioService: TapInterceptor, @unchecked Sendable {
                 store(slot, at: scope)
                 if !actions.isEmpty { out.append((scope, actions.map { scoped($0, scope) })) }
             }
+            // A participant that left for good is not asked about again (churn would grow the map for ever).
+            if event.record.kind == "participant.disconnected", let participant = event.record.participant {
+                participants[participant] = nil
+            }
             return out
         }
         for (scope, actions) in batches { later(actions, in: scope) }

@@ -37,6 +37,13 @@ struct DataPlaneState: Sendable {
     }
 
     /// Forgets everything about `participant` (it left for good).
+    /// A closed room's nonces and reliable replay cache.
+    mutating func forget(_ room: RoomName) {
+        recentNonces[room] = nil
+        recentReliable[room] = nil
+    }
+
+    /// What was kept about a participant that left.
     mutating func forget(_ participant: ParticipantSID) {
         lastReliableSequence[participant] = nil
         writable.remove(participant)

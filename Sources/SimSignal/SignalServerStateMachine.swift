@@ -280,7 +280,12 @@ public struct SignalServerStateMachine: Sendable {
                 out.append(.stopForwarding(subscriber: subscriber, track: track))
                 out += removeDownTrack(subscriber, track)
             case .log(let record): out.append(.log(record))
-            case .notify(let notification): out.append(.notify(notification))
+            case .notify(let notification):
+                if case .roomClosed(let room) = notification { data.forget(room) }
+                out.append(.notify(notification))
+            case .trackRemoved(let track):
+                publishedSections[track] = nil
+                publishedMedia[track] = nil
             case .participantRemoved(let sid):
                 data.forget(sid)
                 if media.removeValue(forKey: sid) != nil { out.append(.releaseMedia(sid)) }
@@ -322,5 +327,20 @@ extension SimulatedScenario {
         case .leaveRequestFullReconnect: self = .leaveRequestFullReconnect
         case nil: return nil
         }
+    }
+}
+
+extension SignalServerStateMachine {
+    /// How many entries each table kept per connection, participant, track or room holds: a long run with churn must
+    /// keep these flat (tests and the soak figures read them).
+    public var retainedCounts: [String: Int] {
+        [
+            "sessions": sessions.count, "media": media.count, "offers_due": offersDue.count,
+            "published_sections": publishedSections.count, "published_media": publishedMedia.count,
+            "rooms": rooms.rooms.count, "participants": rooms.participants.count,
+            "data_sequences": data.lastReliableSequence.count, "data_writable": data.writable.count,
+            "data_missed": data.missed.count, "data_queued": data.queued.count, "data_written": data.lastWritten.count,
+            "data_nonce_rooms": data.recentNonces.count, "data_replay_rooms": data.recentReliable.count,
+        ]
     }
 }
