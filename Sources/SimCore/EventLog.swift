@@ -7,10 +7,15 @@ import Foundation
 public final class EventLog: @unchecked Sendable {
     /// How many events the in-memory window keeps by default.
     public static let defaultCapacity = 100_000
+    /// How much memory (estimated) the in-memory window may hold by default: 64 MiB.
+    public static let defaultMemoryLimit = 64 * 1024 * 1024
 
     private let lock = NSLock()
     private let clock: any SimClock
     private let capacity: Int
+    private let memoryLimit: Int
+    /// The estimated bytes of `events` (``EventRecord/estimatedBytes``).
+    private var retainedBytes = 0
     private var events: [SimEvent] = []
     private var nextSeq: UInt64 = 1
     private var sink: FileHandle?
@@ -23,11 +28,16 @@ public final class EventLog: @unchecked Sendable {
         return encoder
     }()
 
-    /// A log on `clock` keeping the last `capacity` events in memory.
-    public init(clock: any SimClock, capacity: Int = EventLog.defaultCapacity) {
+    /// A log on `clock` keeping the last `capacity` events in memory, and no more than about `memoryLimit` bytes of
+    /// them (the JSONL sink, when open, has every event).
+    public init(clock: any SimClock, capacity: Int = EventLog.defaultCapacity, memoryLimit: Int = EventLog.defaultMemoryLimit) {
         self.clock = clock
         self.capacity = max(1, capacity)
+        self.memoryLimit = max(1, memoryLimit)
     }
+
+    /// The in-memory window: how many events, and their estimated bytes.
+    public var window: (events: Int, bytes: Int) { lock.withLock { (events.count, retainedBytes) } }
 
     /// Appends every future event as a JSON line to `path` (created or truncated).
     public func openSink(path: String) throws {
@@ -51,7 +61,19 @@ public final class EventLog: @unchecked Sendable {
             let event = SimEvent(seq: nextSeq, tMs: now.milliseconds, wall: wall, record: record)
             nextSeq += 1
             events.append(event)
-            if events.count > capacity + capacity / 4 { events.removeFirst(events.count - capacity) }
+            retainedBytes += record.estimatedBytes
+            // Trimmed in batches (a quarter over either bound, back to it), so removing from the front stays amortised.
+            if events.count > capacity + capacity / 4 || retainedBytes > memoryLimit + memoryLimit / 4 {
+                var drop = max(0, events.count - capacity)
+                var bytes = retainedBytes
+                for index in 0..<drop { bytes -= events[index].record.estimatedBytes }
+                while bytes > memoryLimit, drop < events.count - 1 {
+                    bytes -= events[drop].record.estimatedBytes
+                    drop += 1
+                }
+                events.removeFirst(drop)
+                retainedBytes = bytes
+            }
             var line: Data?
             if sink != nil, var data = try? encoder.encode(event) {
                 data.append(0x0A)

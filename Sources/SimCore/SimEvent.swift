@@ -49,6 +49,24 @@ public struct EventRecord: Sendable, Equatable {
     }
 }
 
+extension EventRecord {
+    /// Roughly what the record occupies in memory: a fixed part for the struct, its optionals and the detail
+    /// dictionary, plus the bytes of its strings. The event log bounds its window with it.
+    public var estimatedBytes: Int {
+        var bytes = 256 + kind.utf8.count
+        bytes += (room?.rawValue.utf8.count ?? 0) + (participant?.rawValue.utf8.count ?? 0) + (identity?.rawValue.utf8.count ?? 0)
+        for (key, value) in detail {
+            bytes += 48 + key.utf8.count
+            switch value {
+            case .string(let text): bytes += text.utf8.count
+            case .strings(let texts): bytes += texts.reduce(16) { $0 + 16 + $1.utf8.count }
+            case .int, .bool: break
+            }
+        }
+        return bytes
+    }
+}
+
 /// One line of the event log (product.md §6): a record stamped with a sequence number and times.
 public struct SimEvent: Sendable, Equatable, Codable {
     /// Position in the log, from 1, without gaps.

@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel: String = "info"
     /// JSONL event log path (default none).
     public var eventLog: String?
+    /// How many events `GET /_sim/events` can still return (the in-memory window; the JSONL file has all of them).
+    public var eventWindowEvents = EventLog.defaultCapacity
+    /// The in-memory window's estimated memory bound in bytes.
+    public var eventWindowBytes = EventLog.defaultMemoryLimit
     /// UDP port range for ICE (default: any port the OS gives).
     public var rtcPortRange: ClosedRange<UInt16>?
     /// Seed for every random choice (SIDs, credentials); default: random, reported in the ready file.
@@ -74,6 +78,15 @@ public struct ServerConfiguration: Sendable, Equatable {
             case "node_ip": nodeIP = try string(value, key)
             case "log_level": logLevel = try string(value, key)
             case "event_log": eventLog = try string(value, key)
+            case "event_window":
+                for (sub, value) in try mapping(value, key) {
+                    let path = "event_window.\(sub)"
+                    switch sub {
+                    case "events": eventWindowEvents = try positive(value, path)
+                    case "megabytes": eventWindowBytes = try positive(value, path) * 1024 * 1024
+                    default: throw LoadError(description: "unknown key \(path)")
+                    }
+                }
             case "seed": seed = UInt64(try int(value, key))
             case "keys":
                 guard let map = value as? [String: Any], !map.isEmpty else { throw LoadError(description: "keys: expected a non-empty mapping of key: secret") }

@@ -36,7 +36,7 @@ public struct SimServerApp: Sendable {
 
     /// Builds the hub (engine, validator, clock, event log) for this configuration.
     public func makeHub(clock: any SimClock = SystemClock(), seed: UInt64) throws -> SignalHub {
-        let log = EventLog(clock: clock)
+        let log = EventLog(clock: clock, capacity: configuration.eventWindowEvents, memoryLimit: configuration.eventWindowBytes)
         if let path = configuration.eventLog { try log.openSink(path: path) }
         let engine = SignalServerStateMachine(configuration: configuration.signal, rooms: configuration.room, keys: configuration.keys, seed: seed)
         let validator = ConnectValidator(configuration: configuration.signal, verifier: TokenVerifier(keys: configuration.keys),
