@@ -93,6 +93,8 @@ struct AdminSnapshot: Encodable {
     var rooms: [RoomEntry]
     var connections: Int
     var agents: AgentsEntry?
+    /// How many entries the signalling engine's per-connection, per-participant, per-track and per-room tables hold.
+    var retained: [String: Int] = [:]
 
     init(rooms model: RoomManagerStateMachine, connections: Int) {
         self.connections = connections

@@ -12,6 +12,7 @@ extension SimServerApp {
     static func addAdminRoutes(to router: Router<HTTPRequestContext>, hub: SignalHub, agents: AgentHub? = nil) {
         router.get("/_sim/state") { _, _ in
             var snapshot = hub.inspect { AdminSnapshot(rooms: $0.rooms, connections: 0) }.with(connections: hub.connectionCount)
+            snapshot.retained = hub.inspect(\.retainedCounts)
             snapshot.agents = agents?.inspect(AdminSnapshot.AgentsEntry.init)
             return json(snapshot)
         }
