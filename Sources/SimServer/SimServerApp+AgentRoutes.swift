@@ -24,20 +24,15 @@ extension SimServerApp {
         }
     }
 
-    /// The `/agent` WebSocket: binary `WorkerMessage`s through the agent hub. WebSocket pings (aiohttp's heartbeat)
-    /// are answered by the WebSocket layer.
-    static func addAgentWebSocketRoutes(to router: Router<SignalWebSocketContext>, agents: AgentHub, signal: SignalHub) {
-        router.ws("/agent") { request, context in
-            switch authorizeWorker(request, verifier: signal.validator.verifier, now: signal.clock.wallNow()) {
-            case .success(let key):
-                context.workerKey.value = key.rawValue
-                return .upgrade([:])
-            case .failure:
-                return .dontUpgrade
-            }
-        } onUpgrade: { inbound, outbound, context in
-            let key = APIKey(context.requestContext.workerKey.value ?? "")
-            try await pump(inbound: inbound, outbound: outbound, channel: context.requestContext.channel, log: agents.log) { sink in
+    /// The `/agent` WebSocket handler for a worker whose token has the agent grant (nil otherwise: the upgrade guard
+    /// answers 401): binary `WorkerMessage`s through the agent hub. WebSocket pings (aiohttp's heartbeat) are answered by
+    /// the WebSocket layer.
+    static func agentWebSocket(_ request: Request, channel: any Channel, agents: AgentHub, signal: SignalHub) -> WebSocketHandlerFunction? {
+        guard case .success(let key) = authorizeWorker(request, verifier: signal.validator.verifier, now: signal.clock.wallNow()) else {
+            return nil
+        }
+        return { inbound, outbound, _ in
+            try await pump(inbound: inbound, outbound: outbound, channel: channel, log: agents.log) { sink in
                 agents.open(apiKey: key, sink: sink)
             } onText: { text, connection in
                 agents.received(.text(text), on: connection)

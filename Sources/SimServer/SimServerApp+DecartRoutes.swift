@@ -21,14 +21,12 @@ extension SimServerApp {
         }
     }
 
-    /// The `/v1/stream` WebSocket, with its per-connection scenario selection.
-    static func addDecartWebSocketRoutes(to router: Router<SignalWebSocketContext>, decart: DecartHub, service: DecartService,
-                                         scenarios: ScenarioService?) {
-        router.ws("/v1/stream") { request, context in
-            context.rawQuery.value = request.uri.query ?? ""
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
-            let query = DecartConnectQuery(rawQuery: context.requestContext.rawQuery.value ?? "")
+    /// The `/v1/stream` WebSocket handler, with its per-connection scenario selection.
+    static func decartWebSocket(_ request: Request, channel: any Channel, decart: DecartHub, service: DecartService,
+                                scenarios: ScenarioService?) -> WebSocketHandlerFunction {
+        let rawQuery = request.uri.query ?? ""
+        return { inbound, outbound, _ in
+            let query = DecartConnectQuery(rawQuery: rawQuery)
             var rules: DecartRules?
             var reserved: ConnectionID?
             if let name = query.parameters.first(where: { $0.name == scenarioQueryParameter })?.value {
@@ -41,7 +39,7 @@ extension SimServerApp {
                 (rules, reserved) = (selected, connection)
             }
             try await serveDecart(query: query, endpoint: service.endpoint, hub: decart, inbound: inbound, outbound: outbound,
-                                  channel: context.requestContext.channel, rules: rules, connection: reserved)
+                                  channel: channel, rules: rules, connection: reserved)
         }
     }
 

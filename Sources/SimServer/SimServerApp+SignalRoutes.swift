@@ -41,29 +41,17 @@ extension SimServerApp {
         }
     }
 
-    /// The `/rtc` and `/rtc/v1` WebSockets: validated before upgrading, then pumped through the hub.
-    static func addSignalWebSocketRoutes(to router: Router<SignalWebSocketContext>, hub: SignalHub, scenarios: ScenarioService?) {
-        for path in [SignalPath.rtc, .rtcV1] {
-            router.ws(RouterPath(stringLiteral: path.rawValue)) { request, context in
-                // Validated before upgrading; a refusal falls through to the HTTP route, which answers with the error.
-                let connect = connectRequest(request, path: path)
-                switch hub.inspectValidation(connect) {
-                case .success(let plan):
-                    // An unknown name was already refused by `SignalUpgradeGuard` (400).
-                    context.scenarioName.value = selectedScenario(query: connect.query, plan: plan)
-                    context.plan.value = plan
-                    return .upgrade([:])
-                case .failure:
-                    return .dontUpgrade
-                }
-            } onUpgrade: { inbound, outbound, context in
-                guard let plan = context.requestContext.plan.value else {
-                    try await outbound.close(.unexpectedServerError, reason: "no validated connect plan")
-                    return
-                }
-                if let name = context.requestContext.scenarioName.value { _ = scenarios?.select(name, room: plan.join.room) }
-                try await serve(plan: plan, hub: hub, inbound: inbound, outbound: outbound, channel: context.requestContext.channel)
-            }
+    /// The `/rtc` or `/rtc/v1` WebSocket handler for a connect that validates (nil otherwise: the HTTP route answers
+    /// LiveKit's error), pumped through the hub; a scenario it names is selected for its room first.
+    static func signalWebSocket(_ request: Request, path: SignalPath, channel: any Channel, hub: SignalHub,
+                                scenarios: ScenarioService?) -> WebSocketHandlerFunction? {
+        let connect = connectRequest(request, path: path)
+        guard case .success(let plan) = hub.inspectValidation(connect) else { return nil }
+        // An unknown name was already refused by `SignalUpgradeGuard` (400).
+        let scenario = selectedScenario(query: connect.query, plan: plan)
+        return { inbound, outbound, _ in
+            if let scenario { _ = scenarios?.select(scenario, room: plan.join.room) }
+            try await serve(plan: plan, hub: hub, inbound: inbound, outbound: outbound, channel: channel)
         }
     }
 

@@ -141,17 +141,23 @@ public struct SimServerApp: Sendable {
     /// No WebSocket-level pings: clients ping at the application level (`ping_req`), and the engine closes a
     /// connection silent for longer than `ping_timeout`; a ping task and timer per connection made concurrent
     /// joins ~3x slower.
+    ///
+    /// Upgrades are decided by ``webSocketUpgrade(_:channel:routes:)`` rather than a Hummingbird WebSocket router: the
+    /// router hands its request context to the upgrade through a box the context itself holds, a reference cycle that
+    /// kept every upgraded connection's context (and with it the NIO channel) alive — about 6 KB per WebSocket
+    /// connection, for ever.
     static func serverBuilder(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil,
                               scenarios: ScenarioService? = nil, agents: AgentHub? = nil,
                               headerReadTimeout: TimeAmount = .seconds(10)) -> HTTPServerBuilder {
-        let webSocketResponder = makeWebSocketRouter(hub: hub, decart: decart, service: service, scenarios: scenarios,
-                                                     agents: agents).buildResponder()
+        let routes = WebSocketRoutes(hub: hub, decart: decart, service: service, scenarios: scenarios, agents: agents)
         return HTTPServerBuilder { responder in
             SignalServerChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
-                    responder: responder, webSocketResponder: webSocketResponder,
-                    configuration: .init(ws: WebSocketServerConfiguration(maxFrameSize: transportFrameLimit, autoPing: .disabled))
-                ),
+                    responder: responder,
+                    configuration: WebSocketServerConfiguration(maxFrameSize: transportFrameLimit, autoPing: .disabled)
+                ) { head, channel, _ in
+                    webSocketUpgrade(head, channel: channel, routes: routes)
+                },
                 hub: hub, scenarios: scenarios, headerReadTimeout: headerReadTimeout
             )
         }
@@ -174,14 +180,36 @@ public struct SimServerApp: Sendable {
         return router
     }
 
-    /// The WebSocket routes: LiveKit signalling (`/rtc`, `/rtc/v1`), agent workers (`/agent`) and the Decart control
-    /// protocol (`/v1/stream`).
-    static func makeWebSocketRouter(hub: SignalHub, decart: DecartHub? = nil, service: DecartService? = nil,
-                                    scenarios: ScenarioService? = nil, agents: AgentHub? = nil) -> Router<SignalWebSocketContext> {
-        let router = Router(context: SignalWebSocketContext.self)
-        if let agents { addAgentWebSocketRoutes(to: router, agents: agents, signal: hub) }
-        if let decart, let service { addDecartWebSocketRoutes(to: router, decart: decart, service: service, scenarios: scenarios) }
-        addSignalWebSocketRoutes(to: router, hub: hub, scenarios: scenarios)
-        return router
+    /// What serves the WebSocket paths.
+    struct WebSocketRoutes: Sendable {
+        let hub: SignalHub
+        let decart: DecartHub?
+        let service: DecartService?
+        let scenarios: ScenarioService?
+        let agents: AgentHub?
+    }
+
+    /// A WebSocket handler as the upgrade runs it.
+    typealias WebSocketHandlerFunction = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
+
+    /// The WebSocket paths: LiveKit signalling (`/rtc`, `/rtc/v1`), agent workers (`/agent`) and the Decart control
+    /// protocol (`/v1/stream`), each validated before upgrading; anything else (or a refused request) is not upgraded
+    /// and reaches the HTTP routes, which answer it.
+    static func webSocketUpgrade(_ head: HTTPRequest, channel: any Channel, routes: WebSocketRoutes) -> ShouldUpgradeResult<WebSocketHandlerFunction> {
+        let request = Request(head: head, body: .init(buffer: ByteBuffer()))
+        let path = "/" + request.uri.path.drop { $0 == "/" }
+        let handler: WebSocketHandlerFunction?
+        switch path {
+        case SignalPath.rtc.rawValue: handler = signalWebSocket(request, path: .rtc, channel: channel, hub: routes.hub, scenarios: routes.scenarios)
+        case SignalPath.rtcV1.rawValue: handler = signalWebSocket(request, path: .rtcV1, channel: channel, hub: routes.hub, scenarios: routes.scenarios)
+        case "/v1/stream":
+            guard let decart = routes.decart, let service = routes.service else { return .dontUpgrade }
+            handler = decartWebSocket(request, channel: channel, decart: decart, service: service, scenarios: routes.scenarios)
+        case "/agent":
+            guard let agents = routes.agents else { return .dontUpgrade }
+            handler = agentWebSocket(request, channel: channel, agents: agents, signal: routes.hub)
+        default: handler = nil
+        }
+        return handler.map { .upgrade([:], $0) } ?? .dontUpgrade
     }
 }
