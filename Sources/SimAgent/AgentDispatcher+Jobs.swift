@@ -163,7 +163,7 @@ extension AgentDispatcher {
         let candidates = workers.values.filter { worker in
             guard !record.tried.contains(worker.id) else { return false }
             if let pinned = record.pinned { return worker.id == pinned }
-            return worker.agentName == record.job.agentName && worker.namespace == record.job.namespace && worker.jobType == record.job.type
+            return worker.serves(agentName: record.job.agentName, namespace: record.job.namespace, type: record.job.type)
                 && (!configuration.respectLoad || (worker.status == .wsAvailable && worker.load < 1))
         }
         guard let worker = candidates.min(by: { ($0.assigned, $0.order) < ($1.assigned, $1.order) }) else {
@@ -372,8 +372,9 @@ extension AgentDispatcher {
                                     detail: detail)))
     }
 
+    /// Whether a registered worker would take jobs of `type` for `agentName` (dispatched jobs have no namespace).
     func hasWorkers(named agentName: String, type: Livekit_JobType) -> Bool {
-        workers.values.contains { $0.agentName == agentName && $0.jobType == type && $0.namespace.isEmpty }
+        workers.values.contains { $0.serves(agentName: agentName, namespace: "", type: type) }
     }
 
     func liveDispatches(in room: RoomName) -> [Dispatch] {

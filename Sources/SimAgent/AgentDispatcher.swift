@@ -37,6 +37,11 @@ public struct AgentDispatcher: Sendable {
         public var assigned = 0
         /// Registration order.
         var order: Int
+
+        /// Whether jobs with this key are its (LiveKit's worker key: agent name, namespace, job type).
+        func serves(agentName: String, namespace: String, type: Livekit_JobType) -> Bool {
+            self.agentName == agentName && self.namespace == namespace && jobType == type
+        }
     }
 
     /// A dispatch: one agent asked for in one room.

@@ -11,7 +11,7 @@ import SwiftProtobuf
 /// (through the server's glue), Twirp calls from `AgentDispatchService`.
 ///
 /// Every dispatcher step and its actions run under one lock; sinks and schedulers never call back synchronously.
-public final class AgentHub: @unchecked Sendable {
+public final class AgentHub: SignalFrameReceiver, @unchecked Sendable {
     private let lock = NSLock()
     private var engine: AgentDispatcher
     private var sinks: [ConnectionID: any SignalConnectionSink] = [:]
@@ -93,8 +93,8 @@ public final class AgentHub: @unchecked Sendable {
             case .failure(let rejected):
                 run(engine.frameRejected(connection, code: rejected.code, reason: rejected.reason))
             case .success(let message):
-                let context = inboundContext(message, on: connection)
-                inboundGate.admit((connection, message), at: .agentIn, context: { context }).run(
+                // The context is built only when a fault acts at the tap.
+                inboundGate.admit((connection, message), at: .agentIn, context: { inboundContext(message, on: connection) }).run(
                     deliver: { _ in processInbound(message, on: connection, wall: wall) },
                     later: { _, delay in
                         _ = scheduler.schedule(after: delay) { [weak self] in self?.deliverInbound(message, on: connection) }
@@ -159,13 +159,8 @@ public final class AgentHub: @unchecked Sendable {
     // MARK: Running (lock held)
 
     private func inboundContext(_ message: Livekit_WorkerMessage, on connection: ConnectionID) -> TapContext {
-        let job: String? = switch message.message {
-        case .availability(let answer): answer.jobID
-        case .updateJob(let update): update.jobID
-        default: nil
-        }
-        return TapContext(tap: .agentIn, kind: AgentMessageDescription.kind(of: message), connection: connection,
-                          room: job.flatMap(engine.room(ofJob:)), direction: .inbound)
+        TapContext(tap: .agentIn, kind: AgentMessageDescription.kind(of: message), connection: connection,
+                   room: AgentMessageDescription.jobID(of: message).flatMap(engine.room(ofJob:)), direction: .inbound)
     }
 
     private func processInbound(_ message: Livekit_WorkerMessage, on connection: ConnectionID, wall: Date) {
@@ -217,9 +212,9 @@ public final class AgentHub: @unchecked Sendable {
             switch action {
             case .send(let connection, let message, let room):
                 guard sinks[connection] != nil else { continue }
-                let context = TapContext(tap: .agentOut, kind: AgentMessageDescription.kind(of: message), connection: connection,
-                                         room: room, direction: .outbound)
-                outboundGate.admit((connection, message), at: .agentOut, context: { context }).run(
+                let context = { TapContext(tap: .agentOut, kind: AgentMessageDescription.kind(of: message), connection: connection, room: room,
+                                           direction: .outbound) }
+                outboundGate.admit((connection, message), at: .agentOut, context: context).run(
                     deliver: { _ in deliver(message, to: connection) },
                     later: { _, delay in
                         _ = scheduler.schedule(after: delay) { [weak self] in

@@ -30,6 +30,15 @@ public enum AgentMessageDescription {
         }
     }
 
+    /// The job a worker's message is about, if any.
+    public static func jobID(of message: Livekit_WorkerMessage) -> String? {
+        switch message.message {
+        case .availability(let answer): answer.jobID
+        case .updateJob(let update): update.jobID
+        default: nil
+        }
+    }
+
     /// The job a message is about, if any.
     public static func jobID(of message: Livekit_ServerMessage) -> String? {
         switch message.message {

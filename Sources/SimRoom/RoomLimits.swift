@@ -40,6 +40,15 @@ public struct RoomLimits: Sendable, Equatable {
         return nil
     }
 
+    /// The limit `violation` broke.
+    public func limit(of violation: Violation) -> Int {
+        switch violation {
+        case .name: maxNameLength
+        case .metadata: maxMetadataSize
+        case .attributes: maxAttributesSize
+        }
+    }
+
     /// Which limit a participant update broke.
     public enum Violation: Sendable, Equatable {
         /// The name.

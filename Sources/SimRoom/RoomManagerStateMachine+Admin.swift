@@ -95,7 +95,7 @@ extension RoomManagerStateMachine {
                     out.append(.send(connection, participant.protocolVersion > 6 ? .trackUnpublished(track.sid) : .mute(track.sid, muted: true)))
                 }
                 out.append(.log(record("track.unpublished", participant, detail: ["track": .string(track.sid.rawValue), "why": "permission revoked"])))
-                detachSubscribers(of: track.sid, in: room, into: &out)
+                unpublished(track.sid, in: room, into: &out)
             }
         }
         applyMetadata(participant.sid, metadata: metadata, name: name, attributes: attributes, into: &out)

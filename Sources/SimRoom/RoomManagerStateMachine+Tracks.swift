@@ -80,7 +80,7 @@ extension RoomManagerStateMachine {
         }
         for track in removed {
             out.append(.log(record("track.unpublished", participant, detail: ["track": .string(track.sid.rawValue)])))
-            detachSubscribers(of: track.sid, in: participant.room, into: &out)
+            unpublished(track.sid, in: participant.room, into: &out)
         }
         broadcast(participant, into: &out)
         for track in published {
@@ -90,13 +90,15 @@ extension RoomManagerStateMachine {
         }
     }
 
-    mutating func detachSubscribers(of track: TrackSID, in room: RoomName, into out: inout [RoomAction]) {
-        defer { out.append(.trackRemoved(track)) }
+    /// A track is no longer published: its subscribers stop getting it and forget it, and the shell forgets what it
+    /// kept for forwarding it (`trackRemoved`).
+    mutating func unpublished(_ track: TrackSID, in room: RoomName, into out: inout [RoomAction]) {
         for var other in participants(in: room) where other.desiredSubscriptions.contains(track) || other.subscribed.contains(track) {
             if other.subscribed.remove(track) != nil { out.append(.stopForwarding(subscriber: other.sid, track: track)) }
             other.desiredSubscriptions.remove(track)
             participants[other.sid] = other
         }
+        out.append(.trackRemoved(track))
     }
 
     /// Adds `track` to what `subscriber` wants if it auto-subscribes, then subscribes if both ends are ready.

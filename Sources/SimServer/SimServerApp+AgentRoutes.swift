@@ -32,14 +32,8 @@ extension SimServerApp {
             return nil
         }
         return { inbound, outbound, _ in
-            try await pump(inbound: inbound, outbound: outbound, channel: channel, log: agents.log) { sink in
+            try await pump(into: agents, inbound: inbound, outbound: outbound, channel: channel, log: agents.log) { sink in
                 agents.open(apiKey: key, sink: sink)
-            } onText: { text, connection in
-                agents.received(.text(text), on: connection)
-            } onBinary: { buffer, connection in
-                agents.received(.binary(Array(buffer.readableBytesView)), on: connection)
-            } onClose: { connection in
-                agents.closed(connection)
             }
         }
     }

@@ -58,14 +58,8 @@ extension SimServerApp {
     /// Pumps one signal WebSocket through the hub.
     static func serve(plan: ConnectPlan, hub: SignalHub, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                       channel: any Channel) async throws {
-        try await pump(inbound: inbound, outbound: outbound, channel: channel, log: hub.log) { sink in
+        try await pump(into: hub, inbound: inbound, outbound: outbound, channel: channel, log: hub.log) { sink in
             hub.open(plan, sink: sink)
-        } onText: { text, connection in
-            hub.received(.text(text), on: connection)
-        } onBinary: { buffer, connection in
-            hub.received(.binary(Array(buffer.readableBytesView)), on: connection)
-        } onClose: { connection in
-            hub.closed(connection)
         }
     }
 

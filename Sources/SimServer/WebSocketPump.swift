@@ -3,6 +3,7 @@ import HummingbirdWebSocket
 import NIOCore
 import ServiceLifecycle
 import SimCore
+import SimSignal
 
 /// The WebSocket pump every protocol uses (LiveKit signalling, Decart control): the hub writes to a sink, a writer
 /// task drains it onto the socket, and inbound frames go to the hub until the peer leaves.
@@ -24,6 +25,19 @@ extension SimServerApp {
                                  channel: channel, log: log, onText: onText, onBinary: onBinary, onClose: onClose)
         } onGracefulShutdown: {
             channel.eventLoop.scheduleTask(in: shutdownGrace) { channel.close(promise: nil) }
+        }
+    }
+
+    /// Pumps one WebSocket of a frame-based protocol (LiveKit signalling, agent workers) through its shell: text and
+    /// binary frames as `SignalFrame`s, then the close.
+    static func pump(into receiver: any SignalFrameReceiver, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+                     channel: any Channel, log: EventLog, open: (WebSocketSignalSink) -> ConnectionID) async throws {
+        try await pump(inbound: inbound, outbound: outbound, channel: channel, log: log, open: open) { text, connection in
+            receiver.received(.text(text), on: connection)
+        } onBinary: { buffer, connection in
+            receiver.received(.binary(Array(buffer.readableBytesView)), on: connection)
+        } onClose: { connection in
+            receiver.closed(connection)
         }
     }
 

@@ -11,7 +11,7 @@ import SwiftProtobuf
 ///
 /// Every engine step and its actions run under one lock, so the order of messages across connections is the
 /// order the engine decided. Sinks and schedulers must not block or call back synchronously.
-public final class SignalHub: @unchecked Sendable {
+public final class SignalHub: SignalFrameReceiver, @unchecked Sendable {
     private let lock = NSLock()
     private var engine: SignalServerStateMachine
     private var sinks: [ConnectionID: any SignalConnectionSink] = [:]

@@ -103,12 +103,7 @@ public enum TwirpEndpoint {
     public static func checkParticipant(name: String = "", metadata: String = "", attributes: [String: String] = [:],
                                         _ limits: RoomLimits) throws(TwirpError) {
         guard let violation = limits.participantViolation(name: name, metadata: metadata, attributes: attributes) else { return }
-        let limit = switch violation {
-        case .name: limits.maxNameLength
-        case .metadata: limits.maxMetadataSize
-        case .attributes: limits.maxAttributesSize
-        }
-        throw TwirpError(code: "invalid_argument", message: "\(violation.errorText) \(limit)")
+        throw TwirpError(code: "invalid_argument", message: "\(violation.errorText) \(limits.limit(of: violation))")
     }
 
     /// roomAdmin for the request's room (LiveKit `EnsureAdminPermission`).

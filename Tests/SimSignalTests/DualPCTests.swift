@@ -63,16 +63,7 @@ import Testing
 
     /// alice publishes a VP8 track; bob (dual-PC, ACTIVE) is auto-subscribed.
     func publishVideo(_ hub: SignalHub, _ alice: Client, extensions: [String] = []) throws -> TrackSID {
-        var add = Livekit_AddTrackRequest()
-        add.cid = "cam"
-        add.type = .video
-        add.source = .camera
-        try send(hub, alice, .addTrack(add))
-        var offer = Livekit_SessionDescription()
-        offer.type = "offer"
-        offer.sdp = TestOffers.sendonlyVideo(cid: "cam").replacingOccurrences(
-            of: "a=mid:0\r\n", with: "a=mid:0\r\n" + extensions.map { "a=extmap:\($0)\r\n" }.joined())
-        try send(hub, alice, .offer(offer))
+        for message in TestOffers.videoPublication(cid: "cam", extmaps: extensions) { try send(hub, alice, message) }
         let published = alice.sink.responses.compactMap { if case .trackPublished(let p)? = $0.message { p } else { nil } }
         return TrackSID(try #require(published.first).track.sid)
     }

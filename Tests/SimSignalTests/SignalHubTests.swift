@@ -114,16 +114,7 @@ import Testing
         /// One cycle; returns how many published tracks the engine held before the leave.
         func cycle(_ index: Int, room: String) throws -> Int? {
             let (alice, _) = try open(hub, factory.v0Request("alice\(index)", room: room))
-            var add = Livekit_AddTrackRequest()
-            add.cid = "cam"
-            add.type = .video
-            add.source = .camera
-            try send(hub, alice, .addTrack(add))
-            var offer = Livekit_SessionDescription()
-            offer.type = "offer"
-            offer.id = 1
-            offer.sdp = TestOffers.sendonlyVideo(cid: "cam")
-            try send(hub, alice, .offer(offer))
+            for message in TestOffers.videoPublication(cid: "cam", offerID: 1) { try send(hub, alice, message) }
             let published = hub.inspect(\.retainedCounts)["published_media"]
             try send(hub, alice, .leave(Livekit_LeaveRequest()))
             return published
@@ -253,6 +244,19 @@ import Testing
 
 /// Small offers written for these tests.
 enum TestOffers {
+    /// What a client sends to publish a VP8 camera track `cid`: AddTrack, then its offer (`mid:0`, plus `extmaps`).
+    static func videoPublication(cid: String, offerID: UInt32 = 0, extmaps: [String] = []) -> [Livekit_SignalRequest.OneOf_Message] {
+        var add = Livekit_AddTrackRequest()
+        add.cid = cid
+        add.type = .video
+        add.source = .camera
+        var offer = Livekit_SessionDescription()
+        offer.type = "offer"
+        offer.id = offerID
+        offer.sdp = sendonlyVideo(cid: cid).replacingOccurrences(of: "a=mid:0\r\n", with: "a=mid:0\r\n" + extmaps.map { "a=extmap:\($0)\r\n" }.joined())
+        return [.addTrack(add), .offer(offer)]
+    }
+
     static func sendonlyVideo(cid: String) -> String {
         [
             "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0", "a=msid-semantic: WMS stream",
